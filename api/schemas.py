@@ -1,0 +1,215 @@
+"""Input schemas: one per command, loaded by the API and the HTML views alike.
+
+Shape and type rules live here once; business rules live in the services.
+Unknown fields are rejected (marshmallow's default, RAISE).
+"""
+
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
+
+from webapp.errors import ValidationFailed
+from webapp.services import library
+
+LONG_TEXT = 10_000
+SHORT_TEXT = 200
+
+
+class Trimmed(fields.String):
+    """A string with the surrounding white space removed; blank counts as missing."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text and self.required:
+            raise self.make_error("required")
+        return text
+
+
+def text(required_message=None, max_length=SHORT_TEXT, too_long=None):
+    """Build a trimmed text field with plain-language messages."""
+    too_long = too_long or f"Please keep this under {max_length:,} characters."
+    if required_message:
+        return Trimmed(
+            required=True,
+            validate=validate.Length(max=max_length, error=too_long),
+            error_messages={"required": required_message, "null": required_message},
+        )
+    return Trimmed(load_default="", validate=validate.Length(max=max_length, error=too_long))
+
+
+def one_of(keys, message, **kwargs):
+    """Build a string field limited to `keys`."""
+    return fields.String(validate=validate.OneOf(list(keys), error=message), **kwargs)
+
+
+class InputSchema(Schema):
+    @pre_load
+    def drop_blank_values(self, data, **kwargs):
+        """Treat an empty form value of a non-text field as not given."""
+        return {
+            key: value
+            for key, value in data.items()
+            if not (value == "" and not isinstance(self.fields.get(key), fields.String))
+        }
+
+
+class SetupSchema(InputSchema):
+    name = text("Enter your name.", max_length=120)
+    passphrase = fields.String(
+        required=True,
+        validate=validate.Length(
+            min=10, max=200, error="Use a passphrase of 10 to 200 characters."
+        ),
+        error_messages={"required": "Choose a passphrase."},
+    )
+    passphrase_again = fields.String(
+        required=True, error_messages={"required": "Type the passphrase again."}
+    )
+
+
+class SignInSchema(InputSchema):
+    name = text("Enter your name.", max_length=120)
+    passphrase = fields.String(
+        required=True, error_messages={"required": "Enter your passphrase."}
+    )
+
+
+class ChildSchema(InputSchema):
+    name = text("Enter your child's name.", max_length=120)
+    birth_date = fields.Date(
+        required=True,
+        error_messages={
+            "required": "Enter your child's date of birth.",
+            "invalid": "Enter the date of birth as a date, for example 2015-03-27.",
+        },
+    )
+    conditions = text(max_length=2000)
+    medicines = text(max_length=2000)
+    allergies = text(max_length=2000)
+
+    @validates("birth_date")
+    def not_in_future(self, value, **kwargs):
+        if value > date.today():
+            raise ValidationError("The date of birth cannot be in the future.")
+
+
+class CaseSchema(InputSchema):
+    diagnosis = text("Write the diagnosis so far, even if it is uncertain.", max_length=2000)
+    proposed_treatment = text(max_length=2000)
+    reasons = fields.List(
+        one_of((r["key"] for r in library.reasons()), "Choose from the reasons shown."),
+        load_default=list,
+    )
+    reasons_other = text(max_length=2000)
+    safe_to_wait = one_of(
+        (o["key"] for o in library.safe_to_wait()["option"]),
+        "Choose one answer.",
+        required=True,
+        error_messages={"required": "Choose one answer."},
+    )
+    safe_to_wait_note = text(max_length=2000)
+
+
+class ClinicianSchema(InputSchema):
+    name = text("Enter the clinician's name.", max_length=120)
+    specialty = text(max_length=120)
+    centre = text(max_length=SHORT_TEXT)
+
+
+class VisitSchema(InputSchema):
+    clinician_id = fields.Integer(
+        required=True,
+        error_messages=dict.fromkeys(("required", "invalid"), "Choose who you are seeing."),
+    )
+    day = fields.Date(
+        required=True,
+        error_messages={
+            "required": "Enter the date of the visit.",
+            "invalid": "Enter the date as a date, for example 2026-12-01.",
+        },
+    )
+    start_time = fields.Time(
+        load_default=None, error_messages={"invalid": "Enter the time, for example 09:30."}
+    )
+    place = text(max_length=SHORT_TEXT)
+
+
+class OwnQuestionSchema(InputSchema):
+    text = text("Write your question first.", max_length=1000)
+    category = one_of(
+        (c["key"] for c in library.categories()),
+        "Choose a group for the question.",
+        required=True,
+        error_messages={"required": "Choose a group for the question."},
+    )
+
+
+class LibraryPickSchema(InputSchema):
+    keys = fields.List(
+        one_of(library.questions_by_key(), "That question is not in the library."),
+        load_default=list,
+    )
+
+
+class MoveSchema(InputSchema):
+    direction = one_of(("up", "down"), "Move up or down.", required=True)
+
+
+class AskedSchema(InputSchema):
+    asked = fields.Boolean(required=True)
+
+
+def _long_text(required_message):
+    return text(
+        required_message,
+        max_length=LONG_TEXT,
+        too_long=f"This is too long to save: please keep it under {LONG_TEXT:,} characters.",
+    )
+
+
+class NoteSchema(InputSchema):
+    id = fields.UUID(load_default=None)
+    text = _long_text("Write a note before saving.")
+    tags = fields.List(one_of(library.NOTE_TAGS, "Choose from the tags shown."), load_default=list)
+
+
+class AnswerSchema(InputSchema):
+    id = fields.UUID(load_default=None)
+    text = _long_text("Write the answer before saving.")
+
+
+class ConsentSchema(InputSchema):
+    id = fields.UUID(load_default=None)
+    kind = one_of(
+        library.CONSENT_KINDS,
+        "Choose what they said.",
+        required=True,
+        error_messages={"required": "Choose what they said."},
+    )
+    who = text("Write who you asked.", max_length=SHORT_TEXT)
+
+
+def load(schema_class, data):
+    """Load `data` with a fresh `schema_class`, raising ValidationFailed.
+
+    Raises:
+        ValidationFailed: with one list of plain messages per field.
+    """
+    try:
+        return schema_class().load(data)
+    except ValidationError as error:
+        raise ValidationFailed(_flatten(error.messages)) from error
+
+
+def _flatten(messages):
+    """Turn marshmallow's nested messages (lists index their items) into lists."""
+    flat = {}
+    for field, value in messages.items():
+        if isinstance(value, dict):
+            value = [m for nested in _flatten(value).values() for m in nested]
+        if field == "_schema" or value == ["Unknown field."]:
+            field = "_form"
+            value = ["This form had something we did not expect. Please try again."]
+        flat.setdefault(field, [])
+        flat[field].extend(m for m in value if m not in flat[field])
+    return flat

@@ -1,0 +1,55 @@
+"""Ask Twice: helps a family get a medical second opinion for their child."""
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp import config
+from webapp.extensions import csrf, db, htmx, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    """Create and configure the app; `test_config` overrides the defaults."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(config.defaults(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    db.init_app(app)
+    # Batch mode lets later migrations alter SQLite tables as well as PostgreSQL's.
+    migrate.init_app(app, db, directory=str(ROOT / "webapp" / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    with app.app_context():
+        _enforce_sqlite_foreign_keys()
+
+    from api import bp as api_bp
+    from webapp import models, security  # noqa: F401  (models: so Alembic sees every table)
+    from webapp.views import register_views
+
+    security.init_app(app)
+    register_views(app)
+    app.register_blueprint(api_bp)
+    return app
+
+
+def _enforce_sqlite_foreign_keys():
+    """Make SQLite check foreign keys, as PostgreSQL always does."""
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")

@@ -1,0 +1,40 @@
+"""Domain errors raised by services and translated by the two front doors."""
+
+
+class DomainError(Exception):
+    """Base class: something the family asked for cannot be done as asked."""
+
+    status = 400
+    code = "domain_error"
+
+    def __init__(self, message="That could not be done.", errors=None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class ValidationFailed(DomainError):
+    """Input broke a rule; `errors` maps each field to its messages."""
+
+    status = 422
+    code = "validation_failed"
+
+    def __init__(self, errors, message="Please check what you entered."):
+        super().__init__(message, errors)
+
+
+class NotFound(DomainError):
+    """No such thing, or not this household's: the same answer either way."""
+
+    status = 404
+    code = "not_found"
+
+    def __init__(self, message="We could not find that."):
+        super().__init__(message)
+
+
+class Conflict(DomainError):
+    """The request clashes with what is already stored."""
+
+    status = 409
+    code = "conflict"

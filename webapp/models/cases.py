@@ -1,0 +1,57 @@
+"""A child, the health question a family brings (the case), and clinicians."""
+
+from datetime import date
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models._types import UTCDateTime, utcnow
+
+
+class Child(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    birth_date: Mapped[date] = mapped_column(Date)
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    medicines: Mapped[str] = mapped_column(Text, default="")
+    allergies: Mapped[str] = mapped_column(Text, default="")
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    cases: Mapped[list["Case"]] = relationship(
+        back_populates="child", order_by="Case.id.desc()"
+    )
+
+    def age_on(self, day):
+        """Whole years of age on `day`."""
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+
+class Case(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    diagnosis: Mapped[str] = mapped_column(Text)
+    proposed_treatment: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reasons_other: Mapped[str] = mapped_column(Text, default="")
+    safe_to_wait: Mapped[str] = mapped_column(String(20))
+    safe_to_wait_note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    child: Mapped[Child] = relationship(back_populates="cases")
+    visits: Mapped[list["Visit"]] = relationship(  # noqa: F821
+        back_populates="case", order_by="(Visit.day, Visit.start_time)"
+    )
+
+
+class Clinician(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    specialty: Mapped[str] = mapped_column(String(120), default="")
+    centre: Mapped[str] = mapped_column(String(200), default="")
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

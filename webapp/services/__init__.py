@@ -1,0 +1,1 @@
+"""Domain operations: every write happens here, once, for both front doors."""

@@ -1,0 +1,69 @@
+"""Children, their cases and the clinicians a household sees."""
+
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import Case, Child, Clinician, Visit
+from webapp.services.records import owned
+
+
+def add_child(household_id, **fields):
+    """Add a child to the household."""
+    child = Child(household_id=household_id, **fields)
+    db.session.add(child)
+    db.session.commit()
+    return child
+
+
+def get_child(household_id, child_id):
+    """Return the household's child. Raises NotFound otherwise."""
+    return owned(Child, household_id, child_id)
+
+
+def list_children(household_id):
+    """Return the household's children by name."""
+    return db.session.scalars(
+        select(Child).where(Child.household_id == household_id).order_by(Child.name)
+    ).all()
+
+
+def add_case(child, **fields):
+    """Open a case (the health question) for a child."""
+    case = Case(household_id=child.household_id, child=child, **fields)
+    db.session.add(case)
+    db.session.commit()
+    return case
+
+
+def get_case(household_id, case_id):
+    """Return the household's case. Raises NotFound otherwise."""
+    return owned(Case, household_id, case_id)
+
+
+def add_clinician(household_id, **fields):
+    """Add a clinician the household sees or will see."""
+    clinician = Clinician(household_id=household_id, **fields)
+    db.session.add(clinician)
+    db.session.commit()
+    return clinician
+
+
+def get_clinician(household_id, clinician_id):
+    """Return the household's clinician. Raises NotFound otherwise."""
+    return owned(Clinician, household_id, clinician_id)
+
+
+def list_clinicians(household_id):
+    """Return the household's clinicians by name."""
+    return db.session.scalars(
+        select(Clinician).where(Clinician.household_id == household_id).order_by(Clinician.name)
+    ).all()
+
+
+def upcoming_visits(household_id, today):
+    """Return the household's visits from `today` on, soonest first."""
+    return db.session.scalars(
+        select(Visit)
+        .where(Visit.household_id == household_id, Visit.day >= today)
+        .order_by(Visit.day, Visit.start_time)
+    ).all()

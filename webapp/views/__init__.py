@@ -1,0 +1,55 @@
+"""HTML front door: one blueprint per feature."""
+
+from datetime import date
+
+from flask import g, request, url_for
+
+from api.schemas import load
+from webapp.errors import ValidationFailed
+from webapp.htmx import form_data
+
+
+def register_views(app):
+    """Register every HTML blueprint on `app`."""
+    from webapp.views import auth, capture, cases, children, clinicians, home, questions, visits
+
+    for module in (auth, home, children, cases, clinicians, visits, questions, capture):
+        app.register_blueprint(module.bp)
+    app.context_processor(lambda: {"today": date.today()})
+    app.add_template_filter(local_time)
+
+
+def local_time(moment):
+    """Show a stored UTC time in this computer's time zone: the day if not today."""
+    local = moment.astimezone()
+    return local.strftime("%H:%M" if local.date() == date.today() else "%-d %b, %H:%M")
+
+
+def household_id():
+    """Return the signed-in member's household id."""
+    return g.member.household_id
+
+
+def attempt(action):
+    """Call `action()`; return `(result, None)`, or `(None, errors)` if it failed validation."""
+    try:
+        return action(), None
+    except ValidationFailed as error:
+        return None, error.errors
+
+
+def submit(schema_class, action):
+    """Load the posted form with `schema_class` and pass the data to `action`.
+
+    Returns `(result, None)` on success and `(None, errors)` when the input
+    or a business rule failed; nothing is stored in that case.
+    """
+    return attempt(lambda: action(load(schema_class, form_data(schema_class))))
+
+
+def safe_next(default):
+    """Return the `next` form or query value if it is a path on this site, else `default`."""
+    target = request.values.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for(default) if not default.startswith("/") else default

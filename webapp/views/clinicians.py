@@ -1,0 +1,35 @@
+"""The clinicians a household sees."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from api.schemas import ClinicianSchema
+from webapp.services import cases
+from webapp.views import household_id, safe_next, submit
+
+bp = Blueprint("clinicians", __name__, url_prefix="/clinicians")
+
+
+@bp.get("")
+def index():
+    """List the household's clinicians."""
+    return render_template("clinicians/index.html",
+                           clinicians=cases.list_clinicians(household_id()))
+
+
+@bp.get("/new")
+def new():
+    """Show the form for a new clinician."""
+    return render_template("clinicians/new.html", form={}, errors={},
+                           next=safe_next("clinicians.index"))
+
+
+@bp.post("")
+def create():
+    """Add a clinician, then go back to where the family came from."""
+    clinician, errors = submit(
+        ClinicianSchema, lambda data: cases.add_clinician(household_id(), **data)
+    )
+    if errors:
+        return render_template("clinicians/new.html", form=request.form, errors=errors,
+                               next=safe_next("clinicians.index")), 422
+    return redirect(safe_next(url_for(".index")), 303)

@@ -1,0 +1,74 @@
+"""Preparing the questions for a visit: pick, add, order."""
+
+from flask import Blueprint, redirect, request, url_for
+
+from api.schemas import LibraryPickSchema, MoveSchema, OwnQuestionSchema
+from webapp.extensions import htmx
+from webapp.htmx import render_page_or_block
+from webapp.services import library, visits
+from webapp.views import attempt, household_id, submit
+
+bp = Blueprint("questions", __name__, url_prefix="/visits/<int:visit_id>/questions")
+
+TEMPLATE = "questions/index.html"
+
+
+def _visit(visit_id):
+    return visits.get_visit(household_id(), visit_id)
+
+
+def _context(visit, errors=None, **extra):
+    return {"visit": visit, "library": library.categories(),
+            "categories": library.category_titles(),
+            "chosen_keys": {q.template_key for q in visit.questions},
+            "form": {}, "errors": errors or {}, "focus": None, **extra}
+
+
+def _answer(visit, block, errors=None, headers=None, **extra):
+    """Answer a change: the region for htmx (422 with errors), else back to the page."""
+    if not errors and not htmx:
+        return redirect(url_for(".index", visit_id=visit.id), 303)
+    html = render_page_or_block(TEMPLATE, block, **_context(visit, errors, **extra))
+    return html, 422 if errors else 200, headers or {}
+
+
+@bp.get("")
+def index(visit_id):
+    """Show the chosen questions in order, and the library to pick from."""
+    return render_page_or_block(TEMPLATE, "prepare", **_context(_visit(visit_id)))
+
+
+@bp.post("/library")
+def pick(visit_id):
+    """Add the ticked library questions to the end of the list."""
+    visit = _visit(visit_id)
+    _, errors = submit(LibraryPickSchema, lambda data: visits.add_from_library(visit, **data))
+    return _answer(visit, "prepare", errors)
+
+
+@bp.post("")
+def create(visit_id):
+    """Add the family's own question."""
+    visit = _visit(visit_id)
+    _, errors = submit(OwnQuestionSchema, lambda data: visits.add_own_question(visit, **data))
+    if errors:
+        return _answer(visit, "own_question", errors, form=request.form)
+    return _answer(visit, "own_question", headers={"HX-Trigger": "questionsChanged"})
+
+
+@bp.post("/<uuid:question_id>/move")
+def move(visit_id, question_id):
+    """Move a question one place up or down."""
+    visit = _visit(visit_id)
+    question = visits.get_question(visit, question_id)
+    _, errors = submit(MoveSchema, lambda data: visits.move_question(visit, question, **data))
+    return _answer(visit, "prepare", errors, focus=f"{request.form.get('direction')}-{question.id}")
+
+
+@bp.post("/<uuid:question_id>/delete")
+def delete(visit_id, question_id):
+    """Take a question off the list."""
+    visit = _visit(visit_id)
+    question = visits.get_question(visit, question_id)
+    _, errors = attempt(lambda: visits.remove_question(visit, question))
+    return _answer(visit, "prepare", errors)

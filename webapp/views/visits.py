@@ -1,0 +1,53 @@
+"""Planning a visit, the in-appointment screen and the summary afterwards."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from api.schemas import VisitSchema
+from webapp.services import cases, library, visits
+from webapp.services.capture import consent_state
+from webapp.views import household_id, submit
+
+bp = Blueprint("visits", __name__)
+
+
+def _form_context(case, form, errors):
+    return {"case": case, "form": form, "errors": errors,
+            "clinicians": cases.list_clinicians(household_id())}
+
+
+@bp.get("/cases/<int:case_id>/visits/new")
+def new(case_id):
+    """Show the form for a new visit."""
+    case = cases.get_case(household_id(), case_id)
+    return render_template("visits/new.html", **_form_context(case, {}, {}))
+
+
+@bp.post("/cases/<int:case_id>/visits")
+def create(case_id):
+    """Plan a visit, then go on to prepare its questions."""
+    case = cases.get_case(household_id(), case_id)
+    visit, errors = submit(VisitSchema, lambda data: visits.add_visit(case, **data))
+    if errors:
+        return render_template("visits/new.html", **_form_context(case, request.form, errors)), 422
+    return redirect(url_for("questions.index", visit_id=visit.id), 303)
+
+
+def appointment_context(visit, **extra):
+    """Return what the in-appointment screen and its regions need."""
+    return {"visit": visit, "case": visit.case, "consent": consent_state(visit),
+            "tags": library.NOTE_TAGS, "consent_kinds": library.CONSENT_KINDS,
+            "categories": library.category_titles(), "form": {}, "errors": {}, **extra}
+
+
+@bp.get("/visits/<int:visit_id>")
+def show(visit_id):
+    """Show the in-appointment screen, built for a phone in one hand."""
+    visit = visits.get_visit(household_id(), visit_id)
+    return render_template("visits/show.html", **appointment_context(visit))
+
+
+@bp.get("/visits/<int:visit_id>/summary")
+def summary(visit_id):
+    """Show everything captured at the visit, ready to print."""
+    visit = visits.get_visit(household_id(), visit_id)
+    return render_template("visits/summary.html", **appointment_context(visit))
