@@ -167,19 +167,24 @@ def _long_text(required_message):
     )
 
 
+def _client_id():
+    return fields.UUID(load_default=None, error_messages={
+        "invalid_uuid": "This entry lost its label. Please reload the page, then save again."})
+
+
 class NoteSchema(InputSchema):
-    id = fields.UUID(load_default=None)
+    id = _client_id()
     text = _long_text("Write a note before saving.")
     tags = fields.List(one_of(library.NOTE_TAGS, "Choose from the tags shown."), load_default=list)
 
 
 class AnswerSchema(InputSchema):
-    id = fields.UUID(load_default=None)
+    id = _client_id()
     text = _long_text("Write the answer before saving.")
 
 
 class ConsentSchema(InputSchema):
-    id = fields.UUID(load_default=None)
+    id = _client_id()
     kind = one_of(
         library.CONSENT_KINDS,
         "Choose what they said.",

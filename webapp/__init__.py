@@ -6,8 +6,8 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import config
-from webapp.extensions import csrf, db, htmx, migrate
+from webapp import config, extensions
+from webapp.extensions import csrf, db, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ def create_app(test_config=None):
     # Batch mode lets later migrations alter SQLite tables as well as PostgreSQL's.
     migrate.init_app(app, db, directory=str(ROOT / "webapp" / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    htmx.init_app(app)
+    extensions.htmx.init_app(app)  # (webapp.htmx, the helper module, shadows the name)
     with app.app_context():
         _enforce_sqlite_foreign_keys()
 

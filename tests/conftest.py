@@ -1,0 +1,123 @@
+"""Fixtures: a fresh app and database per test, signed-in clients, seed rows.
+
+The database is SQLite in memory unless TEST_DATABASE_URL names another
+(scripts/test runs the suite a second time on a real PostgreSQL server).
+"""
+
+import os
+from datetime import date, time
+
+import pytest
+
+from webapp import create_app
+from webapp.extensions import db
+from webapp.services import accounts, cases, visits
+
+PASSPHRASE = "a long enough passphrase"
+
+
+@pytest.fixture
+def app():
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL", "sqlite://"),
+        "SECRET_KEY": "test only",
+        "WTF_CSRF_ENABLED": False,
+    })
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def owner(app):
+    """The household's owner, created by the first-run set-up."""
+    return accounts.create_household("Sam", PASSPHRASE, PASSPHRASE)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, name="Sam", passphrase=PASSPHRASE):
+        return self.client.post("/signin", data={"name": name, "passphrase": passphrase})
+
+
+@pytest.fixture
+def auth(client, owner):
+    """Sign-in helper; `auth.login()` signs the owner in."""
+    return Auth(client)
+
+
+@pytest.fixture
+def signed_in(auth):
+    """A test client signed in as the owner."""
+    auth.login()
+    return auth.client
+
+
+class HX:
+    """Send requests the way htmx does, aimed at one region."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def headers(self, target=None, boosted=False, restore=False):
+        headers = {"HX-Request": "true"}
+        if target:
+            headers["HX-Target"] = target
+        if boosted:
+            headers["HX-Boosted"] = "true"
+        if restore:
+            headers["HX-History-Restore-Request"] = "true"
+        return headers
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, headers=self.headers(**kwargs))
+
+    def post(self, url, data=None, **kwargs):
+        return self.client.post(url, data=data or {}, headers=self.headers(**kwargs))
+
+
+@pytest.fixture
+def hx(signed_in):
+    return HX(signed_in)
+
+
+@pytest.fixture
+def visit(owner):
+    """A visit with a child, a case and a clinician behind it, and two questions."""
+    child = cases.add_child(owner.household_id, name="Ada", birth_date=date(2016, 4, 2),
+                            conditions="Asthma", medicines="", allergies="Penicillin")
+    case = cases.add_case(child, diagnosis="Acute lymphoblastic leukaemia",
+                          proposed_treatment="Chemotherapy", reasons=["test-result"],
+                          reasons_other="", safe_to_wait="yes", safe_to_wait_note="")
+    clinician = cases.add_clinician(owner.household_id, name="Dr Okafor",
+                                    specialty="Haematology", centre="City Children's")
+    visit = visits.add_visit(case, clinician.id, date(2026, 12, 1), time(9, 30), "Room 3")
+    visits.add_from_library(visit, ["diagnosis-agree", "treatment-agree"])
+    return visit
+
+
+@pytest.fixture
+def stranger(app):
+    """Another household's visit, which our owner must never reach."""
+    from webapp.models import Household, Member
+
+    household = Household(name="Other family")
+    member = Member(household=household, name="Other", passphrase_hash="x")
+    db.session.add_all([household, member])
+    db.session.commit()
+    child = cases.add_child(household.id, name="Ben", birth_date=date(2015, 1, 1))
+    case = cases.add_case(child, diagnosis="Secret", safe_to_wait="yes")
+    clinician = cases.add_clinician(household.id, name="Dr Other")
+    other_visit = visits.add_visit(case, clinician.id, date(2026, 12, 2))
+    visits.add_from_library(other_visit, ["diagnosis-agree"])
+    return other_visit
