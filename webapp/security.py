@@ -59,11 +59,15 @@ def load_member():
     """Put the signed-in member on `g`, or send the visitor to sign in."""
     g.member = None
     member_id = session.get("member_id")
-    if member_id is not None and _fresh():
-        g.member = db.session.get(Member, member_id)
-        session["seen"] = _now()
-    if g.member is None and request.endpoint not in PUBLIC_ENDPOINTS:
-        session.clear()
+    if member_id is not None:
+        g.member = db.session.get(Member, member_id) if _fresh() else None
+        if g.member is None:
+            session.clear()  # expired or unknown: forget it, keep nothing of it
+        else:
+            session["seen"] = _now()
+    # An unknown URL answers 404 without touching the session (a browser's own
+    # favicon request must not replace the CSRF token of the form on screen).
+    if g.member is None and request.endpoint not in PUBLIC_ENDPOINTS | {None}:
         return _redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
     return None
 

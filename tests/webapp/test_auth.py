@@ -90,3 +90,15 @@ def test_state_changing_requests_need_the_csrf_token(app, owner):
     assert client.post("/signin", data={**data, "csrf_token": token}).status_code == 303
     response = client.post("/signout", headers={"X-CSRFToken": "forged"})
     assert response.status_code == 400
+
+
+def test_an_unknown_url_is_404_and_leaves_the_form_token_alone(app):
+    # Browsers fetch /favicon.ico on their own; that must not void the set-up form.
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    token = client.get("/setup").text.split('name="csrf_token" value="')[1].split('"')[0]
+    missing = client.get("/favicon.ico")
+    assert missing.status_code == 404
+    response = client.post("/setup", data={"name": "Sam", "passphrase": PASSPHRASE,
+                                           "passphrase_again": PASSPHRASE, "csrf_token": token})
+    assert response.status_code == 303

@@ -1,0 +1,325 @@
+"""Browser tests: the real app in a subprocess, driven by the system's Chromium.
+
+- `live_server`: the app served by waitress on a free 127.0.0.1 port, with its
+  own migrated SQLite database. `stop()` and `start()` restart it on the SAME
+  port, because a service worker, Cache Storage and IndexedDB belong to one
+  origin (scheme, host and port): that is how a later test goes "offline" for
+  real, like a clinic with no signal.
+- `browser_type_launch_args`: CHROMIUM_PATH, else /usr/bin/chromium when it
+  exists, else Playwright's own browser (a developer's machine).
+- `browser_context_args`: a Pixel 7 phone, service workers allowed.
+- `axe`: axe-core run in the page; violations fail the test (see AxeChecker).
+- `shoot`: full-page screenshots into e2e/artifacts/ (git-ignored).
+
+Every test here runs in Chromium only.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+E2E = Path(__file__).resolve().parent
+ROOT = E2E.parent
+ARTIFACTS = E2E / "artifacts"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "incremental: the tests of this module are steps of one walk; once a step fails "
+        "(other than on axe violations), the later steps are skipped, not run on a broken state",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run every browser test in Chromium only (pytest-playwright's marker)."""
+    for item in items:
+        if E2E in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.only_browser("chromium"))
+
+
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _port_open(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class LiveServer:
+    """The app in a waitress subprocess on 127.0.0.1:`port`, restartable on that port."""
+
+    def __init__(self, workdir, port):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.database = workdir / "ask-twice.sqlite"
+        self.log_path = workdir / "server.log"
+        self.process = None
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{self.database}",
+            "ASK_TWICE_SECRET_KEY": "e2e only, not a secret",
+            "PYTHONUNBUFFERED": "1",
+        }
+        # Plain http on loopback: a Secure cookie would never be sent back.
+        for name in ("ASK_TWICE_HTTPS", "ASK_TWICE_TRUST_PROXY", "FLASK_APP"):
+            self.env.pop(name, None)
+
+    def migrate(self):
+        """Create the schema through Alembic, as the set-up command does."""
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
+            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"flask db upgrade failed:\n{done.stdout}\n{done.stderr}")
+
+    def start(self, timeout=30):
+        """Start the server on its port and wait until it answers HTTP."""
+        if self.running:
+            return
+        deadline = time.monotonic() + timeout
+        while _port_open(self.port):  # the old process may still be letting go
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"port {self.port} is still taken by someone else")
+            time.sleep(0.05)
+        log = self.log_path.open("a")
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "waitress", "--host", "127.0.0.1",
+                 "--port", str(self.port), "--call", "webapp:create_app"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        finally:
+            log.close()
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"the server exited with {self.process.returncode}:\n{self.log_tail()}"
+                )
+            try:
+                # /signin answers without a session (200, or 303 to /setup): any HTTP
+                # answer at all means the app is up.
+                urllib.request.urlopen(f"{self.url}/signin", timeout=1).close()
+                return
+            except urllib.error.HTTPError:
+                return
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(
+                        f"the server did not answer:\n{self.log_tail()}"
+                    ) from error
+                time.sleep(0.05)
+
+    def stop(self, timeout=10):
+        """Stop the server process (by its PID) and wait until the port is closed."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=timeout)
+        self.process = None
+        deadline = time.monotonic() + timeout
+        while _port_open(self.port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+    @property
+    def running(self):
+        return self.process is not None and self.process.poll() is None
+
+    def log_text(self):
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def log_tail(self, lines=40):
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("live-server"), _free_port())
+    server.migrate()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Overrides the plugin's base_url, so page.goto("/") reaches the live server."""
+    return live_server.url
+
+
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch the system Chromium when there is one, with quiet, sandbox-free flags."""
+    args = {**browser_type_launch_args}
+    path = os.environ.get("CHROMIUM_PATH") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+    if path:
+        args["executable_path"] = path
+    args["args"] = [*args.get("args", []), *CHROMIUM_ARGS]
+    return args
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, playwright):
+    """A Pixel 7 phone (412x839, touch, mobile), service workers allowed."""
+    return {
+        **browser_context_args,
+        **playwright.devices["Pixel 7"],
+        "service_workers": "allow",
+    }
+
+
+
+
+class AxeViolations(AssertionError):
+    """axe-core found accessibility violations."""
+
+
+class AxeChecker:
+    """Run axe-core on a page; `check()` records violations, the test then fails on them.
+
+    Violations are collected for the whole test and raised when the test body
+    ends (see pytest_runtest_call below), so one contrast problem on the first
+    screen does not hide what the rest of the walk finds. A test with
+    violations always fails.
+    """
+
+    def __init__(self):
+        self.source = AXE_JS.read_text()
+        self.found = []  # (label, violations)
+
+    def run(self, page):
+        """Return axe's violations on the page as it is now."""
+        # The app's CSP (script-src 'self') blocks an inline <script>, so the
+        # source goes in through the DevTools protocol, which CSP does not govern.
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(f"() => {{ {self.source}\n }}")
+        return page.evaluate(
+            """async () => {
+                const results = await axe.run(document, {resultTypes: ["violations"]});
+                return results.violations.map((v) => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 3).map((n) => ({
+                        target: n.target.join(" "), summary: n.failureSummary,
+                    })),
+                    count: v.nodes.length,
+                }));
+            }"""
+        )
+
+    def check(self, page, label):
+        """Run axe on `page` and record what it finds under `label`; return the violations."""
+        violations = self.run(page)
+        if violations:
+            self.found.append((label, violations))
+        return violations
+
+    def report(self):
+        lines = []
+        for label, violations in self.found:
+            lines.append(f"axe-core: {len(violations)} violation(s) on {label}:")
+            for v in violations:
+                lines.append(f"  - {v['id']} ({v['impact']}): {v['help']} [{v['count']} node(s)]")
+                for node in v["nodes"]:
+                    lines.append(f"      at {node['target']}")
+                    summary = " ".join(node["summary"].split())
+                    lines.append(f"        {summary[:300]}")
+        return "\n".join(lines)
+
+    def assert_clean(self):
+        if self.found:
+            raise AxeViolations(self.report())
+
+
+@pytest.fixture
+def axe():
+    return AxeChecker()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After the test body: fail on any axe violations it recorded."""
+    checker = item.funcargs.get("axe") if hasattr(item, "funcargs") else None
+    try:
+        result = yield
+    except BaseException:
+        if isinstance(checker, AxeChecker) and checker.found:
+            item.add_report_section("call", "axe-core", checker.report())
+        raise
+    if isinstance(checker, AxeChecker):
+        checker.assert_clean()
+    return result
+
+
+
+
+@pytest.fixture(scope="session")
+def shoot():
+    """`shoot(page, name)`: save a full-page screenshot as e2e/artifacts/<name>.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def _shoot(page, name):
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shoot
+
+
+
+
+def pytest_runtest_makereport(item, call):
+    """Remember the first step of an incremental module that broke the walk."""
+    if item.get_closest_marker("incremental") is None or call.excinfo is None:
+        return
+    if call.when == "call" and call.excinfo.errisinstance(AxeViolations):
+        return  # the page is inaccessible, but the walk itself went on: keep walking
+    if call.when in ("setup", "call") and not call.excinfo.errisinstance(pytest.skip.Exception):
+        item.parent._broken_at = item.name
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("incremental") is None:
+        return
+    broken = getattr(item.parent, "_broken_at", None)
+    if broken is not None:
+        pytest.skip(f"the walk broke at {broken}")
