@@ -294,12 +294,12 @@ def pytest_runtest_call(item):
 
 @pytest.fixture(scope="session")
 def shoot():
-    """`shoot(page, name)`: save a full-page screenshot as e2e/artifacts/<name>.png."""
+    """`shoot(page, name)`: save a screenshot (full page by default) in e2e/artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def _shoot(page, name):
+    def _shoot(page, name, full_page=True):
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return _shoot

@@ -252,6 +252,7 @@ def test_appointment_screen(walk, axe, shoot):
     assert page.url.endswith(walk.visit_path)
     axe.check(page, "appointment screen")
     shoot(page, "13-appointment")
+    shoot(page, "13-appointment-phone-screen", full_page=False)  # what the hand sees
 
     # The case summary to read out, one tap away.
     page.locator("summary", has_text="Case summary to read out").click()

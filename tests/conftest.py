@@ -40,7 +40,9 @@ def client(app):
 @pytest.fixture
 def owner(app):
     """The household's owner, created by the first-run set-up."""
-    return accounts.create_household("Sam", PASSPHRASE, PASSPHRASE)
+    owner = accounts.create_household("Sam", PASSPHRASE, PASSPHRASE)
+    db.session.commit()
+    return owner
 
 
 class Auth:
@@ -104,6 +106,7 @@ def visit(owner):
                                     specialty="Haematology", centre="City Children's")
     visit = visits.add_visit(case, clinician.id, date(2026, 12, 1), time(9, 30), "Room 3")
     visits.add_from_library(visit, ["diagnosis-agree", "treatment-agree"])
+    db.session.commit()
     return visit
 
 
@@ -121,4 +124,5 @@ def stranger(app):
     clinician = cases.add_clinician(household.id, name="Dr Other")
     other_visit = visits.add_visit(case, clinician.id, date(2026, 12, 2))
     visits.add_from_library(other_visit, ["diagnosis-agree"])
+    db.session.commit()
     return other_visit

@@ -33,7 +33,7 @@ def create_household(name, passphrase, passphrase_again):
     owner = Member(household=household, name=name, role="owner",
                    passphrase_hash=_hasher.hash(passphrase))
     db.session.add_all([household, owner])
-    db.session.commit()
+    db.session.flush()
     return owner
 
 
@@ -52,5 +52,5 @@ def authenticate(name, passphrase):
         raise ValidationFailed({"passphrase": ["That name and passphrase do not match."]})
     if _hasher.check_needs_rehash(member.passphrase_hash):
         member.passphrase_hash = _hasher.hash(passphrase)
-        db.session.commit()
+        db.session.flush()
     return member

@@ -10,32 +10,28 @@ from webapp.models import Answer, ConsentEvent, Note
 from webapp.services.records import insert_once, uuid7
 
 
-def _store(model, row_id, parent, **values):
-    """Insert once; an id already used under another parent is a conflict."""
-    row, _created = insert_once(model, id=row_id or uuid7(), **values)
-    if any(getattr(row, key) != value for key, value in parent.items()):
-        db.session.rollback()
+def _store(model, row_id, parent_key, parent, **values):
+    """Insert once under `parent`; an id already used under another parent is a conflict."""
+    row, _created = insert_once(model, id=row_id or uuid7(), **{parent_key: parent.id}, **values)
+    if getattr(row, parent_key) != parent.id:
         raise Conflict("That id is already used for something else.")
-    db.session.commit()
+    db.session.expire(parent)  # the insert bypassed the ORM: reload its collections
     return row
 
 
 def add_note(visit, author, text, tags=(), id=None):
     """Save a time-stamped note for the visit."""
-    return _store(Note, id, {"visit_id": visit.id}, visit_id=visit.id,
-                  author_id=author.id, text=text, tags=list(tags))
+    return _store(Note, id, "visit_id", visit, author_id=author.id, text=text, tags=list(tags))
 
 
 def add_answer(question, author, text, id=None):
     """Save an answer under a question."""
-    return _store(Answer, id, {"question_id": question.id}, question_id=question.id,
-                  author_id=author.id, text=text)
+    return _store(Answer, id, "question_id", question, author_id=author.id, text=text)
 
 
 def record_consent(visit, author, kind, who, id=None):
     """Log that someone agreed to, declined or withdrew consent to recording."""
-    return _store(ConsentEvent, id, {"visit_id": visit.id}, visit_id=visit.id,
-                  author_id=author.id, kind=kind, who=who)
+    return _store(ConsentEvent, id, "visit_id", visit, author_id=author.id, kind=kind, who=who)
 
 
 def consent_state(visit):

@@ -11,7 +11,7 @@ def add_child(household_id, **fields):
     """Add a child to the household."""
     child = Child(household_id=household_id, **fields)
     db.session.add(child)
-    db.session.commit()
+    db.session.flush()
     return child
 
 
@@ -31,7 +31,7 @@ def add_case(child, **fields):
     """Open a case (the health question) for a child."""
     case = Case(household_id=child.household_id, child=child, **fields)
     db.session.add(case)
-    db.session.commit()
+    db.session.flush()
     return case
 
 
@@ -44,7 +44,7 @@ def add_clinician(household_id, **fields):
     """Add a clinician the household sees or will see."""
     clinician = Clinician(household_id=household_id, **fields)
     db.session.add(clinician)
-    db.session.commit()
+    db.session.flush()
     return clinician
 
 

@@ -24,7 +24,7 @@ def add_visit(case, clinician_id, day, start_time=None, place=""):
     visit = Visit(household_id=case.household_id, case=case, clinician=clinician,
                   day=day, start_time=start_time, place=place)
     db.session.add(visit)
-    db.session.commit()
+    db.session.flush()
     return visit
 
 
@@ -60,7 +60,7 @@ def add_from_library(visit, keys):
                                      category=template["category"], text=template["text"]))
         chosen.add(key)
         position += 1
-    db.session.commit()
+    db.session.flush()
 
 
 def add_own_question(visit, text, category):
@@ -68,7 +68,7 @@ def add_own_question(visit, text, category):
     question = VisitQuestion(visit=visit, text=text, category=category,
                              position=_next_position(visit))
     db.session.add(question)
-    db.session.commit()
+    db.session.flush()
     return question
 
 
@@ -80,8 +80,8 @@ def move_question(visit, question, direction):
     if 0 <= other < len(questions):
         neighbour = questions[other]
         question.position, neighbour.position = neighbour.position, question.position
-        db.session.commit()
-        db.session.refresh(visit, ["questions"])
+        db.session.flush()
+        db.session.expire(visit, ["questions"])
 
 
 def remove_question(visit, question):
@@ -93,8 +93,8 @@ def remove_question(visit, question):
     if question.answers:
         raise ValidationFailed({"_form": ["This question has answers, so it stays."]})
     db.session.delete(question)
-    db.session.commit()
-    db.session.refresh(visit, ["questions"])
+    db.session.flush()
+    db.session.expire(visit, ["questions"])
 
 
 def mark_asked(question, asked):
@@ -103,4 +103,4 @@ def mark_asked(question, asked):
         question.asked_at = utcnow()
     elif not asked:
         question.asked_at = None
-    db.session.commit()
+    db.session.flush()

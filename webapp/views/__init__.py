@@ -6,6 +6,7 @@ from flask import g, request, url_for
 
 from api.schemas import load
 from webapp.errors import ValidationFailed
+from webapp.extensions import db
 from webapp.htmx import form_data
 
 
@@ -31,11 +32,18 @@ def household_id():
 
 
 def attempt(action):
-    """Call `action()`; return `(result, None)`, or `(None, errors)` if it failed validation."""
+    """Call `action()` and commit; on a validation failure roll back and return the errors.
+
+    Returns `(result, None)` or `(None, errors)`. Other errors propagate to the
+    app's error handlers, which roll back too.
+    """
     try:
-        return action(), None
+        result = action()
     except ValidationFailed as error:
+        db.session.rollback()
         return None, error.errors
+    db.session.commit()
+    return result, None
 
 
 def submit(schema_class, action):
