@@ -18,3 +18,6 @@ def domain_error(error):
     db.session.rollback()
     body = {"code": error.code, "message": error.message, "errors": error.errors}
     return jsonify(body), error.status
+
+
+from api import resources  # noqa: E402, F401  (registers the routes on bp)

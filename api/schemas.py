@@ -10,9 +10,11 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from webapp.errors import ValidationFailed
 from webapp.services import library
+from webapp.services.changes import HLC_PATTERN
 
 LONG_TEXT = 10_000
 SHORT_TEXT = 200
+MAX_MUTATIONS = 500
 
 
 class Trimmed(fields.String):
@@ -194,6 +196,55 @@ class ConsentSchema(InputSchema):
     who = text("Write who you asked.", max_length=SHORT_TEXT)
 
 
+class NoteCreateSchema(NoteSchema):
+    visit_id = fields.Integer(required=True)
+
+
+class AnswerCreateSchema(AnswerSchema):
+    visit_id = fields.Integer(required=True)
+    question_id = fields.UUID(required=True)
+
+
+class MarkAskedSchema(AskedSchema):
+    id = _client_id()
+    visit_id = fields.Integer(required=True)
+    question_id = fields.UUID(required=True)
+
+
+class ConsentRecordSchema(ConsentSchema):
+    visit_id = fields.Integer(required=True)
+
+
+class MutationSchema(InputSchema):
+    """The envelope of one mutation; its `data` is loaded by the op's own schema."""
+
+    seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    op = fields.String(required=True, validate=validate.Length(max=40))
+    id = fields.UUID(required=True)
+    hlc = fields.String(required=True, validate=validate.Regexp(HLC_PATTERN))
+    data = fields.Dict(required=True)
+
+
+class PushSchema(InputSchema):
+    device_id = fields.UUID(required=True)
+    schema_version = fields.Integer(
+        required=True, validate=validate.Equal(1, error="This app version is not supported.")
+    )
+    # Envelopes are checked one by one while applying, so one malformed
+    # mutation is rejected and skipped instead of jamming the queue.
+    mutations = fields.List(fields.Dict(), required=True,
+                            validate=validate.Length(max=MAX_MUTATIONS))
+
+
+class PullSchema(InputSchema):
+    device_id = fields.UUID(required=True)
+    cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+
+
+class DeviceSchema(InputSchema):
+    name = text(max_length=120)
+
+
 def load(schema_class, data):
     """Load `data` with a fresh `schema_class`, raising ValidationFailed.
 
@@ -218,3 +269,43 @@ def _flatten(messages):
         flat.setdefault(field, [])
         flat[field].extend(m for m in value if m not in flat[field])
     return flat
+
+
+class NoteOutSchema(Schema):
+    id = fields.UUID()
+    visit_id = fields.Integer()
+    author = fields.Function(lambda note: note.author.name)
+    device_id = fields.UUID(allow_none=True)
+    text = fields.String()
+    tags = fields.List(fields.String())
+    created_at = fields.AwareDateTime()
+
+
+class AnswerOutSchema(Schema):
+    id = fields.UUID()
+    question_id = fields.UUID()
+    visit_id = fields.Function(lambda answer: answer.question.visit_id)
+    author = fields.Function(lambda answer: answer.author.name)
+    device_id = fields.UUID(allow_none=True)
+    text = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class ConsentOutSchema(Schema):
+    id = fields.UUID()
+    visit_id = fields.Integer()
+    kind = fields.String()
+    who = fields.String()
+    device_id = fields.UUID(allow_none=True)
+    recorded_at = fields.AwareDateTime()
+
+
+class QuestionOutSchema(Schema):
+    id = fields.UUID()
+    visit_id = fields.Integer()
+    text = fields.String()
+    category = fields.String()
+    position = fields.Integer()
+    asked = fields.Boolean()
+    asked_at = fields.AwareDateTime(allow_none=True)
+    asked_hlc = fields.String(allow_none=True)

@@ -42,14 +42,18 @@ def create_app(test_config=None):
 
     security.init_app(app)
     register_views(app)
+    csrf.exempt(api_bp)  # no cookies there, so nothing to forge
     app.register_blueprint(api_bp)
     return app
 
 
 def _enforce_sqlite_foreign_keys():
-    """Make SQLite check foreign keys, as PostgreSQL always does."""
+    """Make SQLite check foreign keys, as PostgreSQL always does, and let readers
+    and a writer work at once (write-ahead log)."""
     engine = db.engine
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            dbapi_connection.execute("PRAGMA synchronous=NORMAL")

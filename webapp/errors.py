@@ -33,6 +33,16 @@ class NotFound(DomainError):
         super().__init__(message)
 
 
+class Unauthorized(DomainError):
+    """No valid device token: the phone must pair (or sign in) again."""
+
+    status = 401
+    code = "unauthorized"
+
+    def __init__(self, message="This phone is not paired with Ask Twice. Please sign in again."):
+        super().__init__(message)
+
+
 class Conflict(DomainError):
     """The request clashes with what is already stored."""
 

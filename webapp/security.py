@@ -18,7 +18,7 @@ from webapp.errors import DomainError
 from webapp.extensions import db, htmx
 from webapp.models import Member
 
-# Everything else needs a signed-in member.
+# Everything else needs a signed-in member; /api/v1 needs a device token instead.
 PUBLIC_ENDPOINTS = {"static", "auth.setup", "auth.signin"}
 
 CSP = (
@@ -58,6 +58,8 @@ def _now():
 def load_member():
     """Put the signed-in member on `g`, or send the visitor to sign in."""
     g.member = None
+    if request.blueprint == "api":
+        return None  # the API takes device tokens only, never this cookie
     member_id = session.get("member_id")
     if member_id is not None:
         g.member = db.session.get(Member, member_id) if _fresh() else None

@@ -14,12 +14,26 @@ def sample_url(rule):
 
 
 def guarded_rules(app):
-    return [rule for rule in app.url_map.iter_rules() if rule.endpoint not in PUBLIC_ENDPOINTS]
+    return [rule for rule in app.url_map.iter_rules()
+            if rule.endpoint not in PUBLIC_ENDPOINTS and not rule.endpoint.startswith("api.")]
+
+
+def api_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")]
 
 
 def test_the_inventory_is_not_empty_and_public_routes_are_few(app):
     assert len(guarded_rules(app)) >= 15
+    assert len(api_rules(app)) >= 2
     assert PUBLIC_ENDPOINTS == {"static", "auth.setup", "auth.signin"}
+
+
+def test_every_api_route_needs_a_device_token_and_ignores_the_cookie(signed_in):
+    for rule in api_rules(signed_in.application):
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = signed_in.open(sample_url(rule), method=method, json={})
+            assert response.status_code == 401, (rule.rule, method)
+            assert response.get_json()["code"] == "unauthorized"
 
 
 def test_every_other_route_sends_a_visitor_without_a_session_to_sign_in(app, owner):

@@ -2,10 +2,15 @@
 
 from webapp.models.cases import Case, Child, Clinician
 from webapp.models.household import Household, Member
+from webapp.models.sync import AskedEvent, Change, Device, Rejection
 from webapp.models.visits import Answer, ConsentEvent, Note, Visit, VisitQuestion
 
 __all__ = [
     "Answer",
+    "AskedEvent",
+    "Change",
+    "Device",
+    "Rejection",
     "Case",
     "Child",
     "Clinician",

@@ -47,10 +47,13 @@ class VisitQuestion(db.Model):
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
     asked_at = mapped_column(UTCDateTime, nullable=True)
+    asked_hlc: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     visit: Mapped[Visit] = relationship(back_populates="questions")
-    answers: Mapped[list["Answer"]] = relationship(order_by="Answer.created_at")
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="question", order_by="Answer.created_at"
+    )
 
     @property
     def asked(self):
@@ -61,16 +64,19 @@ class Answer(db.Model):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     question_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit_question.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"), nullable=True)
     text: Mapped[str] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     author: Mapped["Member"] = relationship()  # noqa: F821
+    question: Mapped[VisitQuestion] = relationship(back_populates="answers")
 
 
 class Note(db.Model):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"), nullable=True)
     text: Mapped[str] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
@@ -82,6 +88,7 @@ class ConsentEvent(db.Model):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"), nullable=True)
     kind: Mapped[str] = mapped_column(String(20))
     who: Mapped[str] = mapped_column(String(200))
     recorded_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

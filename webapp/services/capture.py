@@ -7,31 +7,41 @@ delivery stores nothing twice.
 from webapp.errors import Conflict
 from webapp.extensions import db
 from webapp.models import Answer, ConsentEvent, Note
+from webapp.models._types import utcnow
+from webapp.services import changes
 from webapp.services.records import insert_once, uuid7
 
 
-def _store(model, row_id, parent_key, parent, **values):
+def _store(model, row_id, parent_key, parent, household_id, **values):
     """Insert once under `parent`; an id already used under another parent is a conflict."""
-    row, _created = insert_once(model, id=row_id or uuid7(), **{parent_key: parent.id}, **values)
+    row, created = insert_once(model, id=row_id or uuid7(), **{parent_key: parent.id}, **values)
     if getattr(row, parent_key) != parent.id:
         raise Conflict("That id is already used for something else.")
+    if created:
+        changes.bump(household_id, model.__tablename__, row.id)
     db.session.expire(parent)  # the insert bypassed the ORM: reload its collections
     return row
 
 
-def add_note(visit, author, text, tags=(), id=None):
-    """Save a time-stamped note for the visit."""
-    return _store(Note, id, "visit_id", visit, author_id=author.id, text=text, tags=list(tags))
+def add_note(visit, author, text, tags=(), id=None, device=None, at=None):
+    """Save a time-stamped note for the visit (`at`: when the phone captured it)."""
+    return _store(Note, id, "visit_id", visit, visit.household_id, author_id=author.id,
+                  device_id=device and device.id, text=text, tags=list(tags),
+                  created_at=at or utcnow())
 
 
-def add_answer(question, author, text, id=None):
+def add_answer(question, author, text, id=None, device=None, at=None):
     """Save an answer under a question."""
-    return _store(Answer, id, "question_id", question, author_id=author.id, text=text)
+    return _store(Answer, id, "question_id", question, question.visit.household_id,
+                  author_id=author.id, device_id=device and device.id, text=text,
+                  created_at=at or utcnow())
 
 
-def record_consent(visit, author, kind, who, id=None):
+def record_consent(visit, author, kind, who, id=None, device=None, at=None):
     """Log that someone agreed to, declined or withdrew consent to recording."""
-    return _store(ConsentEvent, id, "visit_id", visit, author_id=author.id, kind=kind, who=who)
+    return _store(ConsentEvent, id, "visit_id", visit, visit.household_id, author_id=author.id,
+                  device_id=device and device.id, kind=kind, who=who,
+                  recorded_at=at or utcnow())
 
 
 def consent_state(visit):

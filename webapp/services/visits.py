@@ -1,14 +1,17 @@
 """Visits and the questions a family prepares for them."""
 
-from sqlalchemy import func, select
+from datetime import UTC, datetime
 
-from webapp.errors import NotFound, ValidationFailed
+from sqlalchemy import delete, func, select
+
+from webapp.errors import Conflict, NotFound, ValidationFailed
 from webapp.extensions import db
-from webapp.models import Visit, VisitQuestion
-from webapp.models._types import utcnow
-from webapp.services import library
+from webapp.models import AskedEvent, Visit, VisitQuestion
+from webapp.services import changes, library
 from webapp.services.cases import get_clinician
-from webapp.services.records import owned
+from webapp.services.records import insert_once, owned, uuid7
+
+QUESTION = VisitQuestion.__tablename__
 
 
 def add_visit(case, clinician_id, day, start_time=None, place=""):
@@ -56,20 +59,24 @@ def add_from_library(visit, keys):
         if key in chosen:
             continue
         template = library.questions_by_key()[key]
-        db.session.add(VisitQuestion(visit=visit, template_key=key, position=position,
-                                     category=template["category"], text=template["text"]))
+        _add(visit, VisitQuestion(template_key=key, position=position,
+                                  category=template["category"], text=template["text"]))
         chosen.add(key)
         position += 1
+
+
+def _add(visit, question):
+    question.id = uuid7()
+    visit.questions.append(question)
     db.session.flush()
+    changes.bump(visit.household_id, QUESTION, question.id)
+    return question
 
 
 def add_own_question(visit, text, category):
     """Add the family's own question to the end of the list."""
-    question = VisitQuestion(visit=visit, text=text, category=category,
-                             position=_next_position(visit))
-    db.session.add(question)
-    db.session.flush()
-    return question
+    return _add(visit, VisitQuestion(text=text, category=category,
+                                     position=_next_position(visit)))
 
 
 def move_question(visit, question, direction):
@@ -81,6 +88,8 @@ def move_question(visit, question, direction):
         neighbour = questions[other]
         question.position, neighbour.position = neighbour.position, question.position
         db.session.flush()
+        for moved in (question, neighbour):
+            changes.bump(visit.household_id, QUESTION, moved.id)
         db.session.expire(visit, ["questions"])
 
 
@@ -92,15 +101,31 @@ def remove_question(visit, question):
     """
     if question.answers:
         raise ValidationFailed({"_form": ["This question has answers, so it stays."]})
+    db.session.execute(delete(AskedEvent).where(AskedEvent.question_id == question.id))
     db.session.delete(question)
     db.session.flush()
+    changes.bump(visit.household_id, QUESTION, question.id, deleted=True)
     db.session.expire(visit, ["questions"])
 
 
-def mark_asked(question, asked):
-    """Mark a question asked (keeping the first time) or not asked yet."""
-    if asked and question.asked_at is None:
-        question.asked_at = utcnow()
-    elif not asked:
-        question.asked_at = None
-    db.session.flush()
+def mark_asked(question, asked, hlc=None, id=None, device=None):
+    """Tick a question asked or not asked; the latest tick by clock wins, all are kept.
+
+    A phone sends its own hybrid-logical-clock reading; a tick made here gets
+    one later than the question's current one. When asked, `asked_at` keeps
+    the time of the first tick still standing.
+
+    Raises:
+        Conflict: when the tick's id was used for another question.
+    """
+    hlc = hlc or changes.next_hlc(question.asked_hlc)
+    event, created = insert_once(AskedEvent, id=id or uuid7(), question_id=question.id,
+                                 asked=asked, hlc=hlc, device_id=device and device.id)
+    if event.question_id != question.id:
+        raise Conflict("That id is already used for something else.")
+    if created and (question.asked_hlc is None or hlc > question.asked_hlc):
+        ticked_at = datetime.fromtimestamp(changes.hlc_millis(hlc) / 1000, UTC)
+        question.asked_hlc = hlc
+        question.asked_at = (question.asked_at or ticked_at) if asked else None
+        db.session.flush()
+        changes.bump(question.visit.household_id, QUESTION, question.id)

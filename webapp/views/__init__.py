@@ -12,9 +12,19 @@ from webapp.htmx import form_data
 
 def register_views(app):
     """Register every HTML blueprint on `app`."""
-    from webapp.views import auth, capture, cases, children, clinicians, home, questions, visits
+    from webapp.views import (
+        auth,
+        capture,
+        cases,
+        children,
+        clinicians,
+        devices,
+        home,
+        questions,
+        visits,
+    )
 
-    for module in (auth, home, children, cases, clinicians, visits, questions, capture):
+    for module in (auth, home, children, cases, clinicians, visits, questions, capture, devices):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

@@ -1,0 +1,59 @@
+"""The sync endpoints: thin adapters in front of api/sync.py."""
+
+from functools import wraps
+
+from flask import g, jsonify, request
+
+from api import bp, sync
+from api.schemas import PullSchema, PushSchema, load
+from webapp.errors import ValidationFailed
+from webapp.extensions import db
+from webapp.services import devices
+
+
+def device_required(view):
+    """Accept only a device's bearer token (never the cookie), and commit its last-seen time."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        g.device = devices.device_for_token(token if scheme.lower() == "bearer" else "")
+        db.session.commit()
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _payload(schema_class):
+    body = load(schema_class, request.get_json(silent=True))
+    if body["device_id"] != g.device.id:
+        raise ValidationFailed({"device_id": ["This token belongs to another device."]})
+    return body
+
+
+@bp.post("/sync/push")
+@device_required
+def push():
+    """Apply a device's mutations; answer only after they are committed."""
+    body = _payload(PushSchema)
+    seqs = [m["seq"] for m in body["mutations"] if isinstance(m.get("seq"), int)]
+    try:
+        last = sync.push(g.device, body["mutations"])
+    except sync.GapError as gap:
+        return jsonify(code="seq_gap", message="Send the mutations from the expected seq on.",
+                       expected_seq=gap.expected, last_applied_seq=gap.expected - 1), 409
+    except sync.Transient:
+        last = db.session.get(type(g.device), g.device.id).last_applied_seq
+        return jsonify(code="unavailable", message="Please try again shortly.",
+                       last_applied_seq=last), 503
+    rejected = [{"seq": r.seq, "id": r.entity_id, "op": r.op, "code": r.code,
+                 "message": r.message, "errors": r.errors}
+                for r in sync.rejections_for(g.device.id, seqs)]
+    return jsonify(last_applied_seq=last, rejections=rejected)
+
+
+@bp.post("/sync/pull")
+@device_required
+def pull():
+    """Return what changed in the household since the device's cursor."""
+    body = _payload(PullSchema)
+    result = sync.pull(g.device.household_id, body["cursor"])
+    return jsonify(**result, last_applied_seq=g.device.last_applied_seq)

@@ -1,0 +1,235 @@
+"""Sync: phones push named mutations and pull what changed (Replicache-style).
+
+docs/sync-protocol.md is the contract. In short: a device's mutations carry
+consecutive sequence numbers; the server applies each in its own
+transaction together with the device's `last_applied_seq`, so every
+(device, seq) takes effect exactly once whatever the network does. A
+mutation that can never apply is stored as a rejection and still advances
+the ledger; a passing fault rolls back and answers 503 with nothing advanced.
+Mutations go through the same services as the HTML views.
+"""
+
+import os
+import uuid
+from datetime import UTC, datetime
+
+from flask import current_app, request
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from api.schemas import (
+    AnswerCreateSchema,
+    AnswerOutSchema,
+    ConsentOutSchema,
+    ConsentRecordSchema,
+    MarkAskedSchema,
+    MutationSchema,
+    NoteCreateSchema,
+    NoteOutSchema,
+    QuestionOutSchema,
+    load,
+)
+from webapp.errors import DomainError
+from webapp.extensions import db
+from webapp.models import (
+    Answer,
+    Change,
+    ConsentEvent,
+    Device,
+    Note,
+    Rejection,
+    Visit,
+    VisitQuestion,
+)
+from webapp.models._types import utcnow
+from webapp.services import capture, changes, visits
+
+
+class Transient(Exception):
+    """A fault worth retrying: nothing was applied, nothing advanced."""
+
+
+def _when(mutation):
+    """The capture time the phone's clock gave, never later than now."""
+    moment = datetime.fromtimestamp(changes.hlc_millis(mutation["hlc"]) / 1000, UTC)
+    return min(moment, utcnow())
+
+
+def _note_create(device, mutation, data):
+    visit = visits.get_visit(device.household_id, data.pop("visit_id"))
+    capture.add_note(visit, device.member, device=device, at=_when(mutation), **data)
+
+
+def _answer_create(device, mutation, data):
+    visit = visits.get_visit(device.household_id, data.pop("visit_id"))
+    question = visits.get_question(visit, data.pop("question_id"))
+    capture.add_answer(question, device.member, device=device, at=_when(mutation), **data)
+
+
+def _mark_asked(device, mutation, data):
+    visit = visits.get_visit(device.household_id, data.pop("visit_id"))
+    question = visits.get_question(visit, data.pop("question_id"))
+    visits.mark_asked(question, hlc=mutation["hlc"], device=device, **data)
+
+
+def _consent_record(device, mutation, data):
+    visit = visits.get_visit(device.household_id, data.pop("visit_id"))
+    capture.record_consent(visit, device.member, device=device, at=_when(mutation), **data)
+
+
+# Every op a phone may send: its input schema and the service call behind it.
+MUTATIONS = {
+    "note.create": (NoteCreateSchema, _note_create),
+    "answer.create": (AnswerCreateSchema, _answer_create),
+    "question.mark_asked": (MarkAskedSchema, _mark_asked),
+    "consent.record": (ConsentRecordSchema, _consent_record),
+}
+
+
+class GapError(Exception):
+    """A mutation came before the one the server expects next."""
+
+    def __init__(self, expected):
+        super().__init__(expected)
+        self.expected = expected
+
+
+def push(device, mutations):
+    """Apply `mutations` in seq order; return the device's `last_applied_seq`.
+
+    Raises:
+        GapError: at the first seq beyond the next expected one (nothing after it runs).
+        Transient: on a passing database fault (that mutation rolled back).
+    """
+    for raw in sorted(mutations, key=_seq_of):
+        _push_one(device.id, raw)
+    return _ledger(device.id).last_applied_seq
+
+
+def _seq_of(raw):
+    seq = raw.get("seq")
+    return seq if isinstance(seq, int) else 0
+
+
+def _ledger(device_id):
+    """Lock and return the device row: concurrent pushes of one device queue here."""
+    return db.session.execute(
+        select(Device).where(Device.id == device_id).with_for_update(),
+        execution_options={"populate_existing": True},
+    ).scalar_one()
+
+
+def _push_one(device_id, raw):
+    seq = raw.get("seq")
+    device = _ledger(device_id)
+    # 1. Already applied (a retry, or a race with another push): skip.
+    if isinstance(seq, int) and seq <= device.last_applied_seq:
+        db.session.rollback()
+        return
+    # 2. A gap: the phone must resend from the expected seq.
+    if not isinstance(seq, int) or seq != device.last_applied_seq + 1:
+        expected = device.last_applied_seq + 1
+        db.session.rollback()
+        raise GapError(expected)
+    # 3. Apply, and advance the ledger in the same transaction.
+    try:
+        mutation = load(MutationSchema, raw)
+        if mutation["op"] not in MUTATIONS:
+            raise DomainError(f"This app does not know how to {mutation['op']!r}.")
+        schema, apply = MUTATIONS[mutation["op"]]
+        data = load(schema, {**mutation["data"], "id": str(mutation["id"])})
+        _test_fault("transient")
+        apply(device, mutation, data)
+        device.last_applied_seq = seq
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        _reject(device_id, seq, raw, error)
+    except IntegrityError as error:
+        db.session.rollback()
+        _reject(device_id, seq, raw, DomainError(f"The data did not fit: {error.orig}"))
+    except DBAPIError as error:
+        db.session.rollback()
+        raise Transient() from error
+    _test_fault("exit-after-commit")
+
+
+def _reject(device_id, seq, raw, error):
+    """4. A permanent failure: keep it, report it, and move past it."""
+    device = _ledger(device_id)
+    if device.last_applied_seq >= seq:  # another push got here first
+        db.session.rollback()
+        return
+    db.session.add(Rejection(device_id=device_id, seq=seq, op=str(raw.get("op", ""))[:40],
+                             entity_id=str(raw.get("id", ""))[:64], code=error.code,
+                             message=error.message, errors=error.errors))
+    device.last_applied_seq = seq
+    db.session.commit()
+
+
+def rejections_for(device_id, seqs):
+    """Return the stored rejections of these seqs, so a resend hears of them again."""
+    if not seqs:
+        return []
+    return db.session.scalars(
+        select(Rejection).where(Rejection.device_id == device_id, Rejection.seq.in_(seqs))
+        .order_by(Rejection.seq)
+    ).all()
+
+
+def _test_fault(name):
+    """Simulate a fault, only in an app started with TEST_HOOKS (never in production)."""
+    if not current_app.config.get("TEST_HOOKS") or request.headers.get("X-Test-Fault") != name:
+        return
+    if name == "transient":
+        raise DBAPIError("simulated", {}, Exception("simulated transient fault"))
+    os._exit(17)  # the server dies after commit, before answering
+
+
+# What a pull returns, by the entity names the change log uses.
+ENTITIES = {
+    "visit_question": (VisitQuestion, QuestionOutSchema()),
+    "answer": (Answer, AnswerOutSchema()),
+    "note": (Note, NoteOutSchema()),
+    "consent_event": (ConsentEvent, ConsentOutSchema()),
+}
+
+
+def pull(household_id, cursor):
+    """Return the changes after `cursor`, or everything with `reset` for an unknown cursor."""
+    version = changes.current_version(household_id)
+    since = int(cursor) if cursor and cursor.isdigit() else None
+    if since is None or since > version:
+        return {"reset": True, "cursor": str(version), "changes": _snapshot(household_id)}
+    rows = db.session.scalars(
+        select(Change)
+        .where(Change.household_id == household_id, Change.version > since,
+               Change.version <= version)
+        .order_by(Change.version)
+    )
+    latest = {(row.entity, row.entity_id): row.deleted for row in rows}
+    return {"reset": False, "cursor": str(version),
+            "changes": [_change(entity, entity_id, deleted)
+                        for (entity, entity_id), deleted in latest.items()]}
+
+
+def _change(entity, entity_id, deleted):
+    model, schema = ENTITIES[entity]
+    row = None if deleted else db.session.get(model, uuid.UUID(entity_id))
+    if row is None:  # 5. a tombstone: the phone drops its copy
+        return {"entity": entity, "id": entity_id, "deleted": True}
+    return {"entity": entity, "id": entity_id, "deleted": False, "data": schema.dump(row)}
+
+
+def _snapshot(household_id):
+    """Every entity of the household, for a phone starting over."""
+    in_household = Visit.household_id == household_id
+    queries = {
+        "visit_question": select(VisitQuestion).join(Visit).where(in_household),
+        "answer": select(Answer).join(VisitQuestion).join(Visit).where(in_household),
+        "note": select(Note).join(Visit).where(in_household),
+        "consent_event": select(ConsentEvent).join(Visit).where(in_household),
+    }
+    return [{"entity": entity, "id": str(row.id), "deleted": False,
+             "data": ENTITIES[entity][1].dump(row)}
+            for entity, query in queries.items() for row in db.session.scalars(query)]

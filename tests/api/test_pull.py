@@ -1,0 +1,62 @@
+"""Pull: changes above a cursor, tombstones included, reset for an unknown cursor."""
+
+import pytest
+
+from webapp.extensions import db
+from webapp.services import capture, visits
+
+
+def by_entity(body):
+    return {(c["entity"], c["id"]): c for c in body["changes"]}
+
+
+def test_no_cursor_gives_a_full_snapshot_to_start_from(phone, visit):
+    body = phone.pull().get_json()
+    assert body["reset"] is True
+    entities = by_entity(body)
+    assert {e for e, _ in entities} == {"visit_question"}
+    assert len(entities) == 2
+    question = entities[("visit_question", str(visit.questions[0].id))]["data"]
+    assert question["text"] == visit.questions[0].text and question["asked"] is False
+
+
+def test_a_cursor_returns_only_what_changed_after_it(phone, owner, visit):
+    cursor = phone.pull().get_json()["cursor"]
+    note = capture.add_note(visit, owner, "Written at home")
+    db.session.commit()
+    body = phone.pull(cursor).get_json()
+    assert body["reset"] is False
+    assert list(by_entity(body)) == [("note", str(note.id))]
+    assert body["changes"][0]["data"]["text"] == "Written at home"
+    assert phone.pull(body["cursor"]).get_json()["changes"] == []
+
+
+def test_a_removed_question_comes_back_as_a_tombstone(phone, visit):
+    cursor = phone.pull().get_json()["cursor"]
+    removed = visit.questions[1]
+    visits.remove_question(visit, removed)
+    db.session.commit()
+    changes = phone.pull(cursor).get_json()["changes"]
+    assert changes == [{"entity": "visit_question", "id": str(removed.id), "deleted": True}]
+
+
+def test_several_writes_to_one_row_arrive_once_in_their_latest_state(phone, visit):
+    cursor = phone.pull().get_json()["cursor"]
+    question = visit.questions[0]
+    visits.mark_asked(question, True)
+    visits.mark_asked(question, False)
+    visits.mark_asked(question, True)
+    db.session.commit()
+    changes = phone.pull(cursor).get_json()["changes"]
+    assert len(changes) == 1 and changes[0]["data"]["asked"] is True
+
+
+@pytest.mark.parametrize("cursor", ["999999", "not-a-number", "-1"])
+def test_an_unknown_cursor_answers_reset_with_everything(phone, visit, cursor):
+    body = phone.pull(cursor).get_json()
+    assert body["reset"] is True and len(body["changes"]) == 2
+
+
+def test_pull_never_shows_another_households_data(phone, visit, stranger):
+    ids = {c["id"] for c in phone.pull().get_json()["changes"]}
+    assert str(stranger.questions[0].id) not in ids

@@ -1,0 +1,56 @@
+"""The change log phones pull from, and hybrid logical clocks for flags.
+
+Every write a phone may need to learn of bumps its household's version and
+logs (entity, id) at that version. The bump is an UPDATE of the household's
+row, so on PostgreSQL concurrent writers of one household queue behind each
+other and versions become visible in order: a pull never skips one.
+"""
+
+import re
+import time
+
+from sqlalchemy import update
+
+from webapp.extensions import db
+from webapp.models import Change, Household
+
+HLC_PATTERN = r"^\d{13}-\d{4}-[A-Za-z0-9]{1,36}$"
+
+
+def bump(household_id, entity, entity_id, deleted=False):
+    """Log a write of `entity` `entity_id` at the household's next version."""
+    version = db.session.execute(
+        update(Household)
+        .where(Household.id == household_id)
+        .values(version=Household.version + 1)
+        .returning(Household.version),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    db.session.add(Change(household_id=household_id, version=version, entity=entity,
+                          entity_id=str(entity_id), deleted=deleted))
+    return version
+
+
+def current_version(household_id):
+    """Return the household's latest version (a pull cursor)."""
+    return db.session.get(Household, household_id, populate_existing=True).version
+
+
+def next_hlc(previous=None, node="server"):
+    """Return a hybrid logical clock reading later than `previous` and than now.
+
+    Readings are "<13-digit ms>-<4-digit counter>-<node>" strings, so ordering
+    them as strings orders them in time, with the node breaking ties.
+    """
+    wall = time.time_ns() // 1_000_000
+    counter = 0
+    if previous:
+        before_ms, before_counter = (int(part) for part in previous.split("-")[:2])
+        if before_ms >= wall:
+            wall, counter = before_ms, before_counter + 1
+    return f"{wall:013d}-{counter:04d}-{node}"
+
+
+def hlc_millis(reading):
+    """Return the wall-clock part of an HLC reading, in ms since the epoch."""
+    return int(reading.split("-")[0]) if re.match(HLC_PATTERN, reading) else 0

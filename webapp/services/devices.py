@@ -1,0 +1,45 @@
+"""Devices: phones allowed to sync, each with a long random token stored hashed."""
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from webapp.errors import Unauthorized
+from webapp.extensions import db
+from webapp.models import Device
+from webapp.models._types import utcnow
+from webapp.services.records import uuid7
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def register_device(member, name):
+    """Register a device for `member`; return it and its token (shown this once only)."""
+    token = secrets.token_urlsafe(32)
+    device = Device(id=uuid7(), household_id=member.household_id, member_id=member.id,
+                    name=name[:120] or "Phone", token_hash=_digest(token))
+    db.session.add(device)
+    db.session.flush()
+    return device, token
+
+
+def device_for_token(token):
+    """Return the live device holding `token`.
+
+    Raises:
+        Unauthorized: for a missing, unknown or revoked token.
+    """
+    device = db.session.scalar(select(Device).where(Device.token_hash == _digest(token or "")))
+    if device is None or device.revoked_at is not None:
+        raise Unauthorized()
+    device.last_seen_at = utcnow()
+    return device
+
+
+def revoke_device(device):
+    """Stop a device from syncing; what it already pushed stays."""
+    device.revoked_at = utcnow()
+    db.session.flush()
