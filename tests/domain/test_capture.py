@@ -45,3 +45,12 @@ def test_consent_log_keeps_every_event_and_knows_the_latest(visit, owner):
     assert [e.kind for e in visit.consent_events] == ["agreed", "withdrawn"]
     assert capture.consent_state(visit).kind == "withdrawn"
     assert ConsentEvent.query.count() == 2
+
+
+def test_insert_once_tells_a_new_row_from_a_repeat(visit, owner):
+    from webapp.services.records import insert_once
+
+    note_id = uuid.uuid4()
+    values = {"id": note_id, "visit_id": visit.id, "author_id": owner.id, "text": "t", "tags": []}
+    assert insert_once(Note, **values)[1] is True
+    assert insert_once(Note, **values)[1] is False

@@ -33,9 +33,11 @@ def insert_once(model, **values):
     and whether this call created it.
     """
     insert = _INSERTS[db.session.get_bind().dialect.name]
-    result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
+    # RETURNING, not rowcount: psycopg reports -1 for this statement.
+    created = db.session.execute(statement).first() is not None
     row = db.session.get(model, values["id"], populate_existing=True)
-    return row, result.rowcount == 1
+    return row, created
 
 
 def uuid7():
