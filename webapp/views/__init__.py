@@ -8,6 +8,7 @@ from api.schemas import load
 from webapp.errors import ValidationFailed
 from webapp.extensions import db
 from webapp.htmx import form_data
+from webapp.services.library import NOTE_TAGS
 
 
 def register_views(app):
@@ -28,6 +29,12 @@ def register_views(app):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)
+    app.add_template_filter(tag_labels)
+
+
+def tag_labels(keys):
+    """Turn note tag keys into the words shown for them."""
+    return [NOTE_TAGS[key] for key in keys]
 
 
 def local_time(moment):
