@@ -4,16 +4,21 @@ import { fillClientIds } from "./behaviours/client-id.js";
 import { focusAfterSwap } from "./behaviours/focus.js";
 import { announce, reportFailures } from "./behaviours/status.js";
 import { printButtons } from "./behaviours/print.js";
+import { startCaptures, visitScreen } from "./behaviours/captures.js";
+import { startBridge } from "./sw-bridge.js";
 
 document.addEventListener("htmx:load", (event) => {
   fillClientIds(event.target);
   printButtons(event.target);
+  visitScreen(event.target);
 });
 document.addEventListener("htmx:afterSettle", (event) => {
   focusAfterSwap(event.detail.elt);
   announce(event.detail.elt);
 });
 reportFailures();
+startCaptures();
+startBridge().catch(() => {});
 
 // A full page with errors (a 422 without htmx, or the first load) focuses them too.
 focusAfterSwap(document.body);

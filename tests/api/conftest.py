@@ -23,8 +23,8 @@ class Phone:
     def push(self, *mutations, headers=None, **body):
         payload = {"device_id": str(self.device.id), "schema_version": 1,
                    "mutations": list(mutations), **body}
-        return self.client.post("/api/v1/sync/push", json=payload,
-                                headers={"Authorization": f"Bearer {self.token}", **(headers or {})})
+        headers = {"Authorization": f"Bearer {self.token}", **(headers or {})}
+        return self.client.post("/api/v1/sync/push", json=payload, headers=headers)
 
     def pull(self, cursor=None):
         return self.client.post("/api/v1/sync/pull",

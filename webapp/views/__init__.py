@@ -21,11 +21,13 @@ def register_views(app):
         clinicians,
         devices,
         home,
+        offline,
         questions,
         visits,
     )
 
-    for module in (auth, home, children, cases, clinicians, visits, questions, capture, devices):
+    for module in (auth, home, children, cases, clinicians, visits, questions, capture, devices,
+                   offline):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

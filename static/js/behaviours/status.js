@@ -4,7 +4,7 @@
 const FAILED = "Not saved. Your text is still here. Please try again.";
 const OFFLINE = "Cannot reach Ask Twice right now, so this was not saved. Your text is still here.";
 
-function say(message) {
+export function say(message) {
   const region = document.getElementById("status");
   if (!region) return;
   region.textContent = "";

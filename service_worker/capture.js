@@ -1,0 +1,164 @@
+// Answers the appointment screen's form posts from IndexedDB (design.md §3):
+// validate as the server would, store entity + outbox entry in one
+// transaction, then answer htmx with a fragment rendered from the markup the
+// server provided (/sw/fragments.json), every value escaped.
+const Capture = (() => {
+  const LONG_TEXT = 10000;
+  const ROUTES = [
+    [/^\/visits\/(\d+)\/notes$/, note],
+    [/^\/visits\/(\d+)\/questions\/([0-9a-f-]{36})\/answers$/, answer],
+    [/^\/visits\/(\d+)\/questions\/([0-9a-f-]{36})\/asked$/, asked],
+    [/^\/visits\/(\d+)\/consent$/, consent],
+  ];
+
+  function route(url) {
+    for (const [pattern, handler] of ROUTES) {
+      const match = url.pathname.match(pattern);
+      if (match) return (request) => handle(request, handler, match);
+    }
+    return null;
+  }
+
+  const escapeHtml = (value) => String(value).replace(/[&<>"']/g, (c) => (
+    { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" }[c]));
+
+  function fill(template, values) {
+    return template.replace(/%%(\w+)%%/g, (whole, name) => (name in values ? escapeHtml(values[name]) : whole));
+  }
+
+  const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+  const newId = () => (self.crypto.randomUUID ? self.crypto.randomUUID() : String(Date.now()));
+
+  function answerWith(html, target, swap, detail) {
+    return new Response(html, {
+      status: 200,
+      headers: {
+        "Content-Type": "text/html; charset=utf-8",
+        "HX-Retarget": target,
+        "HX-Reswap": swap,
+        "HX-Trigger": JSON.stringify({ captured: { message: "Saved on this phone.", ...detail } }),
+      },
+    });
+  }
+
+  // Bad input: nothing stored, the form (and what was typed) stays as it is.
+  function refuse(message) {
+    return new Response("", {
+      status: 422,
+      headers: { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ captureFailed: { message } }) },
+    });
+  }
+
+  function longText(form, empty) {
+    const text = (form.get("text") || "").trim();
+    if (!text) return [null, empty];
+    if (text.length > LONG_TEXT) return [null, "This is too long to save: please keep it under 10,000 characters."];
+    return [text, null];
+  }
+
+  const captureId = (form) => {
+    const id = form.get("id") || "";
+    return /^[0-9a-f-]{36}$/i.test(id) ? id.toLowerCase() : newId();
+  };
+
+  async function handle(request, handler, match) {
+    const form = await request.formData();
+    const fragments = await Fragments.get();
+    try {
+      return await handler(form, fragments, Number(match[1]), match[2]);
+    } catch (error) {
+      return refuse("Could not save on this phone. Your text is still here. Please try again.");
+    }
+  }
+
+  async function note(form, f, visitId) {
+    const [text, problem] = longText(form, "Write a note before saving.");
+    if (problem) return refuse(problem);
+    const tags = form.getAll("tags").filter((tag) => tag in f.labels.tags);
+    const id = captureId(form);
+    const row = await Outbox.enqueue({ id, kind: "note", visit_id: visitId, text, tags },
+      "note.create", { visit_id: visitId, text, tags });
+    return answerWith(renderNote(f, row), "#note-list", "afterbegin", { reset: true });
+  }
+
+  async function answer(form, f, visitId, questionId) {
+    const [text, problem] = longText(form, "Write the answer before saving.");
+    if (problem) return refuse(problem);
+    const id = captureId(form);
+    const row = await Outbox.enqueue({ id, kind: "answer", visit_id: visitId, question_id: questionId, text },
+      "answer.create", { visit_id: visitId, question_id: questionId, text });
+    return answerWith(renderAnswer(f, row), `#answers-${questionId}`, "beforeend", { reset: true });
+  }
+
+  async function asked(form, f, visitId, questionId) {
+    const value = form.get("asked") === "true";
+    const row = await Outbox.enqueue({ id: newId(), kind: "asked", visit_id: visitId, question_id: questionId, asked: value },
+      "question.mark_asked", { visit_id: visitId, question_id: questionId, asked: value });
+    const html = renderAsked(f, row, form.get("csrf_token") || "");
+    return answerWith(html, `#asked-form-${questionId}`, "outerHTML", { question: questionId, asked: value });
+  }
+
+  async function consent(form, f, visitId) {
+    const who = (form.get("who") || "").trim();
+    const kind = form.get("kind");
+    if (!who) return refuse("Write who you asked.");
+    if (!(kind in f.labels.consent)) return refuse("Choose what they said.");
+    const id = captureId(form);
+    const row = await Outbox.enqueue({ id, kind: "consent", visit_id: visitId, who, consent: kind },
+      "consent.record", { visit_id: visitId, who, kind });
+    const status = renderConsentStatus(f, row, form.get("csrf_token") || "")
+      .replace('id="consent-status"', 'id="consent-status" hx-swap-oob="true"');
+    return answerWith(renderConsent(f, row) + status, "#consent-log", "beforeend", { reset: kind !== "withdrawn" });
+  }
+
+  const when = (row) => ({ iso: new Date(row.saved_at).toISOString(), when: clock(row.saved_at) });
+  const stateOf = (row) => ({ state: row.state, reason: row.reason || "" });
+
+  function withState(html, f, row) {
+    return html.replace("%%sync_state%%", fill(f.states[row.state] || "", { reason: row.reason || "" }));
+  }
+
+  function renderNote(f, row) {
+    const tags = row.tags.map((tag) => fill(f.tag, { label: f.labels.tags[tag] })).join("");
+    const html = fill(f.note, { id: row.id, ...when(row), author: f.author, text: row.text });
+    return withState(html.replace("%%tags_html%%", tags), f, row);
+  }
+
+  function renderAnswer(f, row) {
+    return withState(fill(f.answer, { id: row.id, text: row.text }), f, row);
+  }
+
+  function renderConsent(f, row) {
+    const html = fill(f.consent_item, { id: row.id, ...when(row), who: row.who, kind_text: f.labels.consent[row.consent] });
+    return withState(html, f, row);
+  }
+
+  function renderConsentStatus(f, row, csrf) {
+    const template = row.consent === "agreed" ? f.consent_status_agreed : f.consent_status_other;
+    return fill(template, { visit: row.visit_id, who: row.who, ...when(row), kind_text: f.labels.consent[row.consent], csrf });
+  }
+
+  function renderAsked(f, row, csrf) {
+    const template = row.asked ? f.asked_true : f.asked_false;
+    return fill(template, { visit: row.visit_id, question: row.question_id, question_text: row.question_text || "", csrf });
+  }
+
+  return { route, renderNote, renderAnswer, renderConsent, renderAsked, stateOf };
+})();
+
+// The fragment markup, fetched with the shell and kept in the static cache.
+const Fragments = (() => {
+  const URL_ = "/sw/fragments.json";
+  let loaded = null;
+  async function get() {
+    if (!loaded) {
+      loaded = (async () => {
+        const cached = await caches.match(URL_);
+        const response = cached || await fetch(URL_);
+        return response.json();
+      })().catch((error) => { loaded = null; throw error; });
+    }
+    return loaded;
+  }
+  return { get, URL: URL_ };
+})();

@@ -1,0 +1,187 @@
+// The outbox, after Workbox's Queue: FIFO in IndexedDB, one entry per named
+// mutation (never a raw form POST). docs/sync-protocol.md is the contract.
+//   1. A capture is ONE transaction: the entity, its outbox entry, the next
+//      seq and the clock reading; only then may the page say "Saved on this phone".
+//   2. Replay pushes entries in seq order and deletes one only when the
+//      server's last_applied_seq covers it; a rejection is kept on the capture.
+//   3. A 409 tells the seq the server expects: entries below it were applied
+//      (their answer was lost), or the device is new and the outbox renumbers.
+//   4. Failures retry with backoff; replay also runs on start-up, on focus, on
+//      `online` and on Background Sync where the browser has it.
+//   5. Pull marks what the server holds as synced and moves the cursor.
+const Outbox = (() => {
+  const { req, transact, getMeta, setMeta, pendingCount } = self.AskTwiceDB;
+  const BATCH = 100;
+  let running = null;
+  let failures = 0;
+  let retryTimer = null;
+
+  const meta = async (stores, key, fallback) => {
+    const row = await req(stores.meta.get(key));
+    return row ? row.value : fallback;
+  };
+
+  function randomNode() {
+    return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // Hybrid logical clock: later than the last reading and than the wall clock.
+  function nextHlc(previous, node) {
+    let wall = Date.now();
+    let counter = 0;
+    if (previous) {
+      const [ms, count] = previous.split("-").map(Number);
+      if (ms >= wall) { wall = ms; counter = count + 1; }
+    }
+    return `${String(wall).padStart(13, "0")}-${String(counter).padStart(4, "0")}-${node}`;
+  }
+
+  // 1.
+  async function enqueue(capture, op, data) {
+    const row = await transact(["meta", "captures", "outbox"], "readwrite", async (s) => {
+      const seq = await meta(s, "nextSeq", 1);
+      let node = await meta(s, "node", null);
+      if (!node) { node = randomNode(); s.meta.put({ key: "node", value: node }); }
+      const hlc = nextHlc(await meta(s, "hlc", null), node);
+      s.meta.put({ key: "nextSeq", value: seq + 1 });
+      s.meta.put({ key: "hlc", value: hlc });
+      const stored = { ...capture, seq, hlc, state: "local", saved_at: Date.now() };
+      s.captures.put(stored);
+      s.outbox.put({ seq, op, id: capture.id, hlc, data });
+      return stored;
+    });
+    scheduleSync();
+    return row;
+  }
+
+  function scheduleSync() {
+    if (self.registration && self.registration.sync) {
+      self.registration.sync.register("outbox").catch(() => {});
+    }
+    replay().catch(() => {});
+  }
+
+  async function api(path, device, body) {
+    return fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${device.token}` },
+      body: JSON.stringify({ device_id: device.device_id, ...body }),
+      credentials: "omit",
+      cache: "no-store",
+    });
+  }
+
+  // 2.
+  async function acknowledge(lastApplied, rejections) {
+    const rejected = new Map(rejections.map((r) => [r.seq, r.message]));
+    const changed = [];
+    await transact(["captures", "outbox"], "readwrite", async (s) => {
+      const entries = await req(s.outbox.getAll(IDBKeyRange.upperBound(lastApplied)));
+      for (const entry of entries) {
+        s.outbox.delete(entry.seq);
+        const capture = await req(s.captures.get(entry.id));
+        if (!capture) continue;
+        capture.state = rejected.has(entry.seq) ? "rejected" : "synced";
+        capture.reason = rejected.get(entry.seq) || "";
+        s.captures.put(capture);
+        changed.push({ id: capture.id, state: capture.state, reason: capture.reason });
+      }
+    });
+    return changed;
+  }
+
+  // 3. The device is new to the server: number the waiting entries from `expected`.
+  async function renumber(expected) {
+    await transact(["meta", "captures", "outbox"], "readwrite", async (s) => {
+      const entries = await req(s.outbox.getAll());
+      s.outbox.clear();
+      entries.forEach((entry, index) => {
+        s.outbox.put({ ...entry, seq: expected + index });
+      });
+      s.meta.put({ key: "nextSeq", value: expected + entries.length });
+    });
+  }
+
+  async function pushAll(device) {
+    const changed = [];
+    for (let round = 0; round < 1000; round++) {
+      const entries = await transact(["outbox"], "readonly", (s) => req(s.outbox.getAll(null, BATCH)));
+      if (!entries.length) return changed;
+      const response = await api("/api/v1/sync/push", device, { schema_version: 1, mutations: entries });
+      if (response.status === 401) { await setMeta("device", null); throw new Error("unauthorized"); }
+      const body = await response.json().catch(() => ({}));
+      if (response.status === 409 && Number.isInteger(body.expected_seq)) {
+        if (body.expected_seq > entries[0].seq) changed.push(...await acknowledge(body.expected_seq - 1, []));
+        else await renumber(body.expected_seq);
+        continue;
+      }
+      if (!response.ok) throw new Error(`push answered ${response.status}`);
+      changed.push(...await acknowledge(body.last_applied_seq, body.rejections || []));
+    }
+    return changed;
+  }
+
+  // 5.
+  async function pull(device) {
+    const cursor = await getMeta("cursor", null);
+    const response = await api("/api/v1/sync/pull", device, { cursor });
+    if (!response.ok) throw new Error(`pull answered ${response.status}`);
+    const body = await response.json();
+    const changed = [];
+    await transact(["meta", "captures"], "readwrite", async (s) => {
+      for (const change of body.changes) {
+        const capture = await req(s.captures.get(change.id));
+        if (capture && !change.deleted && capture.state === "local") {
+          capture.state = "synced";
+          s.captures.put(capture);
+          changed.push({ id: capture.id, state: "synced", reason: "" });
+        }
+      }
+      s.meta.put({ key: "cursor", value: body.cursor });
+      s.meta.put({ key: "lastSync", value: Date.now() });
+    });
+    return changed;
+  }
+
+  async function broadcast(extra = {}) {
+    const status = {
+      type: "sync-status",
+      pending: await pendingCount(),
+      lastSync: await getMeta("lastSync", null),
+      hasDevice: Boolean(await getMeta("device", null)),
+      ...extra,
+    };
+    for (const client of await self.clients.matchAll({ includeUncontrolled: true })) {
+      client.postMessage(status);
+    }
+    return status;
+  }
+
+  async function run() {
+    const device = await getMeta("device", null);
+    if (!device) return broadcast();
+    const changed = await pushAll(device);
+    changed.push(...await pull(device));
+    failures = 0;
+    return broadcast({ changed });
+  }
+
+  // 4.
+  function replay() {
+    if (!running) {
+      running = run()
+        .catch(async (error) => {
+          failures += 1;
+          clearTimeout(retryTimer);
+          const delay = Math.min(60_000, 1000 * 2 ** Math.min(failures, 6));
+          retryTimer = setTimeout(() => replay().catch(() => {}), delay);
+          await broadcast({ error: String(error.message || error) });
+          throw error;
+        })
+        .finally(() => { running = null; });
+    }
+    return running;
+  }
+
+  return { enqueue, replay, broadcast, nextHlc };
+})();

@@ -1,0 +1,45 @@
+// Named fetch strategies (after the offline cookbook). Each returns a Response.
+const Strategies = (() => {
+  const TIMEOUT_MS = 3000;
+
+  const timeout = (ms) => new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), ms));
+
+  // Cache first: versioned static files (the cache name carries the version).
+  async function cacheFirst(request, cacheName) {
+    const cached = await caches.match(request, { cacheName });
+    if (cached) return cached;
+    const response = await fetch(request);
+    if (response.ok) (await caches.open(cacheName)).put(request, response.clone());
+    return response;
+  }
+
+  // Network first with a timeout: pages. Then the cached copy, then our offline page.
+  async function networkFirst(request, cacheName, offlineUrl) {
+    try {
+      const response = await Promise.race([fetch(request), timeout(TIMEOUT_MS)]);
+      if (response.ok && !response.redirected) (await caches.open(cacheName)).put(request, response.clone());
+      return response;
+    } catch (error) {
+      const cached = await caches.match(request, { cacheName, ignoreVary: request.mode === "navigate" });
+      if (cached) return cached;
+      if (offlineUrl) return (await caches.match(offlineUrl)) || Response.error();
+      throw error;
+    }
+  }
+
+  // htmx GETs: network first into their own cache, relying on Vary: HX-Request.
+  // A boosted page load falls back to the page cache, then the offline page.
+  async function fragment(request, fragmentsCache, pagesCache, offlineUrl) {
+    try {
+      return await networkFirst(request, fragmentsCache, null);
+    } catch (error) {
+      if (request.headers.get("HX-Boosted")) {
+        const page = await caches.match(request.url, { cacheName: pagesCache, ignoreVary: true });
+        return page || (await caches.match(offlineUrl)) || Response.error();
+      }
+      throw error;
+    }
+  }
+
+  return { cacheFirst, networkFirst, fragment };
+})();

@@ -1,0 +1,88 @@
+// Ask Twice service worker: wiring only. Strategies, the outbox and capture
+// live in the helpers; docs/sync-protocol.md and design.md §3 are the rules.
+const VERSION = "__VERSION__";
+const PREFIX = "ask-twice";
+const STATIC_CACHE = `${PREFIX}-static-${VERSION}`;
+const PAGES_CACHE = `${PREFIX}-pages`;
+const FRAGMENTS_CACHE = `${PREFIX}-fragments`;
+const EXPECTED_CACHES = [STATIC_CACHE, PAGES_CACHE, FRAGMENTS_CACHE];
+const OFFLINE_URL = "/static/offline.html";
+const SHELL = [
+  OFFLINE_URL,
+  "/static/css/app.css",
+  "/static/vendor/htmx.min.js",
+  "/static/js/app.js",
+  "/static/js/sw-bridge.js",
+  "/static/js/behaviours/client-id.js",
+  "/static/js/behaviours/focus.js",
+  "/static/js/behaviours/status.js",
+  "/static/js/behaviours/print.js",
+  "/static/js/behaviours/captures.js",
+  "/static/icons/icon.svg",
+  "/sw/idb.js",
+  "/sw/fragments.json",
+];
+
+importScripts("/sw/idb.js", "/sw/outbox.js", "/sw/capture.js", "/sw/strategies.js");
+
+self.addEventListener("install", (event) => {
+  // No skipWaiting(): a new version waits until the page says the user agreed.
+  event.waitUntil(caches.open(STATIC_CACHE).then((cache) => cache.addAll(SHELL)));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith(PREFIX) && !EXPECTED_CACHES.includes(name)) await caches.delete(name);
+    }
+    await self.clients.claim();
+    Outbox.replay().catch(() => {});
+  })());
+});
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (request.method === "POST") {
+    const capture = Capture.route(url);
+    if (capture) event.respondWith(capture(request));
+    return;
+  }
+  if (request.method !== "GET" || url.pathname === "/sw.js") return;
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/sw/")) {
+    event.respondWith(Strategies.cacheFirst(request, STATIC_CACHE));
+  } else if (request.mode === "navigate") {
+    event.respondWith(Strategies.networkFirst(request, PAGES_CACHE, OFFLINE_URL));
+  } else if (request.headers.get("HX-Request")) {
+    event.respondWith(Strategies.fragment(request, FRAGMENTS_CACHE, PAGES_CACHE, OFFLINE_URL));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  const { type, urls } = event.data || {};
+  if (type === "skip-waiting") self.skipWaiting();
+  if (type === "sync-now") event.waitUntil(Outbox.replay().catch(() => Outbox.broadcast()));
+  if (type === "get-ready") event.waitUntil(getReady(urls || [], event.ports[0]));
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "outbox") event.waitUntil(Outbox.replay());
+});
+
+// "Get ready for this visit": fetch the visit's screens into the page cache now.
+async function getReady(urls, port) {
+  try {
+    const pages = await caches.open(PAGES_CACHE);
+    const statics = await caches.open(STATIC_CACHE);
+    await statics.addAll(SHELL);
+    for (const url of urls) {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok || response.redirected) throw new Error(`${url} answered ${response.status}`);
+      await pages.put(url, response);
+    }
+    port && port.postMessage({ ok: true, at: Date.now() });
+  } catch (error) {
+    port && port.postMessage({ ok: false, error: String(error.message || error) });
+  }
+}

@@ -1,0 +1,93 @@
+// Connects the pages to the service worker (the squoosh pattern): register it,
+// register this phone as a device, keep the "not yet synced" bar current, ask
+// for sync at the right moments, and offer updates without ever swapping the
+// page under a form someone is filling in.
+const DB = self.AskTwiceDB;
+
+function csrfToken() {
+  try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (_) { return ""; }
+}
+
+const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+
+function showStatus(status) {
+  const bar = document.getElementById("sync-bar");
+  if (!bar) return;
+  bar.hidden = false;
+  const last = status.lastSync ? `last sync at ${clock(status.lastSync)}` : "not synced yet";
+  const pending = status.pending ? `${status.pending} not yet synced` : "Everything is synced";
+  bar.querySelector("[data-sync-summary]").textContent = `${pending}, ${last}.`;
+  bar.dataset.pending = String(status.pending);
+  document.dispatchEvent(new CustomEvent("sync-status", { detail: status }));
+}
+
+async function refreshStatus() {
+  if (!DB) return;
+  showStatus({ pending: await DB.pendingCount(), lastSync: await DB.getMeta("lastSync") });
+}
+
+function askForSync() {
+  const worker = navigator.serviceWorker.controller;
+  if (worker) worker.postMessage({ type: "sync-now" });
+}
+
+async function ensureDevice() {
+  if (!navigator.onLine || (await DB.getMeta("device"))) return;
+  const response = await fetch("/devices", {
+    method: "POST",
+    headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ name: "Phone" }),
+  });
+  if (response.status === 201) {
+    await DB.setMeta("device", await response.json());
+    askForSync();
+  }
+}
+
+function formsInUse() {
+  return Array.from(document.querySelectorAll("textarea, input[type=text]")).some((field) => field.value.trim());
+}
+
+function offerUpdate(worker) {
+  if (!formsInUse()) {
+    worker.postMessage({ type: "skip-waiting" });
+    return;
+  }
+  const notice = document.getElementById("update-notice");
+  if (!notice) return;
+  notice.hidden = false;
+  notice.querySelector("button").onclick = () => worker.postMessage({ type: "skip-waiting" });
+}
+
+export async function startBridge() {
+  if (!("serviceWorker" in navigator) || !document.body.dataset.signedIn) return;
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+
+  // A new version waits; it takes over only when nobody is typing, or on "Update".
+  if (registration.waiting && hadController) offerUpdate(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const incoming = registration.installing;
+    incoming.addEventListener("statechange", () => {
+      if (incoming.state === "installed" && navigator.serviceWorker.controller) offerUpdate(incoming);
+    });
+  });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (hadController && !reloading) { reloading = true; window.location.reload(); }
+  });
+
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "sync-status") showStatus(event.data);
+  });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-sync-now]")) askForSync();
+  });
+  window.addEventListener("online", askForSync);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") askForSync(); });
+
+  await refreshStatus();
+  await navigator.serviceWorker.ready;
+  await ensureDevice().catch(() => {});
+  askForSync();
+}

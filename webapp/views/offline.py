@@ -1,0 +1,85 @@
+"""What the service worker needs from the server: itself, its helpers, its fragments."""
+
+import hashlib
+import uuid
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, g, get_template_attribute, jsonify, url_for
+from markupsafe import Markup
+
+from webapp.services import library
+
+bp = Blueprint("offline", __name__)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+WORKER = ROOT / "service_worker"
+HELPERS = {"idb.js", "outbox.js", "capture.js", "strategies.js"}
+_VISIT, _QUESTION = 987654321, uuid.UUID(int=0)
+
+
+@cache
+def version():
+    """Hash the files the worker serves or caches: any change makes a new worker."""
+    digest = hashlib.sha256()
+    files = [*sorted((ROOT / "static").rglob("*")), *sorted(WORKER.glob("*.js")),
+             ROOT / "templates" / "visits" / "_capture.html"]
+    for path in files:
+        if path.is_file():
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _script(body, extra_headers=None):
+    response = current_app.response_class(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers.update(extra_headers or {})
+    return response
+
+
+@bp.get("/sw.js")
+def worker():
+    """Serve the service worker with its version set from the files' hashes."""
+    body = (WORKER / "sw.js").read_text().replace("__VERSION__", version())
+    return _script(body, {"Service-Worker-Allowed": "/"})
+
+
+@bp.get("/sw/<name>")
+def helper(name):
+    """Serve one of the worker's helper scripts (idb.js is shared with the pages)."""
+    if name not in HELPERS:
+        abort(404)
+    return _script((WORKER / name).read_text())
+
+
+def _placeholder_url(endpoint, **values):
+    url = url_for(endpoint, visit_id=_VISIT, **values)
+    return url.replace(str(_VISIT), "%%visit%%").replace(str(_QUESTION), "%%question%%")
+
+
+@bp.get("/sw/fragments.json")
+def fragments():
+    """Render the capture markup with %%placeholders%% for the worker to fill."""
+    macro = lambda name: get_template_attribute("visits/_capture.html", name)  # noqa: E731
+    ph = lambda name: Markup(f"%%{name}%%")  # noqa: E731
+    asked_url = _placeholder_url("capture.mark_asked", question_id=_QUESTION)
+    consent_url = _placeholder_url("capture.record_consent")
+    return jsonify(
+        note=str(macro("note_card")(ph("id"), ph("iso"), ph("when"), ph("author"),
+                                    ph("tags_html"), ph("text"), ph("sync_state"))),
+        tag=str(macro("tag_list")([ph("label")])),
+        answer=str(macro("answer_item")(ph("id"), ph("text"), ph("sync_state"))),
+        consent_item=str(macro("consent_item")(ph("id"), ph("iso"), ph("when"), ph("who"),
+                                               ph("kind_text"), ph("sync_state"))),
+        consent_status_agreed=str(macro("consent_status")(consent_url, "agreed", ph("who"),
+                                                          ph("when"), ph("kind_text"), ph("csrf"))),
+        consent_status_other=str(macro("consent_status")(consent_url, "other", ph("who"),
+                                                         ph("when"), ph("kind_text"), ph("csrf"))),
+        asked_true=str(macro("asked_form")(asked_url, ph("question"), "true", ph("csrf"))),
+        asked_false=str(macro("asked_form")(asked_url, ph("question"), "false", ph("csrf"))),
+        states={state: str(macro("sync_state")(state, ph("reason")))
+                for state in ("local", "synced", "rejected")},
+        labels={"tags": library.NOTE_TAGS, "consent": library.CONSENT_KINDS},
+        author=g.member.name,
+    )
