@@ -36,4 +36,6 @@ def defaults(instance_path):
         "TRUST_PROXY": os.environ.get("ASK_TWICE_TRUST_PROXY") == "1",
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        # Fault injection for the browser tests only (api/sync.py); never set it in use.
+        "TEST_HOOKS": os.environ.get("ASK_TWICE_TEST_HOOKS") == "1",
     }

@@ -11,6 +11,7 @@ document.addEventListener("htmx:load", (event) => {
   fillClientIds(event.target);
   printButtons(event.target);
   visitScreen(event.target);
+  startBridge().catch(() => {});
 });
 document.addEventListener("htmx:afterSettle", (event) => {
   focusAfterSwap(event.detail.elt);
@@ -18,7 +19,6 @@ document.addEventListener("htmx:afterSettle", (event) => {
 });
 reportFailures();
 startCaptures();
-startBridge().catch(() => {});
 
 // A full page with errors (a 422 without htmx, or the first load) focuses them too.
 focusAfterSwap(document.body);

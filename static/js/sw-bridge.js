@@ -4,8 +4,11 @@
 // page under a form someone is filling in.
 const DB = self.AskTwiceDB;
 
+// The token of this session, from any form on the page (a boosted swap keeps
+// the body's own attributes from an earlier page).
 function csrfToken() {
-  try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (_) { return ""; }
+  const field = document.querySelector("input[name=csrf_token]");
+  return field ? field.value : "";
 }
 
 const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
@@ -59,8 +62,13 @@ function offerUpdate(worker) {
   notice.querySelector("button").onclick = () => worker.postMessage({ type: "skip-waiting" });
 }
 
+let started = false;
+
+// Run on every htmx:load; starts once, on the first page of a signed-in session
+// (signing in is a full page load, so the session's scripts are on the page).
 export async function startBridge() {
-  if (!("serviceWorker" in navigator) || !document.body.dataset.signedIn) return;
+  if (started || !("serviceWorker" in navigator) || !document.body.dataset.signedIn) return;
+  started = true;
   const hadController = Boolean(navigator.serviceWorker.controller);
   const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
 
