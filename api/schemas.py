@@ -5,6 +5,7 @@ Unknown fields are rejected (marshmallow's default, RAISE).
 """
 
 from datetime import date
+from functools import cache
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
@@ -245,6 +246,12 @@ class DeviceSchema(InputSchema):
     name = text(max_length=120)
 
 
+@cache
+def _instance(schema_class):
+    """One instance per schema class: loading keeps no state on it, and making one is slow."""
+    return schema_class()
+
+
 def load(schema_class, data):
     """Load `data` with a fresh `schema_class`, raising ValidationFailed.
 
@@ -252,7 +259,7 @@ def load(schema_class, data):
         ValidationFailed: with one list of plain messages per field.
     """
     try:
-        return schema_class().load(data)
+        return _instance(schema_class).load(data)
     except ValidationError as error:
         raise ValidationFailed(_flatten(error.messages)) from error
 

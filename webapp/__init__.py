@@ -21,6 +21,8 @@ def create_app(test_config=None):
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(config.defaults(app.instance_path))
+    app.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "text/javascript",
+                                        "application/javascript", "application/json"]
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
@@ -32,6 +34,7 @@ def create_app(test_config=None):
     # Batch mode lets later migrations alter SQLite tables as well as PostgreSQL's.
     migrate.init_app(app, db, directory=str(ROOT / "webapp" / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    extensions.compress.init_app(app)  # gzip/brotli: htmx and the CSS shrink to a third
     extensions.htmx.init_app(app)  # (webapp.htmx, the helper module, shadows the name)
     with app.app_context():
         _enforce_sqlite_foreign_keys()

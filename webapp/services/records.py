@@ -33,11 +33,12 @@ def insert_once(model, **values):
     and whether this call created it.
     """
     insert = _INSERTS[db.session.get_bind().dialect.name]
-    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
-    # RETURNING, not rowcount: psycopg reports -1 for this statement.
-    created = db.session.execute(statement).first() is not None
-    row = db.session.get(model, values["id"], populate_existing=True)
-    return row, created
+    # RETURNING, not rowcount (psycopg reports -1 here); the new row comes back whole.
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model)
+    row = db.session.scalars(statement).first()
+    if row is not None:
+        return row, True
+    return db.session.get(model, values["id"], populate_existing=True), False
 
 
 def uuid7():

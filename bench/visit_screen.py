@@ -1,0 +1,86 @@
+"""Measure the visit screen on a phone: first-load bytes, reload times, tap-to-saved.
+
+Prints: the compressed bytes transferred for a first load of the visit screen
+(page, CSS, scripts, icon), the median of 20 reloads to DOMContentLoaded from
+the network and offline from the service worker's cache, and p50/p95 of the
+time from tapping "Save note" to "Saved on this phone" (the IndexedDB
+transaction committed). Goals (issue 3): <= 35 KB, <= 100 ms, p95 <= 16 ms.
+Run: .venv/bin/python bench/visit_screen.py
+"""
+
+import statistics
+
+from playwright.sync_api import sync_playwright
+
+from _support import CHROMIUM, CHROMIUM_ARGS, live_server, percentile, signed_in_phone
+
+RELOADS = 20
+NOTES = 40
+
+
+def first_load_bytes(playwright, url, visit_id):
+    """A fresh phone (no cache, no worker yet) opening the visit screen after sign-in."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    context = browser.new_context(**playwright.devices["Pixel 7"], service_workers="block")
+    page = context.new_page()
+    page.goto(f"{url}/signin")
+    page.fill("#name", "Bench")
+    page.fill("#passphrase", "bench passphrase, not secret")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    sizes, urls = {}, {}
+    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    page.goto(f"{url}/visits/{visit_id}", wait_until="networkidle")
+    browser.close()
+    for request_id, size in sorted(sizes.items(), key=lambda item: -item[1]):
+        print(f"  {size / 1024:6.1f} KB  {urls.get(request_id, '?').replace(url, '')}")
+    return sum(sizes.values()), len(sizes)
+
+
+def reload_times(page, url):
+    times = []
+    for _ in range(RELOADS):
+        page.reload(wait_until="domcontentloaded")
+        times.append(page.evaluate(
+            "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"))
+    return statistics.median(times)
+
+
+def tap_to_saved(page):
+    script = """async (text) => {
+      const field = document.getElementById('note-text');
+      field.value = text;
+      const saved = new Promise((resolve) => document.body.addEventListener(
+        'captured', () => resolve(performance.now()), { once: true }));
+      const start = performance.now();
+      document.getElementById('save-note').click();
+      return (await saved) - start;
+    }"""
+    return [page.evaluate(script, f"Bench note {n}") for n in range(NOTES)]
+
+
+def main():
+    with live_server() as (url, visit_id, _), sync_playwright() as playwright:
+        total, requests = first_load_bytes(playwright, url, visit_id)
+        browser, context, page = signed_in_phone(playwright, url)
+        page.goto(f"{url}/visits/{visit_id}")
+        page.click("[data-get-ready]")
+        page.wait_for_selector("[data-ready-status].ready")
+        online = reload_times(page, url)
+        context.set_offline(True)
+        offline = reload_times(page, url)
+        latencies = tap_to_saved(page)
+        browser.close()
+    print(f"first load of the visit screen: {total / 1024:.1f} KB compressed in {requests} requests")
+    print(f"reload to DOMContentLoaded, median of {RELOADS}: network {online:.0f} ms, "
+          f"offline from the worker's cache {offline:.0f} ms")
+    print(f"tap 'Save note' to 'Saved on this phone' (offline, {NOTES} notes): "
+          f"p50 {percentile(latencies, 0.5):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
