@@ -8,7 +8,8 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
-from datetime import date, time as clock
+from datetime import date
+from datetime import time as clock
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +81,7 @@ def live_server(threads=4):
 
 
 def signed_in_phone(playwright, url):
-    """Launch Chromium as a Pixel 7 with service workers, signed in; return (browser, context, page)."""
+    """Launch a signed-in Pixel 7 with service workers; return (browser, context, page)."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     context = browser.new_context(**playwright.devices["Pixel 7"], service_workers="allow")
     page = context.new_page()

@@ -78,7 +78,8 @@ def main():
         engine = create_engine(database_url)
         with engine.connect() as connection:
             notes = connection.execute(text("select count(*), count(distinct id) from note")).one()
-            ledgers = connection.execute(text("select last_applied_seq from device")).scalars().all()
+            ledgers = connection.execute(text("select last_applied_seq from device")).scalars()
+            ledgers = list(ledgers)
         engine.dispose()
 
     total = DEVICES * MUTATIONS

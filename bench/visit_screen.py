@@ -10,9 +10,8 @@ Run: .venv/bin/python bench/visit_screen.py
 
 import statistics
 
-from playwright.sync_api import sync_playwright
-
 from _support import CHROMIUM, CHROMIUM_ARGS, live_server, percentile, signed_in_phone
+from playwright.sync_api import sync_playwright
 
 RELOADS = 20
 NOTES = 40
@@ -32,8 +31,10 @@ def first_load_bytes(playwright, url, visit_id):
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     sizes, urls = {}, {}
-    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    cdp.on("Network.requestWillBeSent",
+           lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.loadingFinished",
+           lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
     page.goto(f"{url}/visits/{visit_id}", wait_until="networkidle")
     browser.close()
     for request_id, size in sorted(sizes.items(), key=lambda item: -item[1]):
@@ -75,7 +76,8 @@ def main():
         offline = reload_times(page, url)
         latencies = tap_to_saved(page)
         browser.close()
-    print(f"first load of the visit screen: {total / 1024:.1f} KB compressed in {requests} requests")
+    print(f"first load of the visit screen: {total / 1024:.1f} KB compressed, "
+          f"{requests} requests")
     print(f"reload to DOMContentLoaded, median of {RELOADS}: network {online:.0f} ms, "
           f"offline from the worker's cache {offline:.0f} ms")
     print(f"tap 'Save note' to 'Saved on this phone' (offline, {NOTES} notes): "

@@ -323,3 +323,22 @@ def pytest_runtest_setup(item):
     broken = getattr(item.parent, "_broken_at", None)
     if broken is not None:
         pytest.skip(f"the walk broke at {broken}")
+
+
+
+
+@pytest.fixture
+def live_server_with_test_hooks(tmp_path_factory):
+    """A second live server, with its own empty database, that honours `X-Test-Fault`.
+
+    ASK_TWICE_TEST_HOOKS=1 sets the app's TEST_HOOKS (webapp/config.py), so a
+    push carrying `X-Test-Fault: exit-after-commit` makes the process exit
+    (code 17) right after committing one mutation, before it answers. Never
+    the session's `live_server`: its database and port stay clean of faults.
+    """
+    server = LiveServer(tmp_path_factory.mktemp("hooked-server"), _free_port())
+    server.env["ASK_TWICE_TEST_HOOKS"] = "1"
+    server.migrate()
+    server.start()
+    yield server
+    server.stop()

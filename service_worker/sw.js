@@ -20,6 +20,7 @@ const SHELL = [
   "/static/js/behaviours/captures.js",
   "/static/icons/icon.svg",
   "/sw/idb.js",
+  "/sw/capture.js",
   "/sw/fragments.json",
 ];
 

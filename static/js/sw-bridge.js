@@ -47,8 +47,10 @@ async function ensureDevice() {
   }
 }
 
+// Someone is typing when a field holds more than the page put in it.
 function formsInUse() {
-  return Array.from(document.querySelectorAll("textarea, input[type=text]")).some((field) => field.value.trim());
+  return Array.from(document.querySelectorAll("textarea, input[type=text]"))
+    .some((field) => field.value.trim() && field.value !== field.defaultValue);
 }
 
 function offerUpdate(worker) {
@@ -69,6 +71,10 @@ let started = false;
 export async function startBridge() {
   if (started || !("serviceWorker" in navigator) || !document.body.dataset.signedIn) return;
   started = true;
+  // Listen before registering: a worker's first status message must not be missed.
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "sync-status") showStatus(event.data);
+  });
   const hadController = Boolean(navigator.serviceWorker.controller);
   const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
 
@@ -85,9 +91,6 @@ export async function startBridge() {
     if (hadController && !reloading) { reloading = true; window.location.reload(); }
   });
 
-  navigator.serviceWorker.addEventListener("message", (event) => {
-    if (event.data && event.data.type === "sync-status") showStatus(event.data);
-  });
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-sync-now]")) askForSync();
   });

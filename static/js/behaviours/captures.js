@@ -89,6 +89,7 @@ async function showLocalCaptures(screen) {
     document.getElementById(`question-${row.question_id}`).classList.toggle("question--asked", row.asked);
   }
   if (window.htmx) window.htmx.process(document.getElementById("main"));
+  await refreshStates();
 }
 
 async function getReady(button) {
@@ -109,7 +110,8 @@ async function getReady(button) {
 }
 
 function showReady(status, ready) {
-  const time = new Date(ready.at).toLocaleString([], { hour: "2-digit", minute: "2-digit", day: "numeric", month: "short" });
+  const time = new Date(ready.at).toLocaleString([], {
+    hour: "2-digit", minute: "2-digit", day: "numeric", month: "short", hour12: false });
   status.textContent = `Ready to use offline (since ${time}).`;
   status.classList.add("ready");
 }
@@ -117,9 +119,17 @@ function showReady(status, ready) {
 export function startCaptures() {
   document.body.addEventListener("captured", onCaptured);
   document.body.addEventListener("captureFailed", onRefused);
-  document.addEventListener("sync-status", (event) => {
-    for (const change of event.detail.changed || []) setState(change.id, change.state, change.reason);
-  });
+  // Every status message re-reads the states: a change that arrived while the
+  // page was still drawing its local items is not lost.
+  document.addEventListener("sync-status", () => { refreshStates().catch(() => {}); });
+}
+
+async function refreshStates() {
+  const screen = document.querySelector("[data-visit-id]");
+  if (!screen || !DB) return;
+  for (const row of await DB.capturesOfVisit(Number(screen.dataset.visitId))) {
+    setState(row.id, row.state, row.reason);
+  }
 }
 
 // Run for each piece htmx loads: the first page, and a boosted navigation.
