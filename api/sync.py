@@ -160,9 +160,11 @@ def _reject(device_id, seq, raw, error):
     if device.last_applied_seq >= seq:  # another push got here first
         db.session.rollback()
         return
+    # The phone shows the message: the first field's own words say most.
+    message = next((m for messages in error.errors.values() for m in messages), error.message)
     db.session.add(Rejection(device_id=device_id, seq=seq, op=str(raw.get("op", ""))[:40],
                              entity_id=str(raw.get("id", ""))[:64], code=error.code,
-                             message=error.message, errors=error.errors))
+                             message=message, errors=error.errors))
     device.last_applied_seq = seq
     db.session.commit()
 

@@ -342,3 +342,21 @@ def live_server_with_test_hooks(tmp_path_factory):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def home(playwright, browser, live_server):
+    """The family's home computer, signed in (e2e/phones.py)."""
+    from phones import HomeComputer
+
+    computer = HomeComputer(playwright, browser, live_server.url).sign_in()
+    yield computer
+    computer.close()
+
+
+@pytest.fixture(autouse=True)
+def no_traceback_on_the_server(live_server):
+    """After each test: no traceback in the session server's log."""
+    before = len(live_server.log_text())
+    yield
+    assert "Traceback" not in live_server.log_text()[before:], live_server.log_tail()

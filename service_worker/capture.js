@@ -102,6 +102,7 @@ const Capture = (() => {
     const who = (form.get("who") || "").trim();
     const kind = form.get("kind");
     if (!who) return refuse("Write who you asked.");
+    if (who.length > 200) return refuse("Please keep this under 200 characters.");
     if (!(kind in f.labels.consent)) return refuse("Choose what they said.");
     const id = captureId(form);
     const row = await Outbox.enqueue({ id, kind: "consent", visit_id: visitId, who, consent: kind },

@@ -162,3 +162,20 @@ def test_a_signed_in_browser_registers_as_a_device_with_a_hashed_token(signed_in
     device = db.session.get(Device, uuid.UUID(body["device_id"]))
     assert device.name == "Sam's phone"
     assert body["token"] not in device.token_hash and len(device.token_hash) == 64
+
+
+def test_a_rejection_carries_the_fields_own_words(phone, visit):
+    body = phone.push(phone.mutation("note.create", note(visit, "x" * 10_001))).get_json()
+    assert body["rejections"][0]["message"] == (
+        "This is too long to save: please keep it under 10,000 characters.")
+
+
+def test_an_answer_to_a_question_removed_meanwhile_is_rejected_plainly(phone, visit):
+    from webapp.services import visits as visit_service
+
+    removed = visit.questions[1]
+    visit_service.remove_question(visit, removed)
+    db.session.commit()
+    body = phone.push(phone.mutation("answer.create", {
+        "visit_id": visit.id, "question_id": str(removed.id), "text": "Said yes"})).get_json()
+    assert body["rejections"][0]["message"] == "This question is no longer on the list."

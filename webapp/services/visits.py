@@ -40,7 +40,7 @@ def get_question(visit, question_id):
     """Return a question chosen for this visit. Raises NotFound otherwise."""
     question = db.session.get(VisitQuestion, question_id)
     if question is None or question.visit_id != visit.id:
-        raise NotFound()
+        raise NotFound("This question is no longer on the list.")
     return question
 
 
