@@ -39,10 +39,11 @@ const Outbox = (() => {
   // 1.
   async function enqueue(capture, op, data) {
     const row = await transact(["meta", "captures", "outbox"], "readwrite", async (s) => {
-      const seq = await meta(s, "nextSeq", 1);
-      let node = await meta(s, "node", null);
-      if (!node) { node = randomNode(); s.meta.put({ key: "node", value: node }); }
-      const hlc = nextHlc(await meta(s, "hlc", null), node);
+      const [seq, savedNode, previous] = await Promise.all(
+        [meta(s, "nextSeq", 1), meta(s, "node", null), meta(s, "hlc", null)]);
+      const node = savedNode || randomNode();
+      if (!savedNode) s.meta.put({ key: "node", value: node });
+      const hlc = nextHlc(previous, node);
       s.meta.put({ key: "nextSeq", value: seq + 1 });
       s.meta.put({ key: "hlc", value: hlc });
       const stored = { ...capture, seq, hlc, state: "local", saved_at: Date.now() };
@@ -50,15 +51,15 @@ const Outbox = (() => {
       s.outbox.put({ seq, op, id: capture.id, hlc, data });
       return stored;
     });
-    scheduleSync();
     return row;
   }
 
-  function scheduleSync() {
+  // After a capture has been answered: the sync must not delay "Saved on this phone".
+  function afterCapture() {
     if (self.registration && self.registration.sync) {
       self.registration.sync.register("outbox").catch(() => {});
     }
-    replay().catch(() => {});
+    return replay().catch(() => {});
   }
 
   async function api(path, device, body) {
@@ -183,5 +184,5 @@ const Outbox = (() => {
     return running;
   }
 
-  return { enqueue, replay, broadcast, nextHlc };
+  return { enqueue, replay, broadcast, afterCapture, nextHlc };
 })();

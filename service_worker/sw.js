@@ -47,7 +47,10 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   if (request.method === "POST") {
     const capture = Capture.route(url);
-    if (capture) event.respondWith(capture(request));
+    if (!capture) return;
+    const answer = capture(request);
+    event.respondWith(answer);
+    event.waitUntil(answer.then(() => Outbox.afterCapture()));
     return;
   }
   if (request.method !== "GET" || url.pathname === "/sw.js") return;

@@ -119,9 +119,11 @@ function showReady(status, ready) {
 export function startCaptures() {
   document.body.addEventListener("captured", onCaptured);
   document.body.addEventListener("captureFailed", onRefused);
-  // Every status message re-reads the states: a change that arrived while the
-  // page was still drawing its local items is not lost.
-  document.addEventListener("sync-status", () => { refreshStates().catch(() => {}); });
+  // A sync that changed something re-reads every state from IndexedDB, so a
+  // change that arrived while the page was still drawing is not lost.
+  document.addEventListener("sync-status", (event) => {
+    if ((event.detail.changed || []).length) refreshStates().catch(() => {});
+  });
 }
 
 async function refreshStates() {
