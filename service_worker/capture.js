@@ -113,7 +113,6 @@ const Capture = (() => {
   }
 
   const when = (row) => ({ iso: new Date(row.saved_at).toISOString(), when: clock(row.saved_at) });
-  const stateOf = (row) => ({ state: row.state, reason: row.reason || "" });
 
   function withState(html, f, row) {
     return html.replace("%%sync_state%%", fill(f.states[row.state] || "", { reason: row.reason || "" }));
@@ -144,7 +143,7 @@ const Capture = (() => {
     return fill(template, { visit: row.visit_id, question: row.question_id, question_text: row.question_text || "", csrf });
   }
 
-  return { route, renderNote, renderAnswer, renderConsent, renderAsked, stateOf };
+  return { route, renderNote, renderAnswer, renderConsent, renderAsked };
 })();
 
 // The fragment markup, fetched with the shell and kept in the static cache.

@@ -184,5 +184,5 @@ const Outbox = (() => {
     return running;
   }
 
-  return { enqueue, replay, broadcast, afterCapture, nextHlc };
+  return { enqueue, replay, broadcast, afterCapture };
 })();

@@ -36,7 +36,7 @@ def appointment_context(visit, **extra):
     """Return what the in-appointment screen and its regions need."""
     return {"visit": visit, "case": visit.case, "consent": consent_state(visit),
             "tags": library.NOTE_TAGS, "consent_kinds": library.CONSENT_KINDS,
-            "categories": library.category_titles(), "form": {}, "errors": {}, **extra}
+            "form": {}, "errors": {}, **extra}
 
 
 @bp.get("/visits/<int:visit_id>")
