@@ -1,6 +1,6 @@
 """Helpers for pages whose regions htmx swaps: one template, named blocks."""
 
-from flask import render_template, request
+from flask import redirect, render_template, request
 from jinja2_fragments.flask import render_block
 from marshmallow import fields
 
@@ -31,6 +31,19 @@ def render_page_or_block(template, block, target=None, **context):
     if wants_block(target):
         return render_block(template, block, **context)
     return render_template(template, **context)
+
+
+def answer_post(template, block, errors, back_to, context, target=None, headers=None):
+    """Answer a form post to a region htmx swaps.
+
+    Without htmx a success goes back to the page (303, so a reload never
+    posts twice). Otherwise the region, or the whole page with its errors
+    without htmx, is rendered from `context()` with 422 when input failed.
+    """
+    if not errors and not htmx:
+        return redirect(back_to, 303)
+    html = render_page_or_block(template, block, target, **context())
+    return html, 422 if errors else 200, headers or {}
 
 
 # Form fields that steer the request rather than carry the family's input.

@@ -4,11 +4,10 @@ Each form posts here when no service worker answers it first; the page
 makes the id of each new entry, so a repeated post stores nothing twice.
 """
 
-from flask import Blueprint, g, redirect, request, url_for
+from flask import Blueprint, g, request, url_for
 
 from api.schemas import AnswerSchema, AskedSchema, ConsentSchema, NoteSchema
-from webapp.extensions import htmx
-from webapp.htmx import render_page_or_block
+from webapp.htmx import answer_post
 from webapp.services import capture, visits
 from webapp.views import household_id, submit
 from webapp.views.visits import appointment_context
@@ -20,16 +19,15 @@ TEMPLATE = "visits/show.html"
 
 def _answer(visit, block, errors=None, target=None, anchor="", **extra):
     """Answer a capture: the region for htmx (422 keeping the text), else the page."""
-    if not errors and not htmx:
-        return redirect(url_for("visits.show", visit_id=visit.id, _anchor=anchor), 303)
-    context = appointment_context(visit, errors=errors or {}, **extra)
-    if errors:
-        context["form"] = request.form
-    return render_page_or_block(TEMPLATE, block, target, **context), 422 if errors else 200
+    def context():
+        return appointment_context(visit, errors=errors or {}, **extra,
+                                   **({"form": request.form} if errors else {}))
+
+    back_to = url_for("visits.show", visit_id=visit.id, _anchor=anchor)
+    return answer_post(TEMPLATE, block, errors, back_to, context, target)
 
 
-def _question(visit, question_id, errors=None, saved=False):
-    question = visits.get_question(visit, question_id)
+def _question(visit, question, errors=None, saved=False):
     return _answer(visit, "question", errors, target=f"question-{question.id}",
                    anchor=f"question-{question.id}", question=question, saved=saved,
                    error_for=question.id if errors else None)
@@ -41,7 +39,7 @@ def mark_asked(visit_id, question_id):
     visit = visits.get_visit(household_id(), visit_id)
     question = visits.get_question(visit, question_id)
     _, errors = submit(AskedSchema, lambda data: visits.mark_asked(question, **data))
-    return _question(visit, question_id, errors)
+    return _question(visit, question, errors)
 
 
 @bp.post("/questions/<uuid:question_id>/answers")
@@ -51,7 +49,7 @@ def add_answer(visit_id, question_id):
     question = visits.get_question(visit, question_id)
     _, errors = submit(AnswerSchema,
                        lambda data: capture.add_answer(question, g.member, **data))
-    return _question(visit, question_id, errors, saved=not errors)
+    return _question(visit, question, errors, saved=not errors)
 
 
 @bp.post("/notes")

@@ -1,10 +1,9 @@
 """Preparing the questions for a visit: pick, add, order."""
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, request, url_for
 
 from api.schemas import LibraryPickSchema, MoveSchema, OwnQuestionSchema
-from webapp.extensions import htmx
-from webapp.htmx import render_page_or_block
+from webapp.htmx import answer_post, render_page_or_block
 from webapp.services import library, visits
 from webapp.views import attempt, household_id, submit
 
@@ -26,10 +25,8 @@ def _context(visit, errors=None, **extra):
 
 def _answer(visit, block, errors=None, headers=None, **extra):
     """Answer a change: the region for htmx (422 with errors), else back to the page."""
-    if not errors and not htmx:
-        return redirect(url_for(".index", visit_id=visit.id), 303)
-    html = render_page_or_block(TEMPLATE, block, **_context(visit, errors, **extra))
-    return html, 422 if errors else 200, headers or {}
+    return answer_post(TEMPLATE, block, errors, url_for(".index", visit_id=visit.id),
+                       lambda: _context(visit, errors, **extra), headers=headers)
 
 
 @bp.get("")
