@@ -162,3 +162,6 @@ const Fragments = (() => {
   }
   return { get, URL: URL_ };
 })();
+
+// Pages bundle this file as a module, where top-level names stay private.
+self.AskTwiceCapture = { Capture, Fragments };

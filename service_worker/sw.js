@@ -9,18 +9,10 @@ const EXPECTED_CACHES = [STATIC_CACHE, PAGES_CACHE, FRAGMENTS_CACHE];
 const OFFLINE_URL = "/static/offline.html";
 const SHELL = [
   OFFLINE_URL,
-  "/static/css/app.css",
+  "/static/build/app.css",
+  "/static/build/app.js",
   "/static/vendor/htmx.min.js",
-  "/static/js/app.js",
-  "/static/js/sw-bridge.js",
-  "/static/js/behaviours/client-id.js",
-  "/static/js/behaviours/focus.js",
-  "/static/js/behaviours/status.js",
-  "/static/js/behaviours/print.js",
-  "/static/js/behaviours/captures.js",
   "/static/icons/icon.svg",
-  "/sw/idb.js",
-  "/sw/capture.js",
   "/sw/fragments.json",
 ];
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
+from whitenoise import WhiteNoise
 
 from webapp import config, extensions
 from webapp.extensions import csrf, db, migrate
@@ -27,6 +28,7 @@ def create_app(test_config=None):
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
+    _serve_static_files(app)
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
@@ -48,6 +50,18 @@ def create_app(test_config=None):
     csrf.exempt(api_bp)  # no cookies there, so nothing to forge
     app.register_blueprint(api_bp)
     return app
+
+
+def _serve_static_files(app):
+    """Serve /static/ with WhiteNoise: the brotli and gzip copies made at set-up
+    (scripts/build-assets), lean headers, and a revalidation on every use, since
+    the names carry no hash (the service worker's cache carries the version)."""
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app, root=app.static_folder, prefix="static/", max_age=0,
+        autorefresh=app.debug,
+        add_headers_function=lambda headers, _path, _url: headers.__setitem__(
+            "X-Content-Type-Options", "nosniff"),
+    )
 
 
 def _enforce_sqlite_foreign_keys():

@@ -2,6 +2,8 @@
 // register this phone as a device, keep the "not yet synced" bar current, ask
 // for sync at the right moments, and offer updates without ever swapping the
 // page under a form someone is filling in.
+import "../../service_worker/idb.js";
+
 const DB = self.AskTwiceDB;
 
 // The token of this session, from any form on the page (a boosted swap keeps

@@ -15,6 +15,7 @@ bp = Blueprint("offline", __name__)
 ROOT = Path(__file__).resolve().parent.parent.parent
 WORKER = ROOT / "service_worker"
 HELPERS = {"idb.js", "outbox.js", "capture.js", "strategies.js"}
+COMPRESSED_COPIES = {".br", ".gz"}  # made at set-up from the files beside them
 _VISIT, _QUESTION = 987654321, uuid.UUID(int=0)
 
 
@@ -25,7 +26,7 @@ def version():
     files = [*sorted((ROOT / "static").rglob("*")), *sorted(WORKER.glob("*.js")),
              ROOT / "templates" / "visits" / "_capture.html"]
     for path in files:
-        if path.is_file():
+        if path.is_file() and path.suffix not in COMPRESSED_COPIES:
             digest.update(path.relative_to(ROOT).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -4,8 +4,11 @@
 // item's sync state current, and make the visit ready for offline use.
 import { say } from "./status.js";
 import { fillClientIds } from "./client-id.js";
+import "../../../service_worker/idb.js";
+import "../../../service_worker/capture.js";
 
 const DB = self.AskTwiceDB;
+const { Capture, Fragments } = self.AskTwiceCapture;
 
 function formOf(event) {
   const source = event.detail && event.detail.elt ? event.detail.elt : event.target;
@@ -64,7 +67,6 @@ function setState(id, state, reason) {
 }
 
 async function showLocalCaptures(screen) {
-  if (!DB || typeof Capture === "undefined") return;
   const visitId = Number(screen.dataset.visitId);
   const captures = await DB.capturesOfVisit(visitId);
   if (!captures.length) return;
