@@ -100,7 +100,7 @@ class HomeComputer:
         assert answer.ok, f"POST {url}: {answer.status}\n{answer.text()[:500]}"
         return answer
 
-    def make_visit(self, label, keys=("diagnosis-agree", "treatment-agree")):
+    def make_visit(self, label, keys=("diagnosis-agree", "treatment-agree"), start_time="10:30"):
         """Child, case, clinician and a visit today with library questions; return the Visit."""
         child_name = f"Child {label}"
         clinician = f"Dr {label} Okafor"
@@ -113,7 +113,7 @@ class HomeComputer:
         option = re.search(rf'<option value="(\d+)"[^>]*>{re.escape(clinician)}', form.text())
         assert option, "the new clinician is not offered on the visit form"
         visit = self._post(f"/cases/{case_id}/visits", clinician_id=option.group(1),
-                           day=date.today().isoformat(), start_time="10:30", place="Clinic 3")
+                           day=date.today().isoformat(), start_time=start_time, place="Clinic 3")
         visit_id = int(re.search(r"/visits/(\d+)/questions$", visit.url).group(1))
         for key in keys:
             self._post(f"/visits/{visit_id}/questions/library", keys=key)

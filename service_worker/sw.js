@@ -7,6 +7,7 @@ const PAGES_CACHE = `${PREFIX}-pages`;
 const FRAGMENTS_CACHE = `${PREFIX}-fragments`;
 const EXPECTED_CACHES = [STATIC_CACHE, PAGES_CACHE, FRAGMENTS_CACHE];
 const OFFLINE_URL = "/static/offline.html";
+const START_URL = "/start"; // the manifest's start_url: the next visit
 const SHELL = [
   OFFLINE_URL,
   "/static/build/app.css",
@@ -48,6 +49,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.pathname === "/sw.js") return;
   if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/sw/")) {
     event.respondWith(Strategies.cacheFirst(request, STATIC_CACHE));
+  } else if (request.mode === "navigate" && url.pathname === START_URL) {
+    event.respondWith(Strategies.rememberedRedirect(request, PAGES_CACHE, OFFLINE_URL));
   } else if (request.mode === "navigate") {
     event.respondWith(Strategies.networkFirst(request, PAGES_CACHE, OFFLINE_URL));
   } else if (request.headers.get("HX-Request")) {

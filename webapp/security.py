@@ -19,7 +19,8 @@ from webapp.extensions import db, htmx
 from webapp.models import Member
 
 # Everything else needs a signed-in member; /api/v1 needs a device token instead.
-PUBLIC_ENDPOINTS = {"static", "auth.setup", "auth.signin", "offline.worker", "offline.helper"}
+PUBLIC_ENDPOINTS = {"static", "auth.setup", "auth.signin", "offline.worker", "offline.helper",
+                    "installed.webmanifest"}
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

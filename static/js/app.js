@@ -5,12 +5,14 @@ import { focusAfterSwap } from "./behaviours/focus.js";
 import { announce, reportFailures } from "./behaviours/status.js";
 import { printButtons } from "./behaviours/print.js";
 import { startCaptures, visitScreen } from "./behaviours/captures.js";
+import { installOffers, startInstall } from "./behaviours/install.js";
 import { startBridge } from "./sw-bridge.js";
 
 document.addEventListener("htmx:load", (event) => {
   fillClientIds(event.target);
   printButtons(event.target);
   visitScreen(event.target);
+  installOffers(event.target);
   startBridge().catch(() => {});
 });
 document.addEventListener("htmx:afterSettle", (event) => {
@@ -19,6 +21,7 @@ document.addEventListener("htmx:afterSettle", (event) => {
 });
 reportFailures();
 startCaptures();
+startInstall();
 
 // A full page with errors (a 422 without htmx, or the first load) focuses them too.
 focusAfterSwap(document.body);

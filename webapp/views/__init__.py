@@ -21,13 +21,14 @@ def register_views(app):
         clinicians,
         devices,
         home,
+        installed,
         offline,
         questions,
         visits,
     )
 
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, devices,
-                   offline):
+                   offline, installed):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

@@ -1,0 +1,77 @@
+"""Installing on a phone: the manifest, where the installed app opens, the help page."""
+
+import json
+from datetime import date, timedelta
+
+from webapp.extensions import db
+from webapp.services import visits
+
+
+def test_the_manifest_is_public_and_names_what_an_installable_app_needs(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.text)
+    assert manifest["id"] == "/ask-twice"
+    assert manifest["name"] == manifest["short_name"] == "Ask Twice"
+    assert manifest["start_url"] == "/start" and manifest["scope"] == "/"
+    assert manifest["display"] == "standalone"
+    assert manifest["theme_color"].startswith("#") and manifest["background_color"].startswith("#")
+    icons = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
+    assert icons == {("192x192", "any"), ("512x512", "any"),
+                     ("192x192", "maskable"), ("512x512", "maskable")}
+
+
+def test_every_icon_the_manifest_names_is_a_png_of_its_stated_size(client):
+    manifest = client.get("/manifest.webmanifest").get_json(force=True)
+    for icon in [*manifest["icons"], {"src": "/static/icons/apple-touch-icon.png",
+                                      "sizes": "180x180"}]:
+        response = client.get(icon["src"])
+        assert response.status_code == 200, icon["src"]
+        png = response.get_data()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n", icon["src"]
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert f"{width}x{height}" == icon["sizes"], icon["src"]
+        response.close()
+
+
+def test_every_page_links_the_manifest_theme_colours_and_apple_icon(client, signed_in):
+    for page in (client.get("/signin").text, signed_in.get("/").text):
+        assert '<link rel="manifest" href="/manifest.webmanifest">' in page
+        assert page.count('name="theme-color"') == 2
+        assert 'rel="apple-touch-icon" href="/static/icons/apple-touch-icon.png"' in page
+
+
+def test_start_opens_the_next_upcoming_visit(signed_in, visit):
+    today = date.today()
+    visit.day = today + timedelta(days=30)
+    visits.add_visit(visit.case, visit.clinician_id, today - timedelta(days=2))  # gone by
+    soonest = visits.add_visit(visit.case, visit.clinician_id, today)
+    db.session.commit()
+    response = signed_in.get("/start")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/visits/{soonest.id}"
+
+
+def test_start_opens_home_when_no_visit_is_coming(signed_in, visit):
+    visit.day = date.today() - timedelta(days=1)
+    db.session.commit()
+    response = signed_in.get("/start")
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_start_asks_a_stranger_to_sign_in(client, owner):
+    response = client.get("/start")
+    assert response.status_code == 303 and "/signin" in response.headers["Location"]
+
+
+def test_help_explains_installing_on_each_kind_of_phone(signed_in):
+    page = signed_in.get("/help").text
+    assert "Add to Home Screen" in page and "Install on this phone" in page
+    assert 'id="install"' in page
+
+
+def test_the_preparation_screen_carries_the_install_offer_hidden_until_it_can_help(
+        signed_in, visit):
+    page = signed_in.get(f"/visits/{visit.id}/questions").text
+    assert 'id="install-offer"' in page and "data-install-once hidden" in page
