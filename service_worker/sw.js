@@ -14,6 +14,7 @@ const SHELL = [
   "/static/build/app.js",
   "/static/vendor/htmx.min.js",
   "/static/icons/icon.svg",
+  "/static/icons/apple-touch-icon.png",
   "/sw/fragments.json",
 ];
 
