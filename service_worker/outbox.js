@@ -54,12 +54,19 @@ const Outbox = (() => {
     return row;
   }
 
-  // After a capture has been answered: the sync must not delay "Saved on this phone".
+  // After a capture has been answered: sync a moment later, once for a burst
+  // of taps, so the sync never competes with the next "Saved on this phone".
+  const AFTER_CAPTURE_MS = 400;
+  let soon = null;
   function afterCapture() {
-    if (self.registration && self.registration.sync) {
-      self.registration.sync.register("outbox").catch(() => {});
-    }
-    return replay().catch(() => {});
+    soon = soon || new Promise((resolve) => setTimeout(resolve, AFTER_CAPTURE_MS)).then(() => {
+      soon = null;
+      if (self.registration && self.registration.sync) {
+        self.registration.sync.register("outbox").catch(() => {});
+      }
+      return replay();
+    }).catch(() => {});
+    return soon;
   }
 
   async function api(path, device, body) {
