@@ -41,9 +41,8 @@ def push():
         return jsonify(code="seq_gap", message="Send the mutations from the expected seq on.",
                        expected_seq=gap.expected, last_applied_seq=gap.expected - 1), 409
     except sync.Transient:
-        last = db.session.get(type(g.device), g.device.id).last_applied_seq
         return jsonify(code="unavailable", message="Please try again shortly.",
-                       last_applied_seq=last), 503
+                       last_applied_seq=sync.last_applied(body["device_id"])), 503
     rejected = [{"seq": r.seq, "id": r.entity_id, "op": r.op, "code": r.code,
                  "message": r.message, "errors": r.errors}
                 for r in sync.rejections_for(g.device.id, seqs)]

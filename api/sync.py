@@ -11,10 +11,11 @@ Mutations go through the same services as the HTML views.
 
 import os
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import current_app, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from api.schemas import (
@@ -55,26 +56,43 @@ def _when(mutation):
     return min(moment, utcnow())
 
 
-def _note_create(device, mutation, data):
-    visit = visits.get_visit(device.household_id, data.pop("visit_id"))
-    capture.add_note(visit, device.member, device=device, at=_when(mutation), **data)
+class _Batch:
+    """One push's device and member, and the visits its mutations touched.
+
+    Held here (the session holds rows only weakly) and kept loaded across the
+    batch's commits, a visit's ownership check costs no query after the first.
+    """
+
+    def __init__(self, device):
+        self.device = device
+        self.member = device.member
+        self._visits = {}
+
+    def visit(self, visit_id):
+        """Return the household's visit. Raises NotFound otherwise."""
+        visit = visits.get_visit(self.device.household_id, visit_id)
+        self._visits[visit.id] = visit
+        return visit
 
 
-def _answer_create(device, mutation, data):
-    visit = visits.get_visit(device.household_id, data.pop("visit_id"))
-    question = visits.get_question(visit, data.pop("question_id"))
-    capture.add_answer(question, device.member, device=device, at=_when(mutation), **data)
+def _note_create(batch, mutation, data):
+    visit = batch.visit(data.pop("visit_id"))
+    capture.add_note(visit, batch.member, device=batch.device, at=_when(mutation), **data)
 
 
-def _mark_asked(device, mutation, data):
-    visit = visits.get_visit(device.household_id, data.pop("visit_id"))
-    question = visits.get_question(visit, data.pop("question_id"))
-    visits.mark_asked(question, hlc=mutation["hlc"], device=device, **data)
+def _answer_create(batch, mutation, data):
+    question = visits.get_question(batch.visit(data.pop("visit_id")), data.pop("question_id"))
+    capture.add_answer(question, batch.member, device=batch.device, at=_when(mutation), **data)
 
 
-def _consent_record(device, mutation, data):
-    visit = visits.get_visit(device.household_id, data.pop("visit_id"))
-    capture.record_consent(visit, device.member, device=device, at=_when(mutation), **data)
+def _mark_asked(batch, mutation, data):
+    question = visits.get_question(batch.visit(data.pop("visit_id")), data.pop("question_id"))
+    visits.mark_asked(question, hlc=mutation["hlc"], device=batch.device, **data)
+
+
+def _consent_record(batch, mutation, data):
+    visit = batch.visit(data.pop("visit_id"))
+    capture.record_consent(visit, batch.member, device=batch.device, at=_when(mutation), **data)
 
 
 # Every op a phone may send: its input schema and the service call behind it.
@@ -101,9 +119,16 @@ def push(device, mutations):
         GapError: at the first seq beyond the next expected one (nothing after it runs).
         Transient: on a passing database fault (that mutation rolled back).
     """
-    for raw in sorted(mutations, key=_seq_of):
-        _push_one(device.id, raw)
-    return _ledger(device.id).last_applied_seq
+    batch = _Batch(device)
+    with _kept_loaded_across_commits(), _transient_faults():
+        for raw in sorted(mutations, key=_seq_of):
+            _push_one(batch, raw)
+    return last_applied(device.id)
+
+
+def last_applied(device_id):
+    """Return the device's `last_applied_seq` as committed (the loaded device's may be stale)."""
+    return db.session.scalar(_LAST_APPLIED, {"device_id": device_id})
 
 
 def _seq_of(raw):
@@ -111,27 +136,71 @@ def _seq_of(raw):
     return seq if isinstance(seq, int) else 0
 
 
-def _ledger(device_id):
-    """Lock and return the device row: concurrent pushes of one device queue here."""
-    return db.session.execute(
-        select(Device).where(Device.id == device_id).with_for_update(),
-        execution_options={"populate_existing": True},
-    ).scalar_one()
+@contextmanager
+def _kept_loaded_across_commits():
+    """Keep the device, its member and the visits loaded between the batch's commits.
+
+    What is used of them never changes (ids, owners). The ledger is never read
+    from the loaded device, and `visits.get_question` reads afresh.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = True
 
 
-def _push_one(device_id, raw):
-    seq = raw.get("seq")
-    device = _ledger(device_id)
-    # 1. Already applied (a retry, or a race with another push): skip.
-    if isinstance(seq, int) and seq <= device.last_applied_seq:
+@contextmanager
+def _transient_faults():
+    """5. A passing database fault: roll back that mutation (earlier ones stay committed)."""
+    try:
+        yield
+    except DBAPIError as error:
         db.session.rollback()
+        raise Transient() from error
+
+
+_DEVICE = Device.__table__
+# The ledger steps, built once: they run for every mutation.
+_ADVANCE = (
+    update(_DEVICE)
+    .where(_DEVICE.c.id == bindparam("device_id"),
+           _DEVICE.c.last_applied_seq == bindparam("seq") - 1)
+    .values(last_applied_seq=bindparam("seq"))
+)
+_LAST_APPLIED = select(_DEVICE.c.last_applied_seq).where(_DEVICE.c.id == bindparam("device_id"))
+
+
+def _advance(device_id, seq):
+    """Set the ledger to `seq` if `seq` is the next one; say whether it was.
+
+    The UPDATE takes the device's row lock first, so concurrent pushes of one
+    device queue here (on PostgreSQL; SQLite has one writer at a time anyway).
+    """
+    advanced = db.session.connection().execute(_ADVANCE, {"device_id": device_id, "seq": seq})
+    return advanced.rowcount == 1
+
+
+def _push_one(batch, raw):
+    seq = raw.get("seq")
+    # 3. The next seq: the ledger moves to it and the mutation is applied, in
+    #    one transaction. Trying the move is the check: one statement, which
+    #    also takes the device's lock before anything is read.
+    if isinstance(seq, int) and _advance(batch.device.id, seq):
+        _apply(batch, seq, raw)
+        return
+    last = last_applied(batch.device.id)
+    db.session.rollback()
+    # 1. Already applied (a retry, or a race with another push): skip.
+    if isinstance(seq, int) and seq <= last:
         return
     # 2. A gap: the phone must resend from the expected seq.
-    if not isinstance(seq, int) or seq != device.last_applied_seq + 1:
-        expected = device.last_applied_seq + 1
-        db.session.rollback()
-        raise GapError(expected)
-    # 3. Apply, and advance the ledger in the same transaction.
+    raise GapError(last + 1)
+
+
+def _apply(batch, seq, raw):
+    """Run the mutation in the transaction `_advance` opened, and commit both."""
     try:
         mutation = load(MutationSchema, raw)
         if mutation["op"] not in MUTATIONS:
@@ -139,25 +208,20 @@ def _push_one(device_id, raw):
         schema, apply = MUTATIONS[mutation["op"]]
         data = load(schema, {**mutation["data"], "id": str(mutation["id"])})
         _test_fault("transient")
-        apply(device, mutation, data)
-        device.last_applied_seq = seq
+        apply(batch, mutation, data)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        _reject(device_id, seq, raw, error)
+        _reject(batch.device.id, seq, raw, error)
     except IntegrityError as error:
         db.session.rollback()
-        _reject(device_id, seq, raw, DomainError(f"The data did not fit: {error.orig}"))
-    except DBAPIError as error:
-        db.session.rollback()
-        raise Transient() from error
+        _reject(batch.device.id, seq, raw, DomainError(f"The data did not fit: {error.orig}"))
     _test_fault("exit-after-commit")
 
 
 def _reject(device_id, seq, raw, error):
     """4. A permanent failure: keep it, report it, and move past it."""
-    device = _ledger(device_id)
-    if device.last_applied_seq >= seq:  # another push got here first
+    if not _advance(device_id, seq):  # another push got here first
         db.session.rollback()
         return
     # The phone shows the message: the first field's own words say most.
@@ -165,7 +229,6 @@ def _reject(device_id, seq, raw, error):
     db.session.add(Rejection(device_id=device_id, seq=seq, op=str(raw.get("op", ""))[:40],
                              entity_id=str(raw.get("id", ""))[:64], code=error.code,
                              message=message, errors=error.errors))
-    device.last_applied_seq = seq
     db.session.commit()
 
 

@@ -1,12 +1,15 @@
 """The push ledger rules of docs/sync-protocol.md, one by one."""
 
+import itertools
 import uuid
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
+from api import sync
 from webapp.extensions import db
 from webapp.models import AskedEvent, Device, Note, Rejection
-from webapp.services import devices
+from webapp.services import changes, devices
 
 
 def note(visit, text="From the phone", tags=()):
@@ -88,6 +91,40 @@ def test_a_transient_fault_answers_503_with_nothing_advanced(app, phone, visit):
     assert Note.query.count() == 0 and Rejection.query.count() == 0
     phone.seq = 0
     assert phone.push(phone.mutation("note.create", note(visit))).status_code == 200
+
+
+def failing_on_second_call(real):
+    calls = itertools.count()
+
+    def flaky(*args, **kwargs):
+        if next(calls) == 1:
+            raise OperationalError("simulated", {}, Exception("database is locked"))
+        return real(*args, **kwargs)
+    return flaky
+
+
+@pytest.mark.parametrize("module, name", [(sync, "_advance"), (changes, "bump")])
+def test_a_fault_mid_batch_keeps_what_was_committed_and_answers_503(
+        phone, visit, monkeypatch, module, name):
+    # At the ledger step, or after the note's insert: either way that mutation leaves nothing.
+    monkeypatch.setattr(module, name, failing_on_second_call(getattr(module, name)))
+    mutations = [phone.mutation("note.create", note(visit, text)) for text in ("one", "two", "3")]
+    response = phone.push(*mutations)
+    assert response.status_code == 503
+    assert response.get_json()["last_applied_seq"] == 1
+    assert [n.text for n in Note.query] == ["one"] and last_seq(phone) == 1
+    monkeypatch.undo()
+    assert phone.push(*mutations).get_json()["last_applied_seq"] == 3
+    assert Note.query.count() == 3
+
+
+def test_every_mutation_of_a_batch_has_its_visit_checked(phone, visit, stranger):
+    body = phone.push(phone.mutation("note.create", note(visit, "ours")),
+                      phone.mutation("note.create", note(stranger, "theirs")),
+                      phone.mutation("note.create", note(visit, "ours again"))).get_json()
+    assert body["last_applied_seq"] == 3
+    assert [(r["seq"], r["code"]) for r in body["rejections"]] == [(2, "not_found")]
+    assert sorted(n.text for n in Note.query) == ["ours", "ours again"]
 
 
 def test_test_hooks_do_nothing_unless_the_app_enables_them(phone, visit):

@@ -12,35 +12,40 @@ from webapp.services import changes
 from webapp.services.records import insert_once, uuid7
 
 
-def _store(model, row_id, parent_key, parent, household_id, **values):
-    """Insert once under `parent`; an id already used under another parent is a conflict."""
+def _store(model, row_id, parent_key, parent, collection, household_id, **values):
+    """Insert once under `parent`; return the stored row's values.
+
+    An id already used under another parent is a conflict.
+    """
     row, created = insert_once(model, id=row_id or uuid7(), **{parent_key: parent.id}, **values)
     if getattr(row, parent_key) != parent.id:
         raise Conflict("That id is already used for something else.")
     if created:
         changes.bump(household_id, model.__tablename__, row.id)
-    db.session.expire(parent)  # the insert bypassed the ORM: reload its collections
+    # The insert bypassed the ORM: reload the parent's list of these rows, and
+    # only that, so a sync batch does not read the visit again for every note.
+    db.session.expire(parent, [collection])
     return row
 
 
 def add_note(visit, author, text, tags=(), id=None, device=None, at=None):
     """Save a time-stamped note for the visit (`at`: when the phone captured it)."""
-    return _store(Note, id, "visit_id", visit, visit.household_id, author_id=author.id,
-                  device_id=device and device.id, text=text, tags=list(tags),
-                  created_at=at or utcnow())
+    return _store(Note, id, "visit_id", visit, "notes", visit.household_id,
+                  author_id=author.id, device_id=device and device.id, text=text,
+                  tags=list(tags), created_at=at or utcnow())
 
 
 def add_answer(question, author, text, id=None, device=None, at=None):
     """Save an answer under a question."""
-    return _store(Answer, id, "question_id", question, question.visit.household_id,
+    return _store(Answer, id, "question_id", question, "answers", question.visit.household_id,
                   author_id=author.id, device_id=device and device.id, text=text,
                   created_at=at or utcnow())
 
 
 def record_consent(visit, author, kind, who, id=None, device=None, at=None):
     """Log that someone agreed to, declined or withdrew consent to recording."""
-    return _store(ConsentEvent, id, "visit_id", visit, visit.household_id, author_id=author.id,
-                  device_id=device and device.id, kind=kind, who=who,
+    return _store(ConsentEvent, id, "visit_id", visit, "consent_events", visit.household_id,
+                  author_id=author.id, device_id=device and device.id, kind=kind, who=who,
                   recorded_at=at or utcnow())
 
 

@@ -3,7 +3,9 @@
 import os
 import time
 import uuid
+from functools import cache
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.errors import NotFound
@@ -29,16 +31,31 @@ def insert_once(model, **values):
     """Insert a row keyed by a client-made id unless that id is stored already.
 
     The database's primary key decides, not a look-up first, so two
-    deliveries racing each other still store one row. Returns the stored row
-    and whether this call created it.
+    deliveries racing each other still store one row. Returns the stored
+    row's values (a read-only Core row, whose columns read like the model's
+    attributes) and whether this call created it.
     """
-    insert = _INSERTS[db.session.get_bind().dialect.name]
-    # RETURNING, not rowcount (psycopg reports -1 here); the new row comes back whole.
-    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model)
-    row = db.session.scalars(statement).first()
+    connection = db.session.connection()
+    inserted, stored = _insert_once_statements(model, connection.dialect.name)
+    row = connection.execute(inserted, values).first()
     if row is not None:
         return row, True
-    return db.session.get(model, values["id"], populate_existing=True), False
+    return connection.execute(stored, {"id": values["id"]}).one(), False
+
+
+@cache
+def _insert_once_statements(model, dialect):
+    """Build, once per model, the INSERT … ON CONFLICT DO NOTHING and the look-up after it.
+
+    Core statements, run on the session's connection: they run for every
+    write a phone syncs, and the ORM's objects and bookkeeping would double
+    their cost (the parent ids they refer to are flushed already). RETURNING,
+    not rowcount (psycopg reports -1 here); the new row comes back whole.
+    """
+    table = model.__table__
+    inserted = _INSERTS[dialect](table).on_conflict_do_nothing().returning(*table.c)
+    stored = select(table).where(table.c.id == bindparam("id"))
+    return inserted, stored
 
 
 def uuid7():

@@ -37,8 +37,12 @@ def get_visit(household_id, visit_id):
 
 
 def get_question(visit, question_id):
-    """Return a question chosen for this visit. Raises NotFound otherwise."""
-    question = db.session.get(VisitQuestion, question_id)
+    """Return a question chosen for this visit, read afresh. Raises NotFound otherwise.
+
+    Afresh: a sync batch keeps rows loaded across its commits, and `mark_asked`
+    must compare clocks with the latest tick, not one read before.
+    """
+    question = db.session.get(VisitQuestion, question_id, populate_existing=True)
     if question is None or question.visit_id != visit.id:
         raise NotFound("This question is no longer on the list.")
     return question
