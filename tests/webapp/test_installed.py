@@ -16,6 +16,7 @@ def test_the_manifest_is_public_and_names_what_an_installable_app_needs(client):
     assert manifest["name"] == manifest["short_name"] == "Ask Twice"
     assert manifest["start_url"] == "/start" and manifest["scope"] == "/"
     assert manifest["display"] == "standalone"
+    assert "orientation" not in manifest  # WCAG 1.3.4: the phone may be turned either way
     assert manifest["theme_color"].startswith("#") and manifest["background_color"].startswith("#")
     icons = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
     assert icons == {("192x192", "any"), ("512x512", "any"),

@@ -38,7 +38,6 @@ def manifest():
         "start_url": url_for("installed.start"),
         "scope": "/",
         "display": "standalone",
-        "orientation": "portrait",
         "theme_color": THEME["light"],
         "background_color": BACKGROUND,
         "icons": [
