@@ -5,7 +5,8 @@ consecutive sequence numbers; the server applies each in its own
 transaction together with the device's `last_applied_seq`, so every
 (device, seq) takes effect exactly once whatever the network does. A
 mutation that can never apply is stored as a rejection and still advances
-the ledger; a passing fault rolls back and answers 503 with nothing advanced.
+the ledger; a passing fault rolls back that mutation and answers 503 with
+the seq of the last one committed (earlier mutations of the batch stay).
 Mutations go through the same services as the HTML views.
 """
 
@@ -47,7 +48,7 @@ from webapp.services import capture, changes, visits
 
 
 class Transient(Exception):
-    """A fault worth retrying: nothing was applied, nothing advanced."""
+    """A fault worth retrying: this mutation was not applied and did not advance the seq."""
 
 
 def _when(mutation):

@@ -15,6 +15,8 @@ const Outbox = (() => {
   let running = null;
   let failures = 0;
   let retryTimer = null;
+  let again = false;
+  const REQUEST_TIMEOUT_MS = 30_000; // a hung request must not hold every later sync
 
   const meta = async (stores, key, fallback) => {
     const row = await req(stores.meta.get(key));
@@ -76,6 +78,7 @@ const Outbox = (() => {
       body: JSON.stringify({ device_id: device.device_id, ...body }),
       credentials: "omit",
       cache: "no-store",
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   }
 
@@ -176,18 +179,24 @@ const Outbox = (() => {
 
   // 4.
   function replay() {
-    if (!running) {
-      running = run()
-        .catch(async (error) => {
-          failures += 1;
-          clearTimeout(retryTimer);
-          const delay = Math.min(60_000, 1000 * 2 ** Math.min(failures, 6));
-          retryTimer = setTimeout(() => replay().catch(() => {}), delay);
-          await broadcast({ error: String(error.message || error) });
-          throw error;
-        })
-        .finally(() => { running = null; });
+    if (running) {
+      again = true; // something may have been saved after this run last looked
+      return running;
     }
+    again = false;
+    running = run()
+      .catch(async (error) => {
+        failures += 1;
+        clearTimeout(retryTimer);
+        const delay = Math.min(60_000, 1000 * 2 ** Math.min(failures, 6));
+        retryTimer = setTimeout(() => replay().catch(() => {}), delay);
+        await broadcast({ error: String(error.message || error) });
+        throw error;
+      })
+      .finally(() => {
+        running = null;
+        if (again && failures === 0) replay().catch(() => {});
+      });
     return running;
   }
 

@@ -43,13 +43,17 @@ const Strategies = (() => {
 
   // The installed app's start page, which the server redirects to the next
   // visit: follow it, remember where it led, and with no signal go there again
-  // (that page is in the cache once the visit was made ready).
-  async function rememberedRedirect(request, cacheName, offlineUrl) {
+  // (that page is in the cache once the visit was made ready). A redirect to
+  // sign in (a session that timed out) is followed but never remembered, so
+  // the app still opens on the visit in the room.
+  async function rememberedRedirect(request, cacheName, offlineUrl, signInPath) {
     const cache = await caches.open(cacheName);
     try {
       const response = await Promise.race([fetch(request.url, { credentials: "same-origin" }), timeout(TIMEOUT_MS)]);
       if (!response.redirected) return response;
-      await cache.put(request.url, Response.redirect(response.url, 303));
+      if (new URL(response.url).pathname !== signInPath) {
+        await cache.put(request.url, Response.redirect(response.url, 303));
+      }
       return Response.redirect(response.url, 303);
     } catch (error) {
       return (await cache.match(request.url)) || (await caches.match(offlineUrl)) || Response.error();

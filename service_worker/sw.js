@@ -8,6 +8,7 @@ const FRAGMENTS_CACHE = `${PREFIX}-fragments`;
 const EXPECTED_CACHES = [STATIC_CACHE, PAGES_CACHE, FRAGMENTS_CACHE];
 const OFFLINE_URL = "/static/offline.html";
 const START_URL = "/start"; // the manifest's start_url: the next visit
+const SIGN_IN_URL = "/signin";
 const SHELL = [
   OFFLINE_URL,
   "/static/build/app.css",
@@ -51,7 +52,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/sw/")) {
     event.respondWith(Strategies.cacheFirst(request, STATIC_CACHE));
   } else if (request.mode === "navigate" && url.pathname === START_URL) {
-    event.respondWith(Strategies.rememberedRedirect(request, PAGES_CACHE, OFFLINE_URL));
+    event.respondWith(Strategies.rememberedRedirect(request, PAGES_CACHE, OFFLINE_URL, SIGN_IN_URL));
   } else if (request.mode === "navigate") {
     event.respondWith(Strategies.networkFirst(request, PAGES_CACHE, OFFLINE_URL));
   } else if (request.headers.get("HX-Request")) {

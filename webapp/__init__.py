@@ -54,13 +54,14 @@ def create_app(test_config=None):
 
 def _serve_static_files(app):
     """Serve /static/ with WhiteNoise: the brotli and gzip copies made at set-up
-    (scripts/build-assets), lean headers, and a revalidation on every use, since
+    (scripts/build-assets), our security headers, and a revalidation on every use, since
     the names carry no hash (the service worker's cache carries the version)."""
+    from webapp.security import add_static_headers
+
     app.wsgi_app = WhiteNoise(
         app.wsgi_app, root=app.static_folder, prefix="static/", max_age=0,
-        autorefresh=app.debug,
-        add_headers_function=lambda headers, _path, _url: headers.__setitem__(
-            "X-Content-Type-Options", "nosniff"),
+        autorefresh=app.debug, allow_all_origins=False,
+        add_headers_function=add_static_headers,
     )
 
 

@@ -26,6 +26,12 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+HEADERS = {  # on every response, the static files' too (see add_static_headers)
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
 
 
 def init_app(app):
@@ -100,14 +106,18 @@ def _redirect(location):
 
 def add_headers(response):
     """Add the security headers, keep private pages out of shared caches, vary on htmx."""
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.update(HEADERS)
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("HX-Request")
     return response
+
+
+def add_static_headers(headers, _path, _url):
+    """The same security headers on what WhiteNoise serves before Flask sees it
+    (the offline page among them); `headers` is a wsgiref Headers."""
+    for name, value in HEADERS.items():
+        headers[name] = value
 
 
 def domain_error(error):

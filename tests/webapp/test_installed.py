@@ -76,3 +76,14 @@ def test_the_preparation_screen_carries_the_install_offer_hidden_until_it_can_he
         signed_in, visit):
     page = signed_in.get(f"/visits/{visit.id}/questions").text
     assert 'id="install-offer"' in page and "data-install-once hidden" in page
+
+
+def test_static_files_carry_the_security_headers_and_no_open_cors(client):
+    for path in ("/static/offline.html", "/static/build/app.js", "/static/icons/icon-192.png"):
+        response = client.get(path, headers={"Origin": "https://elsewhere.example"})
+        assert response.status_code == 200, path
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
+        assert response.headers["X-Frame-Options"] == "DENY", path
+        assert "Access-Control-Allow-Origin" not in response.headers, path
+        response.close()

@@ -65,5 +65,6 @@ def upcoming_visits(household_id, today):
     return db.session.scalars(
         select(Visit)
         .where(Visit.household_id == household_id, Visit.day >= today)
-        .order_by(Visit.day, Visit.start_time)
+        # A visit with no time comes last on its day, on SQLite and PostgreSQL alike.
+        .order_by(Visit.day, Visit.start_time.is_(None), Visit.start_time, Visit.id)
     ).all()

@@ -15,18 +15,19 @@ bp = Blueprint("offline", __name__)
 ROOT = Path(__file__).resolve().parent.parent.parent
 WORKER = ROOT / "service_worker"
 HELPERS = {"idb.js", "outbox.js", "capture.js", "strategies.js"}
-COMPRESSED_COPIES = {".br", ".gz"}  # made at set-up from the files beside them
 _VISIT, _QUESTION = 987654321, uuid.UUID(int=0)
 
 
 @cache
 def version():
-    """Hash the files the worker serves or caches: any change makes a new worker."""
+    """Hash the files the worker serves or caches: any change makes a new worker.
+
+    The brotli and gzip copies count too: they are what browsers receive."""
     digest = hashlib.sha256()
     files = [*sorted((ROOT / "static").rglob("*")), *sorted(WORKER.glob("*.js")),
              ROOT / "templates" / "visits" / "_capture.html"]
     for path in files:
-        if path.is_file() and path.suffix not in COMPRESSED_COPIES:
+        if path.is_file():
             digest.update(path.relative_to(ROOT).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -38,13 +38,36 @@ function refresh(root) {
 async function install(button) {
   const prompt = offer;
   if (!prompt) return;
-  offer = null;
+  offer = null; // the browser's offer can be used once
   button.disabled = true;
-  await prompt.prompt();
-  const { outcome } = await prompt.userChoice;
-  button.disabled = false;
-  if (outcome !== "accepted") say("Not installed. You can install Ask Twice later from Help.");
-  refresh(document);
+  try {
+    await prompt.prompt();
+    const { outcome } = await prompt.userChoice;
+    if (outcome !== "accepted") say("Not installed. You can install Ask Twice later from Help.");
+  } catch {
+    say("The phone did not install Ask Twice. Help explains another way.");
+  } finally {
+    button.disabled = false;
+    refresh(document);
+  }
+}
+
+// "Not now": hide the offer and put focus on what follows it, not on the page.
+function dismiss(panel) {
+  panel.hidden = true;
+  const next = panel.parentElement.querySelector("#install-offer ~ * h2, #install-offer ~ h2");
+  const target = next || document.getElementById("main");
+  if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+  target.focus();
+}
+
+// "Back" in the installed app: the previous screen when there is one (the
+// Navigation API knows; without it, the link goes home).
+function goBack(event) {
+  if (window.navigation && window.navigation.canGoBack) {
+    event.preventDefault();
+    window.history.back();
+  }
 }
 
 export function installOffers(root) {
@@ -65,12 +88,8 @@ export function startInstall() {
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-install]");
     if (button) install(button);
-    const dismiss = event.target.closest("[data-install-dismiss]");
-    if (dismiss) dismiss.closest("[data-install-once]").hidden = true;
-    const back = event.target.closest("[data-back]");
-    if (back && window.history.length > 1) {
-      event.preventDefault();
-      window.history.back();
-    }
+    const notNow = event.target.closest("[data-install-dismiss]");
+    if (notNow) dismiss(notNow.closest("[data-install-once]"));
+    if (event.target.closest("[data-back]")) goBack(event);
   });
 }
