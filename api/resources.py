@@ -7,17 +7,15 @@ from flask import g, jsonify, request
 from api import bp, sync
 from api.schemas import PullSchema, PushSchema, load
 from webapp.errors import ValidationFailed
-from webapp.extensions import db
 from webapp.services import devices
 
 
 def device_required(view):
-    """Accept only a device's bearer token (never the cookie), and commit its last-seen time."""
+    """Accept only a device's bearer token (never the cookie)."""
     @wraps(view)
     def wrapper(*args, **kwargs):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         g.device = devices.device_for_token(token if scheme.lower() == "bearer" else "")
-        db.session.commit()
         return view(*args, **kwargs)
     return wrapper
 

@@ -247,7 +247,7 @@ class DeviceSchema(InputSchema):
 
 
 @cache
-def _instance(schema_class):
+def instance(schema_class):
     """One instance per schema class: loading keeps no state on it, and making one is slow."""
     return schema_class()
 
@@ -259,7 +259,7 @@ def load(schema_class, data):
         ValidationFailed: with one list of plain messages per field.
     """
     try:
-        return _instance(schema_class).load(data)
+        return instance(schema_class).load(data)
     except ValidationError as error:
         raise ValidationFailed(_flatten(error.messages)) from error
 

@@ -13,7 +13,6 @@ Mutations go through the same services as the HTML views.
 import os
 import uuid
 from contextlib import contextmanager
-from datetime import UTC, datetime
 
 from flask import current_app, request
 from sqlalchemy import bindparam, select, update
@@ -53,8 +52,7 @@ class Transient(Exception):
 
 def _when(mutation):
     """The capture time the phone's clock gave, never later than now."""
-    moment = datetime.fromtimestamp(changes.hlc_millis(mutation["hlc"]) / 1000, UTC)
-    return min(moment, utcnow())
+    return min(changes.hlc_time(mutation["hlc"]), utcnow())
 
 
 class _Batch:
@@ -88,6 +86,8 @@ def _answer_create(batch, mutation, data):
 
 def _mark_asked(batch, mutation, data):
     question = visits.get_question(batch.visit(data.pop("visit_id")), data.pop("question_id"))
+    # The batch keeps rows loaded across its commits: compare with the latest tick.
+    db.session.refresh(question, ["asked_hlc", "asked_at"])
     visits.mark_asked(question, hlc=mutation["hlc"], device=batch.device, **data)
 
 
@@ -142,7 +142,7 @@ def _kept_loaded_across_commits():
     """Keep the device, its member and the visits loaded between the batch's commits.
 
     What is used of them never changes (ids, owners). The ledger is never read
-    from the loaded device, and `visits.get_question` reads afresh.
+    from the loaded device, and a question's "asked" clock is refreshed before use.
     """
     session = db.session()
     session.expire_on_commit = False
@@ -252,12 +252,16 @@ def _test_fault(name):
     os._exit(17)  # the server dies after commit, before answering
 
 
-# What a pull returns, by the entity names the change log uses.
+# What a pull returns, by the entity names the change log uses (table names):
+# the model, its output schema, and how to reach its visit (for a snapshot).
 ENTITIES = {
-    "visit_question": (VisitQuestion, QuestionOutSchema()),
-    "answer": (Answer, AnswerOutSchema()),
-    "note": (Note, NoteOutSchema()),
-    "consent_event": (ConsentEvent, ConsentOutSchema()),
+    model.__tablename__: (model, schema, path)
+    for model, schema, path in (
+        (VisitQuestion, QuestionOutSchema(), ()),
+        (Answer, AnswerOutSchema(), (VisitQuestion,)),
+        (Note, NoteOutSchema(), ()),
+        (ConsentEvent, ConsentOutSchema(), ()),
+    )
 }
 
 
@@ -274,28 +278,37 @@ def pull(household_id, cursor):
         .order_by(Change.version)
     )
     latest = {(row.entity, row.entity_id): row.deleted for row in rows}
+    stored = _stored_rows([key for key, deleted in latest.items() if not deleted])
     return {"reset": False, "cursor": str(version),
-            "changes": [_change(entity, entity_id, deleted)
-                        for (entity, entity_id), deleted in latest.items()]}
+            "changes": [_change(entity, stored.get((entity, entity_id)), entity_id)
+                        for entity, entity_id in latest]}
 
 
-def _change(entity, entity_id, deleted):
-    model, schema = ENTITIES[entity]
-    row = None if deleted else db.session.get(model, uuid.UUID(entity_id))
-    if row is None:  # 5. a tombstone: the phone drops its copy
+def _stored_rows(keys):
+    """Load the rows named by (entity, id) keys: one query per entity, not per row."""
+    ids = {}
+    for entity, entity_id in keys:
+        ids.setdefault(entity, []).append(uuid.UUID(entity_id))
+    return {(entity, str(row.id)): row
+            for entity, wanted in ids.items()
+            for model in [ENTITIES[entity][0]]
+            for row in db.session.scalars(select(model).where(model.id.in_(wanted)))}
+
+
+def _change(entity, row, entity_id):
+    if row is None:  # 5. deleted (a tombstone, or gone since): the phone drops its copy
         return {"entity": entity, "id": entity_id, "deleted": True}
-    return {"entity": entity, "id": entity_id, "deleted": False, "data": schema.dump(row)}
+    return {"entity": entity, "id": entity_id, "deleted": False,
+            "data": ENTITIES[entity][1].dump(row)}
 
 
 def _snapshot(household_id):
     """Every entity of the household, for a phone starting over."""
-    in_household = Visit.household_id == household_id
-    queries = {
-        "visit_question": select(VisitQuestion).join(Visit).where(in_household),
-        "answer": select(Answer).join(VisitQuestion).join(Visit).where(in_household),
-        "note": select(Note).join(Visit).where(in_household),
-        "consent_event": select(ConsentEvent).join(Visit).where(in_household),
-    }
-    return [{"entity": entity, "id": str(row.id), "deleted": False,
-             "data": ENTITIES[entity][1].dump(row)}
-            for entity, query in queries.items() for row in db.session.scalars(query)]
+    changes_ = []
+    for entity, (model, _, path) in ENTITIES.items():
+        query = select(model)
+        for step in (*path, Visit):
+            query = query.join(step)
+        for row in db.session.scalars(query.where(Visit.household_id == household_id)):
+            changes_.append(_change(entity, row, str(row.id)))
+    return changes_

@@ -16,7 +16,7 @@ from _support import live_server
 DEVICES, MUTATIONS, BATCH = 3, 1000, 100
 
 
-def register(url, database_url, name):
+def register(database_url, name):
     """Make a device straight in the database (pairing is not what is measured)."""
     from webapp import create_app
     from webapp.extensions import db
@@ -51,7 +51,7 @@ def batches(device_id, visit_id, node):
 
 def main():
     with live_server(threads=DEVICES) as (url, visit_id, database_url):
-        phones = [register(url, database_url, f"phone{n}") for n in range(DEVICES)]
+        phones = [register(database_url, f"phone{n}") for n in range(DEVICES)]
         plans = [(token, batches(device_id, visit_id, f"n{n}"))
                  for n, (device_id, token) in enumerate(phones)]
         results = [None] * DEVICES

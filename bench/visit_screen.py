@@ -46,7 +46,7 @@ def first_load_bytes(playwright, url, visit_id):
     return sum(sizes.values()), len(sizes)
 
 
-def reload_times(page, url):
+def reload_times(page):
     times = []
     for _ in range(RELOADS):
         page.reload(wait_until="domcontentloaded")
@@ -81,9 +81,9 @@ def main():
         page.goto(f"{url}/visits/{visit_id}")
         page.click("[data-get-ready]")
         page.wait_for_selector("[data-ready-status].ready")
-        online = reload_times(page, url)
+        online = reload_times(page)
         context.set_offline(True)
-        offline = reload_times(page, url)
+        offline = reload_times(page)
         typed = tap_to_saved(page, PAUSE_MS)
         rushed = tap_to_saved(page, 0)
         browser.close()

@@ -4,6 +4,7 @@ from flask import redirect, render_template, request
 from jinja2_fragments.flask import render_block
 from marshmallow import fields
 
+from api.schemas import instance
 from webapp.extensions import htmx
 
 
@@ -53,7 +54,8 @@ NOT_DATA = {"csrf_token", "next"}
 def form_data(schema_class):
     """Return the submitted form as a dict, lists for the schema's list fields."""
     list_fields = {
-        name for name, field in schema_class().fields.items() if isinstance(field, fields.List)
+        name for name, field in instance(schema_class).fields.items()
+        if isinstance(field, fields.List)
     }
     return {
         key: request.form.getlist(key) if key in list_fields else request.form[key]

@@ -31,7 +31,7 @@ class Device(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     last_applied_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    last_seen_at = mapped_column(UTCDateTime, nullable=True)
+    last_seen_at = mapped_column(UTCDateTime, nullable=True)  # for the device list; not yet kept
     revoked_at = mapped_column(UTCDateTime, nullable=True)
 
     member: Mapped["Member"] = relationship()  # noqa: F821

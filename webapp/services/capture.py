@@ -4,12 +4,11 @@ Each is create-only and keyed by an id the page makes, so a repeated
 delivery stores nothing twice.
 """
 
-from webapp.errors import Conflict
 from webapp.extensions import db
 from webapp.models import Answer, ConsentEvent, Note
 from webapp.models._types import utcnow
 from webapp.services import changes
-from webapp.services.records import insert_once, uuid7
+from webapp.services.records import insert_once_under, uuid7
 
 
 def _store(model, row_id, parent_key, parent, collection, household_id, **values):
@@ -17,9 +16,7 @@ def _store(model, row_id, parent_key, parent, collection, household_id, **values
 
     An id already used under another parent is a conflict.
     """
-    row, created = insert_once(model, id=row_id or uuid7(), **{parent_key: parent.id}, **values)
-    if getattr(row, parent_key) != parent.id:
-        raise Conflict("That id is already used for something else.")
+    row, created = insert_once_under(model, parent_key, parent.id, id=row_id or uuid7(), **values)
     if created:
         changes.bump(household_id, model.__tablename__, row.id)
     # The insert bypassed the ORM: reload the parent's list of these rows, and

@@ -8,6 +8,7 @@ other and versions become visible in order: a pull never skips one.
 
 import re
 import time
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, insert, update
 
@@ -63,3 +64,8 @@ def next_hlc(previous=None, node="server"):
 def hlc_millis(reading):
     """Return the wall-clock part of an HLC reading, in ms since the epoch."""
     return int(reading.split("-")[0]) if re.match(HLC_PATTERN, reading) else 0
+
+
+def hlc_time(reading):
+    """Return the wall-clock part of an HLC reading as a UTC datetime."""
+    return datetime.fromtimestamp(hlc_millis(reading) / 1000, UTC)

@@ -20,7 +20,7 @@ def register_device(member, name):
     """Register a device for `member`; return it and its token (shown this once only)."""
     token = secrets.token_urlsafe(32)
     device = Device(id=uuid7(), household_id=member.household_id, member_id=member.id,
-                    name=name[:120] or "Phone", token_hash=_digest(token))
+                    name=name or "Phone", token_hash=_digest(token))
     db.session.add(device)
     db.session.flush()
     return device, token
@@ -35,7 +35,6 @@ def device_for_token(token):
     device = db.session.scalar(select(Device).where(Device.token_hash == _digest(token or "")))
     if device is None or device.revoked_at is not None:
         raise Unauthorized()
-    device.last_seen_at = utcnow()
     return device
 
 

@@ -8,7 +8,7 @@ from functools import cache
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from webapp.errors import NotFound
+from webapp.errors import Conflict, NotFound
 from webapp.extensions import db
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -41,6 +41,18 @@ def insert_once(model, **values):
     if row is not None:
         return row, True
     return connection.execute(stored, {"id": values["id"]}).one(), False
+
+
+def insert_once_under(model, parent_key, parent_id, **values):
+    """`insert_once` for a row that belongs to a parent row.
+
+    Raises:
+        Conflict: when the id is already used under another parent.
+    """
+    row, created = insert_once(model, **{parent_key: parent_id}, **values)
+    if getattr(row, parent_key) != parent_id:
+        raise Conflict("That id is already used for something else.")
+    return row, created
 
 
 @cache

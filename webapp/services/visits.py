@@ -1,15 +1,14 @@
 """Visits and the questions a family prepares for them."""
 
-from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select
 
-from webapp.errors import Conflict, NotFound, ValidationFailed
+from webapp.errors import NotFound, ValidationFailed
 from webapp.extensions import db
 from webapp.models import AskedEvent, Visit, VisitQuestion
 from webapp.services import changes, library
 from webapp.services.cases import get_clinician
-from webapp.services.records import insert_once, owned, uuid7
+from webapp.services.records import insert_once_under, owned, uuid7
 
 QUESTION = VisitQuestion.__tablename__
 
@@ -37,12 +36,8 @@ def get_visit(household_id, visit_id):
 
 
 def get_question(visit, question_id):
-    """Return a question chosen for this visit, read afresh. Raises NotFound otherwise.
-
-    Afresh: a sync batch keeps rows loaded across its commits, and `mark_asked`
-    must compare clocks with the latest tick, not one read before.
-    """
-    question = db.session.get(VisitQuestion, question_id, populate_existing=True)
+    """Return a question chosen for this visit. Raises NotFound otherwise."""
+    question = db.session.get(VisitQuestion, question_id)
     if question is None or question.visit_id != visit.id:
         raise NotFound("This question is no longer on the list.")
     return question
@@ -123,12 +118,10 @@ def mark_asked(question, asked, hlc=None, id=None, device=None):
         Conflict: when the tick's id was used for another question.
     """
     hlc = hlc or changes.next_hlc(question.asked_hlc)
-    event, created = insert_once(AskedEvent, id=id or uuid7(), question_id=question.id,
-                                 asked=asked, hlc=hlc, device_id=device and device.id)
-    if event.question_id != question.id:
-        raise Conflict("That id is already used for something else.")
+    _, created = insert_once_under(AskedEvent, "question_id", question.id, id=id or uuid7(),
+                                   asked=asked, hlc=hlc, device_id=device and device.id)
     if created and (question.asked_hlc is None or hlc > question.asked_hlc):
-        ticked_at = datetime.fromtimestamp(changes.hlc_millis(hlc) / 1000, UTC)
+        ticked_at = changes.hlc_time(hlc)
         question.asked_hlc = hlc
         question.asked_at = (question.asked_at or ticked_at) if asked else None
         db.session.flush()
