@@ -74,7 +74,8 @@ def _port_open(port):
 class LiveServer:
     """The app in a waitress subprocess on 127.0.0.1:`port`, restartable on that port."""
 
-    def __init__(self, workdir, port):
+    def __init__(self, workdir, port, root=ROOT):
+        self.root = root  # the app's code: a copy of it plays a new release
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.database = workdir / "ask-twice.sqlite"
@@ -94,7 +95,7 @@ class LiveServer:
         """Create the schema through Alembic, as the set-up command does."""
         done = subprocess.run(
             [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120,
+            cwd=self.root, env=self.env, capture_output=True, text=True, timeout=120,
         )
         if done.returncode != 0:
             raise RuntimeError(f"flask db upgrade failed:\n{done.stdout}\n{done.stderr}")
@@ -113,7 +114,7 @@ class LiveServer:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "waitress", "--host", "127.0.0.1",
                  "--port", str(self.port), "--call", "webapp:create_app"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )
         finally:
             log.close()

@@ -301,6 +301,15 @@ def new_phone(browser, browser_context_args, label, **overrides):
     return Phone(browser.new_context(**{**browser_context_args, **overrides}), label)
 
 
+def phone_with_profile(browser_type, launch_args, context_args, profile, *extra_args, **overrides):
+    """A Pixel 7 phone whose browser keeps a profile on disk, as a real phone's does."""
+    context_args = {k: v for k, v in {**context_args, **overrides}.items()
+                    if k != "default_browser_type"}
+    launch_args = {**launch_args, "args": [*launch_args.get("args", []), *extra_args]}
+    return Phone(browser_type.launch_persistent_context(profile, **launch_args, **context_args),
+                 "phone")
+
+
 def assert_exactly_once(found, expected, what="notes"):
     """The server holds each expected text exactly once, and nothing else of ours."""
     counts = Counter(found)

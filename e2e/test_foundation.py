@@ -7,10 +7,10 @@ axe-core and saved as a screenshot in e2e/artifacts/.
 """
 
 import re
-import time
 from datetime import date, timedelta
 
 import pytest
+from phones import poll  # e2e/phones.py
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.incremental
@@ -62,14 +62,13 @@ def walk(browser, browser_context_args):
 
 
 @pytest.fixture(autouse=True)
-def nothing_went_wrong_behind_the_scenes(request, live_server):
-    """After each step: no uncaught script error in the page, no traceback on the server."""
-    log_before = len(live_server.log_text())
+def nothing_went_wrong_in_the_page(request):
+    """After each step: no uncaught script error in the page (the server's log is
+    checked for tracebacks by conftest's no_traceback_on_the_server)."""
     walk = request.getfixturevalue("walk")
     errors_before = len(walk.js_errors)
     yield
     assert walk.js_errors[errors_before:] == [], "uncaught errors in the page"
-    assert "Traceback" not in live_server.log_text()[log_before:], live_server.log_tail()
 
 
 def action(verb, question):
@@ -78,14 +77,9 @@ def action(verb, question):
 
 
 def wait_until(page, expression, timeout=10.0):
-    """Poll an expression (which may return a Promise) until it is truthy.
-
-    page.wait_for_function does not await Promises (testing.md), so poll.
-    """
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"still false after {timeout}s: {expression}"
-        page.wait_for_timeout(100)
+    """Poll an expression (which may return a Promise: page.evaluate awaits it,
+    page.wait_for_function does not) until it is truthy."""
+    poll(lambda: page.evaluate(expression), bool, timeout=timeout, what=expression)
 
 
 def heading(page, name):

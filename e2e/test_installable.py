@@ -17,7 +17,7 @@ iPhone context defines before any script runs.
 
 import re
 
-from phones import OFFLINE_HEADING, Phone, new_phone, path_of
+from phones import OFFLINE_HEADING, new_phone, path_of, phone_with_profile
 from playwright.sync_api import expect
 
 IPHONE_SAFARI = """Object.defineProperty(Navigator.prototype, "standalone",
@@ -30,15 +30,6 @@ INSTALL_OFFER = """() => {
   offer.userChoice = Promise.resolve({ outcome: "accepted", platform: "web" });
   window.dispatchEvent(offer);
 }"""
-
-
-def phone_with_profile(browser_type, launch_args, context_args, profile, *extra_args, **overrides):
-    """A Pixel 7 phone whose browser keeps a profile on disk, as a real phone's does."""
-    context_args = {k: v for k, v in {**context_args, **overrides}.items()
-                    if k != "default_browser_type"}
-    launch_args = {**launch_args, "args": [*launch_args.get("args", []), *extra_args]}
-    return Phone(browser_type.launch_persistent_context(profile, **launch_args, **context_args),
-                 "phone")
 
 
 def test_chromium_finds_the_manifest_valid_and_the_app_installable(

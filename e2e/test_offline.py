@@ -12,11 +12,9 @@ cached copy. IndexedDB is read with `page.evaluate` (which awaits promises),
 polled with a deadline: `wait_for_function` does not await a promise.
 """
 
+import copy
 import re
 import shutil
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -27,10 +25,9 @@ from phones import (  # e2e/phones.py
     ROOT,
     SYNC_SUMMARY,
     HomeComputer,
-    Phone,
     assert_exactly_once,
     new_phone,
-    poll,
+    phone_with_profile,
 )
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
@@ -120,12 +117,10 @@ def test_offline_by_stopping_the_server_and_restarting_the_browser(
     offline page, and once the server is back the notes reach it exactly once."""
     visit = home.make_visit("Bashir")
     profile = tmp_path / "phone-profile"
-    context_args = {k: v for k, v in browser_context_args.items() if k != "default_browser_type"}
 
     def launch():
-        context = browser_type.launch_persistent_context(
-            profile, **browser_type_launch_args, **context_args)
-        return Phone(context, "phone")
+        return phone_with_profile(browser_type, browser_type_launch_args, browser_context_args,
+                                  profile)
 
     phone = launch()
     texts = [f"Server down, note {n}: start with the eye check" for n in range(1, 4)]
@@ -246,50 +241,21 @@ def test_server_killed_after_commit_then_retry_gives_no_duplicates(
 
 
 
-class Release:
-    """A new release of the app, started in place of the session server (same port, same
+RELEASE_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "node_modules", "e2e", "tests", "bench", "docs", "instance",
+    "__pycache__", "*.egg-info", ".hypothesis")
+
+
+def new_release(live_server, workdir):
+    """A new release of the app, to start in place of the session server (same port, same
     database): a copy of the working tree with one more static file, so the worker's
     version (a hash of the static files) changes, as after a real deploy."""
-
-    IGNORE = staticmethod(shutil.ignore_patterns(
-        ".git", ".venv", "node_modules", "e2e", "tests", "bench", "docs", "instance",
-        "__pycache__", "*.egg-info", ".hypothesis"))
-
-    def __init__(self, live_server, workdir):
-        self.live_server = live_server
-        self.root = workdir / "release"
-        shutil.copytree(ROOT, self.root, ignore=self.IGNORE)
-        (self.root / "static" / "release-note.txt").write_text(f"release {uuid.uuid4()}\n")
-        self.process = None
-
-    def start(self, timeout=30):
-        port = self.live_server.port
-        with self.live_server.log_path.open("a") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "waitress", "--host", "127.0.0.1", "--port", str(port),
-                 "--call", "webapp:create_app"],
-                cwd=self.root, env=self.live_server.env, stdout=log, stderr=subprocess.STDOUT,
-            )
-        poll(lambda: self.process.poll() is not None or self._answers(), bool, timeout=timeout,
-             what="the new release to answer")
-        assert self.process.poll() is None, self.live_server.log_tail()
-
-    def _answers(self):
-        import urllib.error
-        import urllib.request
-        try:
-            urllib.request.urlopen(f"{self.live_server.url}/signin", timeout=1).close()
-            return True
-        except urllib.error.HTTPError:
-            return True
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            return False
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=10)
-        self.process = None
+    root = workdir / "release"
+    shutil.copytree(ROOT, root, ignore=RELEASE_IGNORE)
+    (root / "static" / "release-note.txt").write_text(f"release {uuid.uuid4()}\n")
+    release = copy.copy(live_server)
+    release.root, release.process = root, None
+    return release
 
 
 def static_caches(page):
@@ -308,7 +274,7 @@ def test_update_while_outbox_not_empty_loses_nothing(
     refused (context.route) until after the update: a precondition, like a flaky network.
     """
     visit = home.make_visit("Dimitra")
-    release = Release(live_server, tmp_path)
+    release = new_release(live_server, tmp_path)
     phone = new_phone(browser, browser_context_args, "phone")
     page = phone.page
     texts = [f"Before the update, note {n}" for n in range(1, 4)]

@@ -22,8 +22,10 @@ const Capture = (() => {
   const escapeHtml = (value) => String(value).replace(/[&<>"']/g, (c) => (
     { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" }[c]));
 
-  function fill(template, values) {
-    return template.replace(/%%(\w+)%%/g, (whole, name) => (name in values ? escapeHtml(values[name]) : whole));
+  // One pass over the template: `values` are escaped, `raw` are markup we rendered.
+  function fill(template, values, raw = {}) {
+    return template.replace(/%%(\w+)%%/g, (whole, name) => (
+      name in raw ? raw[name] : name in values ? escapeHtml(values[name]) : whole));
   }
 
   const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
@@ -107,30 +109,31 @@ const Capture = (() => {
     const id = captureId(form);
     const row = await Outbox.enqueue({ id, kind: "consent", visit_id: visitId, who, consent: kind },
       "consent.record", { visit_id: visitId, who, kind });
-    const status = renderConsentStatus(f, row, form.get("csrf_token") || "")
-      .replace('id="consent-status"', 'id="consent-status" hx-swap-oob="true"');
+    const status = renderConsentStatus(f, row, form.get("csrf_token") || "");
     return answerWith(renderConsent(f, row) + status, "#consent-log", "beforeend", { reset: kind !== "withdrawn" });
   }
 
   const when = (row) => ({ iso: new Date(row.saved_at).toISOString(), when: clock(row.saved_at) });
 
-  function withState(html, f, row) {
-    return html.replace("%%sync_state%%", fill(f.states[row.state] || "", { reason: row.reason || "" }));
+  // The badge "On this phone" / "Synced" / "Not saved: reason".
+  function renderState(f, row) {
+    return fill(f.states[row.state] || "", { reason: row.reason || "" });
   }
 
   function renderNote(f, row) {
     const tags = row.tags.map((tag) => fill(f.tag, { label: f.labels.tags[tag] })).join("");
-    const html = fill(f.note, { id: row.id, ...when(row), author: f.author, text: row.text });
-    return withState(html.replace("%%tags_html%%", tags), f, row);
+    return fill(f.note, { id: row.id, ...when(row), author: f.author, text: row.text },
+      { tags_html: tags, sync_state: renderState(f, row) });
   }
 
   function renderAnswer(f, row) {
-    return withState(fill(f.answer, { id: row.id, text: row.text }), f, row);
+    return fill(f.answer, { id: row.id, text: row.text }, { sync_state: renderState(f, row) });
   }
 
   function renderConsent(f, row) {
-    const html = fill(f.consent_item, { id: row.id, ...when(row), who: row.who, kind_text: f.labels.consent[row.consent] });
-    return withState(html, f, row);
+    return fill(f.consent_item,
+      { id: row.id, ...when(row), who: row.who, kind: row.consent, kind_text: f.labels.consent[row.consent] },
+      { sync_state: renderState(f, row) });
   }
 
   function renderConsentStatus(f, row, csrf) {
@@ -140,10 +143,10 @@ const Capture = (() => {
 
   function renderAsked(f, row, csrf) {
     const template = row.asked ? f.asked_true : f.asked_false;
-    return fill(template, { visit: row.visit_id, question: row.question_id, question_text: row.question_text || "", csrf });
+    return fill(template, { visit: row.visit_id, question: row.question_id, csrf });
   }
 
-  return { route, renderNote, renderAnswer, renderConsent, renderAsked };
+  return { route, clock, renderState, renderNote, renderAnswer, renderConsent, renderAsked };
 })();
 
 // The fragment markup, fetched with the shell and kept in the static cache.
@@ -160,7 +163,7 @@ const Fragments = (() => {
     }
     return loaded;
   }
-  return { get, URL: URL_ };
+  return { get };
 })();
 
 // Pages bundle this file as a module, where top-level names stay private.

@@ -63,5 +63,5 @@
 
   const pendingCount = () => transact(["outbox"], "readonly", (s) => req(s.outbox.count()));
 
-  scope.AskTwiceDB = { open, req, transact, getMeta, setMeta, capturesOfVisit, pendingCount };
+  scope.AskTwiceDB = { req, transact, getMeta, setMeta, capturesOfVisit, pendingCount };
 })(self);

@@ -159,7 +159,6 @@ const Outbox = (() => {
       type: "sync-status",
       pending: await pendingCount(),
       lastSync: await getMeta("lastSync", null),
-      hasDevice: Boolean(await getMeta("device", null)),
       ...extra,
     };
     for (const client of await self.clients.matchAll({ includeUncontrolled: true })) {

@@ -3,17 +3,17 @@
 // for sync at the right moments, and offer updates without ever swapping the
 // page under a form someone is filling in.
 import "../../service_worker/idb.js";
+import "../../service_worker/capture.js";
 
 const DB = self.AskTwiceDB;
+const { clock } = self.AskTwiceCapture.Capture;
 
 // The token of this session, from any form on the page (a boosted swap keeps
 // the body's own attributes from an earlier page).
-function csrfToken() {
+export function csrfToken() {
   const field = document.querySelector("input[name=csrf_token]");
   return field ? field.value : "";
 }
-
-const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
 
 function showStatus(status) {
   const bar = document.getElementById("sync-bar");
@@ -27,7 +27,6 @@ function showStatus(status) {
 }
 
 async function refreshStatus() {
-  if (!DB) return;
   showStatus({ pending: await DB.pendingCount(), lastSync: await DB.getMeta("lastSync") });
 }
 

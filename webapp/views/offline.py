@@ -73,11 +73,11 @@ def fragments():
         tag=str(macro("tag_list")([ph("label")])),
         answer=str(macro("answer_item")(ph("id"), ph("text"), ph("sync_state"))),
         consent_item=str(macro("consent_item")(ph("id"), ph("iso"), ph("when"), ph("who"),
-                                               ph("kind_text"), ph("sync_state"))),
-        consent_status_agreed=str(macro("consent_status")(consent_url, "agreed", ph("who"),
-                                                          ph("when"), ph("kind_text"), ph("csrf"))),
-        consent_status_other=str(macro("consent_status")(consent_url, "other", ph("who"),
-                                                         ph("when"), ph("kind_text"), ph("csrf"))),
+                                               ph("kind"), ph("kind_text"), ph("sync_state"))),
+        consent_status_agreed=str(macro("consent_status")(
+            consent_url, "agreed", ph("who"), ph("when"), ph("kind_text"), ph("csrf"), oob=True)),
+        consent_status_other=str(macro("consent_status")(
+            consent_url, "other", ph("who"), ph("when"), ph("kind_text"), ph("csrf"), oob=True)),
         asked_true=str(macro("asked_form")(asked_url, ph("question"), "true", ph("csrf"))),
         asked_false=str(macro("asked_form")(asked_url, ph("question"), "false", ph("csrf"))),
         states={state: str(macro("sync_state")(state, ph("reason")))

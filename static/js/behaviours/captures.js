@@ -4,6 +4,7 @@
 // item's sync state current, and make the visit ready for offline use.
 import { say } from "./status.js";
 import { fillClientIds } from "./client-id.js";
+import { csrfToken } from "../sw-bridge.js";
 import "../../../service_worker/idb.js";
 import "../../../service_worker/capture.js";
 
@@ -57,13 +58,13 @@ function onRefused(event) {
   say(message);
 }
 
-function setState(id, state, reason) {
-  const item = document.querySelector(`[data-capture-id="${CSS.escape(id)}"]`);
-  if (!item) return;
-  const badge = item.querySelector("[data-sync-state]");
-  if (!badge) return;
-  badge.className = `sync-state sync-state--${state}`;
-  badge.textContent = state === "local" ? "On this phone" : state === "rejected" ? `Not saved: ${reason}` : "Synced";
+// Show each {id, state, reason} on its item, with the badge the server's macro makes.
+function setStates(f, rows) {
+  for (const row of rows) {
+    const item = document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`);
+    const badge = item && item.querySelector("[data-sync-state]");
+    if (badge) badge.outerHTML = Capture.renderState(f, row);
+  }
 }
 
 async function showLocalCaptures(screen) {
@@ -74,7 +75,7 @@ async function showLocalCaptures(screen) {
   const latestTick = new Map();
   for (const row of captures.sort((a, b) => (a.hlc < b.hlc ? -1 : 1))) {
     if (row.kind === "asked") { latestTick.set(row.question_id, row); continue; }
-    if (document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`)) { setState(row.id, row.state, row.reason); continue; }
+    if (document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`)) continue; // states below
     const [target, html, where] = {
       note: () => [document.getElementById("note-list"), Capture.renderNote(f, row), "afterbegin"],
       answer: () => [document.getElementById(`answers-${row.question_id}`), Capture.renderAnswer(f, row), "beforeend"],
@@ -82,16 +83,16 @@ async function showLocalCaptures(screen) {
     }[row.kind]();
     if (target) target.insertAdjacentHTML(where, html);
   }
-  const csrf = document.querySelector("input[name=csrf_token]");
   for (const row of latestTick.values()) {
     if (row.state === "synced") continue; // the page (or its next load) already shows it
     const form = document.getElementById(`asked-form-${row.question_id}`);
     if (!form) continue;
-    form.outerHTML = Capture.renderAsked(f, row, csrf ? csrf.value : "");
+    form.outerHTML = Capture.renderAsked(f, row, csrfToken());
     document.getElementById(`question-${row.question_id}`).classList.toggle("question--asked", row.asked);
   }
   if (window.htmx) window.htmx.process(document.getElementById("main"));
-  await refreshStates();
+  // Re-read: a sync may have changed states while the page was drawing.
+  setStates(f, await DB.capturesOfVisit(visitId));
 }
 
 async function getReady(button) {
@@ -121,25 +122,17 @@ function showReady(status, ready) {
 export function startCaptures() {
   document.body.addEventListener("captured", onCaptured);
   document.body.addEventListener("captureFailed", onRefused);
-  // A sync that changed something re-reads every state from IndexedDB, so a
-  // change that arrived while the page was still drawing is not lost.
+  // A sync says which items changed state, and to what.
   document.addEventListener("sync-status", (event) => {
-    if ((event.detail.changed || []).length) refreshStates().catch(() => {});
+    const changed = event.detail.changed || [];
+    if (changed.length) Fragments.get().then((f) => setStates(f, changed)).catch(() => {});
   });
-}
-
-async function refreshStates() {
-  const screen = document.querySelector("[data-visit-id]");
-  if (!screen || !DB) return;
-  for (const row of await DB.capturesOfVisit(Number(screen.dataset.visitId))) {
-    setState(row.id, row.state, row.reason);
-  }
 }
 
 // Run for each piece htmx loads: the first page, and a boosted navigation.
 export function visitScreen(root) {
   const screen = root.querySelector && root.querySelector("[data-visit-id]");
-  if (!screen || !DB) return;
+  if (!screen) return;
   showLocalCaptures(screen).catch(() => {});
   const button = screen.querySelector("[data-get-ready]");
   if (button) {
