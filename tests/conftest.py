@@ -1,13 +1,18 @@
 """Fixtures: a fresh app and database per test, signed-in clients, seed rows.
 
-The database is SQLite in memory unless TEST_DATABASE_URL names another
-(scripts/test runs the suite a second time on a real PostgreSQL server).
+The database is a SQLite file of the test's own unless TEST_DATABASE_URL names
+another (scripts/test runs the suite a second time on a real PostgreSQL
+server). Each request the test client makes runs in an app context of its
+own, so it has its own database session and connection, as in a real server:
+a row the test (or an earlier request) holds loaded cannot hide a stale read.
 """
 
 import os
 from datetime import date, time
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from webapp import create_app
 from webapp.extensions import db
@@ -16,14 +21,31 @@ from webapp.services import accounts, cases, visits
 PASSPHRASE = "a long enough passphrase"
 
 
+class FreshSessionClient(FlaskClient):
+    """A test client whose every request has its own app context, so its own session."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        # The test's own session reads what the request committed, not its old copies.
+        if has_app_context():  # (a request from another thread has none around it)
+            db.session.expire_all()
+        return response
+
+
+def database_url(tmp_path):
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
 @pytest.fixture
-def app():
+def app(tmp_path):
     app = create_app({
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL", "sqlite://"),
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
         "SECRET_KEY": "test only",
         "WTF_CSRF_ENABLED": False,
     })
+    app.test_client_class = FreshSessionClient
     with app.app_context():
         db.create_all()
         yield app

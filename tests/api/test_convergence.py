@@ -7,13 +7,16 @@ create exists exactly once, each "asked" flag is the latest by clock, every
 bad mutation is one rejection, and every replica equals the server's state.
 """
 
-import os
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.api.conftest import Phone
+from tests.conftest import FreshSessionClient, database_url
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Answer, Household, Member, Note, Rejection, VisitQuestion
@@ -40,8 +43,10 @@ steps = st.lists(
 
 
 def build_world():
+    folder = Path(tempfile.mkdtemp(prefix="convergence-"))
     app = create_app({"TESTING": True, "SECRET_KEY": "test only", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL", "sqlite://")})
+                      "SQLALCHEMY_DATABASE_URI": database_url(folder)})
+    app.test_client_class = FreshSessionClient
     context = app.app_context()
     context.push()
     db.drop_all()
@@ -60,6 +65,7 @@ def build_world():
         device, token = devices.register_device(member, name)
         phones.append(Phone(app.test_client(), device, token))
     db.session.commit()
+    context.folder = folder
     return app, context, visit, phones
 
 
@@ -148,3 +154,4 @@ def test_three_phones_converge_with_each_create_applied_once(logs, steps, data):
         db.drop_all()
         db.engine.dispose()
         context.pop()
+        shutil.rmtree(context.folder, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from webapp.extensions import db
 from webapp.models import VisitQuestion
 
 
@@ -106,6 +107,7 @@ def test_removing_a_question_with_answers_says_why(hx, visit, owner):
 
     question = visit.questions[0]
     capture.add_answer(question, owner, "Kept")
+    db.session.commit()
     response = hx.post(f"/visits/{visit.id}/questions/{question.id}/delete", target="prepare")
     assert response.status_code == 422
     assert "This question has answers, so it stays." in response.text
