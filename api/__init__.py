@@ -6,7 +6,7 @@ translated to JSON here, once.
 
 from flask import Blueprint, jsonify
 
-from webapp.errors import DomainError
+from webapp.errors import DomainError, envelope
 from webapp.extensions import db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -16,8 +16,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def domain_error(error):
     """Answer a domain error as `{code, message, errors}` with its status."""
     db.session.rollback()
-    body = {"code": error.code, "message": error.message, "errors": error.errors}
-    return jsonify(body), error.status
+    return jsonify(envelope(error.code, error.message, error.errors)), error.status
 
 
 from api import resources  # noqa: E402, F401  (registers the routes on bp)

@@ -5,8 +5,8 @@ from functools import wraps
 from flask import g, jsonify, request
 
 from api import bp, sync
-from api.schemas import PullSchema, PushSchema, load
-from webapp.errors import ValidationFailed
+from api.schemas import MAX_INT, PullSchema, PushSchema, load
+from webapp.errors import ValidationFailed, envelope
 from webapp.services import devices
 
 
@@ -21,9 +21,26 @@ def device_required(view):
 
 
 def _payload(schema_class):
-    body = load(schema_class, request.get_json(silent=True))
+    body = load(schema_class, _json_object())
     if body["device_id"] != g.device.id:
         raise ValidationFailed({"device_id": ["This token belongs to another device."]})
+    return body
+
+
+def _json_object():
+    """Return the request's JSON object.
+
+    Raises:
+        ValidationFailed: when the body is not JSON, not an object, or nested
+            too deeply to read.
+    """
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None
+    if not isinstance(body, dict):
+        raise ValidationFailed({"_body": ["Send a JSON object."]},
+                               message="The request body must be a JSON object.")
     return body
 
 
@@ -32,14 +49,14 @@ def _payload(schema_class):
 def push():
     """Apply a device's mutations; answer only after they are committed."""
     body = _payload(PushSchema)
-    seqs = [m["seq"] for m in body["mutations"] if isinstance(m.get("seq"), int)]
+    seqs = [m["seq"] for m in body["mutations"] if 1 <= m["seq"] <= MAX_INT]
     try:
         last = sync.push(g.device, body["mutations"])
     except sync.GapError as gap:
-        return jsonify(code="seq_gap", message="Send the mutations from the expected seq on.",
+        return jsonify(**envelope("seq_gap", "Send the mutations from the expected seq on."),
                        expected_seq=gap.expected, last_applied_seq=gap.expected - 1), 409
     except sync.Transient:
-        return jsonify(code="unavailable", message="Please try again shortly.",
+        return jsonify(**envelope("unavailable", "Please try again shortly."),
                        last_applied_seq=sync.last_applied(body["device_id"])), 503
     rejected = [{"seq": r.seq, "id": r.entity_id, "op": r.op, "code": r.code,
                  "message": r.message, "errors": r.errors}

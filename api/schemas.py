@@ -10,15 +10,47 @@ from functools import cache
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
 from webapp.errors import ValidationFailed
+from webapp.models._types import MAX_INT
 from webapp.services import library
 from webapp.services.changes import HLC_PATTERN
 
 LONG_TEXT = 10_000
 SHORT_TEXT = 200
 MAX_MUTATIONS = 500
+UNSTORABLE = "This has a character we cannot store. Please type it again."
 
 
-class Trimmed(fields.String):
+class Text(fields.String):
+    """A string both databases can store: valid UTF-8 (no lone surrogate), no NUL byte.
+
+    A NUL is refused by PostgreSQL and a lone surrogate by both drivers; refused
+    here, each becomes a plain message at either door instead of a database fault.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text or not storable(text):
+            raise ValidationError(UNSTORABLE)
+        return text
+
+
+def storable(text):
+    """Tell whether `text` encodes as UTF-8 (JSON may carry lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def record_id(message="Choose from the list.", strict=False, **kwargs):
+    """An integer id within the databases' range; `strict` refuses strings (JSON)."""
+    return fields.Integer(
+        strict=strict, validate=validate.Range(min=1, max=MAX_INT, error=message),
+        error_messages=dict.fromkeys(("required", "invalid", "null"), message), **kwargs)
+
+
+class Trimmed(Text):
     """A string with the surrounding white space removed; blank counts as missing."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -42,7 +74,7 @@ def text(required_message=None, max_length=SHORT_TEXT, too_long=None):
 
 def one_of(keys, message, **kwargs):
     """Build a string field limited to `keys`."""
-    return fields.String(validate=validate.OneOf(list(keys), error=message), **kwargs)
+    return Text(validate=validate.OneOf(list(keys), error=message), **kwargs)
 
 
 class InputSchema(Schema):
@@ -58,22 +90,23 @@ class InputSchema(Schema):
 
 class SetupSchema(InputSchema):
     name = text("Enter your name.", max_length=120)
-    passphrase = fields.String(
+    passphrase = Text(
         required=True,
         validate=validate.Length(
             min=10, max=200, error="Use a passphrase of 10 to 200 characters."
         ),
         error_messages={"required": "Choose a passphrase."},
     )
-    passphrase_again = fields.String(
+    passphrase_again = Text(
         required=True, error_messages={"required": "Type the passphrase again."}
     )
 
 
 class SignInSchema(InputSchema):
     name = text("Enter your name.", max_length=120)
-    passphrase = fields.String(
-        required=True, error_messages={"required": "Enter your passphrase."}
+    passphrase = Text(
+        required=True, validate=validate.Length(max=200, error="That passphrase is too long."),
+        error_messages={"required": "Enter your passphrase."},
     )
 
 
@@ -102,6 +135,8 @@ class CaseSchema(InputSchema):
     reasons = fields.List(
         one_of((r["key"] for r in library.reasons()), "Choose from the reasons shown."),
         load_default=list,
+        validate=validate.Length(max=len(library.reasons()),
+                                 error="Choose from the reasons shown."),
     )
     reasons_other = text(max_length=2000)
     safe_to_wait = one_of(
@@ -120,10 +155,7 @@ class ClinicianSchema(InputSchema):
 
 
 class VisitSchema(InputSchema):
-    clinician_id = fields.Integer(
-        required=True,
-        error_messages=dict.fromkeys(("required", "invalid"), "Choose who you are seeing."),
-    )
+    clinician_id = record_id("Choose who you are seeing.", required=True)
     day = fields.Date(
         required=True,
         error_messages={
@@ -151,6 +183,8 @@ class LibraryPickSchema(InputSchema):
     keys = fields.List(
         one_of(library.questions_by_key(), "That question is not in the library."),
         load_default=list,
+        validate=validate.Length(max=len(library.questions_by_key()),
+                                 error="That question is not in the library."),
     )
 
 
@@ -178,7 +212,9 @@ def _client_id():
 class NoteSchema(InputSchema):
     id = _client_id()
     text = _long_text("Write a note before saving.")
-    tags = fields.List(one_of(library.NOTE_TAGS, "Choose from the tags shown."), load_default=list)
+    tags = fields.List(one_of(library.NOTE_TAGS, "Choose from the tags shown."), load_default=list,
+                       validate=validate.Length(max=len(library.NOTE_TAGS),
+                                                error="Choose from the tags shown."))
 
 
 class AnswerSchema(InputSchema):
@@ -197,49 +233,61 @@ class ConsentSchema(InputSchema):
     who = text("Write who you asked.", max_length=SHORT_TEXT)
 
 
+def _visit_id():
+    return record_id("This visit is not on your computer.", strict=True, required=True)
+
+
 class NoteCreateSchema(NoteSchema):
-    visit_id = fields.Integer(required=True)
+    visit_id = _visit_id()
 
 
 class AnswerCreateSchema(AnswerSchema):
-    visit_id = fields.Integer(required=True)
+    visit_id = _visit_id()
     question_id = fields.UUID(required=True)
 
 
 class MarkAskedSchema(AskedSchema):
     id = _client_id()
-    visit_id = fields.Integer(required=True)
+    visit_id = _visit_id()
     question_id = fields.UUID(required=True)
 
 
 class ConsentRecordSchema(ConsentSchema):
-    visit_id = fields.Integer(required=True)
+    visit_id = _visit_id()
 
 
 class MutationSchema(InputSchema):
     """The envelope of one mutation; its `data` is loaded by the op's own schema."""
 
-    seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    op = fields.String(required=True, validate=validate.Length(max=40))
+    seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_INT))
+    op = Text(required=True, validate=validate.Length(max=40))
     id = fields.UUID(required=True)
-    hlc = fields.String(required=True, validate=validate.Regexp(HLC_PATTERN))
+    hlc = Text(required=True, validate=validate.Regexp(HLC_PATTERN))
     data = fields.Dict(required=True)
 
 
 class PushSchema(InputSchema):
     device_id = fields.UUID(required=True)
     schema_version = fields.Integer(
-        required=True, validate=validate.Equal(1, error="This app version is not supported.")
+        required=True, strict=True,
+        validate=validate.Equal(1, error="This app version is not supported."),
     )
     # Envelopes are checked one by one while applying, so one malformed
     # mutation is rejected and skipped instead of jamming the queue.
     mutations = fields.List(fields.Dict(), required=True,
                             validate=validate.Length(max=MAX_MUTATIONS))
 
+    @validates("mutations")
+    def numbered(self, mutations, **kwargs):
+        """Each mutation needs a whole-number seq: without one it has no place in the order."""
+        for index, mutation in enumerate(mutations):
+            if type(mutation.get("seq")) is not int:  # bool is an int to Python, not here
+                raise ValidationError(f"Mutation {index + 1} has no whole-number seq.")
+
 
 class PullSchema(InputSchema):
     device_id = fields.UUID(required=True)
-    cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    cursor = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
 
 
 class DeviceSchema(InputSchema):

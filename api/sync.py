@@ -16,9 +16,10 @@ from contextlib import contextmanager
 
 from flask import current_app, request
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from api.schemas import (
+    MAX_INT,
     AnswerCreateSchema,
     AnswerOutSchema,
     ConsentOutSchema,
@@ -86,8 +87,6 @@ def _answer_create(batch, mutation, data):
 
 def _mark_asked(batch, mutation, data):
     question = visits.get_question(batch.visit(data.pop("visit_id")), data.pop("question_id"))
-    # The batch keeps rows loaded across its commits: compare with the latest tick.
-    db.session.refresh(question, ["asked_hlc", "asked_at"])
     visits.mark_asked(question, hlc=mutation["hlc"], device=batch.device, **data)
 
 
@@ -122,7 +121,7 @@ def push(device, mutations):
     """
     batch = _Batch(device)
     with _kept_loaded_across_commits(), _transient_faults():
-        for raw in sorted(mutations, key=_seq_of):
+        for raw in sorted(mutations, key=lambda raw: raw["seq"]):
             _push_one(batch, raw)
     return last_applied(device.id)
 
@@ -130,11 +129,6 @@ def push(device, mutations):
 def last_applied(device_id):
     """Return the device's `last_applied_seq` as committed (the loaded device's may be stale)."""
     return db.session.scalar(_LAST_APPLIED, {"device_id": device_id})
-
-
-def _seq_of(raw):
-    seq = raw.get("seq")
-    return seq if isinstance(seq, int) else 0
 
 
 @contextmanager
@@ -152,14 +146,24 @@ def _kept_loaded_across_commits():
         session.expire_on_commit = True
 
 
+# Faults that pass: the same mutation may well apply on the next try.
+PASSING_FAULTS = (OperationalError, InterfaceError)
+# Faults of the data itself: the same mutation would fail the same way forever.
+# The schemas refuse all that is known of these first; this is the net below them.
+DATA_FAULTS = (IntegrityError, DataError, UnicodeEncodeError, OverflowError)
+
+
 @contextmanager
 def _transient_faults():
-    """5. A passing database fault: roll back that mutation (earlier ones stay committed)."""
+    """5. A passing database fault (connection lost, lock timeout, serialization
+    failure): roll back that mutation (earlier ones stay committed)."""
     try:
         yield
     except DBAPIError as error:
         db.session.rollback()
-        raise Transient() from error
+        if isinstance(error, PASSING_FAULTS) or error.connection_invalidated:
+            raise Transient() from error
+        raise
 
 
 _DEVICE = Device.__table__
@@ -184,17 +188,17 @@ def _advance(device_id, seq):
 
 
 def _push_one(batch, raw):
-    seq = raw.get("seq")
+    seq = raw["seq"]  # an int (PushSchema checked), but maybe beyond what a column holds
     # 3. The next seq: the ledger moves to it and the mutation is applied, in
     #    one transaction. Trying the move is the check: one statement, which
     #    also takes the device's lock before anything is read.
-    if isinstance(seq, int) and _advance(batch.device.id, seq):
+    if 1 <= seq <= MAX_INT and _advance(batch.device.id, seq):
         _apply(batch, seq, raw)
         return
     last = last_applied(batch.device.id)
     db.session.rollback()
     # 1. Already applied (a retry, or a race with another push): skip.
-    if isinstance(seq, int) and seq <= last:
+    if seq <= last:
         return
     # 2. A gap: the phone must resend from the expected seq.
     raise GapError(last + 1)
@@ -205,7 +209,7 @@ def _apply(batch, seq, raw):
     try:
         mutation = load(MutationSchema, raw)
         if mutation["op"] not in MUTATIONS:
-            raise DomainError(f"This app does not know how to {mutation['op']!r}.")
+            raise DomainError(UNKNOWN_OP)
         schema, apply = MUTATIONS[mutation["op"]]
         data = load(schema, {**mutation["data"], "id": str(mutation["id"])})
         _test_fault("transient")
@@ -214,23 +218,44 @@ def _apply(batch, seq, raw):
     except DomainError as error:
         db.session.rollback()
         _reject(batch.device.id, seq, raw, error)
-    except IntegrityError as error:
+    except DATA_FAULTS:
         db.session.rollback()
-        _reject(batch.device.id, seq, raw, DomainError(f"The data did not fit: {error.orig}"))
+        _reject(batch.device.id, seq, raw, DomainError(DOES_NOT_FIT))
     _test_fault("exit-after-commit")
 
 
+# What the family reads under an item that was not saved: plain words, ours.
+UNKNOWN_OP = "This phone's copy of Ask Twice is out of step with your computer. Update both."
+DOES_NOT_FIT = "This could not be stored as it was sent. Please type it again."
+
+
 def _reject(device_id, seq, raw, error):
-    """4. A permanent failure: keep it, report it, and move past it."""
+    """4. A permanent failure: keep it, report it, and move past it.
+
+    What is kept of the mutation itself is made storable first: it may be the
+    very text (a NUL, a lone surrogate) that could not be stored.
+    """
     if not _advance(device_id, seq):  # another push got here first
         db.session.rollback()
         return
     # The phone shows the message: the first field's own words say most.
     message = next((m for messages in error.errors.values() for m in messages), error.message)
-    db.session.add(Rejection(device_id=device_id, seq=seq, op=str(raw.get("op", ""))[:40],
-                             entity_id=str(raw.get("id", ""))[:64], code=error.code,
-                             message=message, errors=error.errors))
+    db.session.add(Rejection(device_id=device_id, seq=seq, op=_storable(raw.get("op"), 40),
+                             entity_id=_storable(raw.get("id"), 64), code=error.code,
+                             message=_storable(message), errors=_storable_errors(error.errors)))
     db.session.commit()
+
+
+def _storable(value, limit=None):
+    """`value` as text both databases store: no NUL, lone surrogates replaced."""
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    text = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    return text[:limit] if limit else text
+
+
+def _storable_errors(errors):
+    return {_storable(field, 64): [_storable(m) for m in messages]
+            for field, messages in errors.items()}
 
 
 def rejections_for(device_id, seqs):
@@ -248,7 +273,7 @@ def _test_fault(name):
     if not current_app.config.get("TEST_HOOKS") or request.headers.get("X-Test-Fault") != name:
         return
     if name == "transient":
-        raise DBAPIError("simulated", {}, Exception("simulated transient fault"))
+        raise OperationalError("simulated", {}, Exception("simulated transient fault"))
     os._exit(17)  # the server dies after commit, before answering
 
 

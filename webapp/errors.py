@@ -1,6 +1,11 @@
 """Domain errors raised by services and translated by the two front doors."""
 
 
+def envelope(code, message, errors=None):
+    """The one shape of every JSON error: `{code, message, errors}`."""
+    return {"code": code, "message": message, "errors": errors or {}}
+
+
 class DomainError(Exception):
     """Base class: something the family asked for cannot be done as asked."""
 

@@ -5,6 +5,9 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# The largest id or number both databases keep in an INTEGER column (PostgreSQL's is 32-bit).
+MAX_INT = 2**31 - 1
+
 
 def utcnow():
     """Return the current time, timezone-aware, in UTC."""

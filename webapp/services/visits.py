@@ -117,6 +117,10 @@ def mark_asked(question, asked, hlc=None, id=None, device=None):
     Raises:
         Conflict: when the tick's id was used for another question.
     """
+    # Read the latest tick under the question's row lock (PostgreSQL; SQLite has one
+    # writer at a time): ticks from two phones at the same moment queue here, so the
+    # comparison below never works on a value another transaction has since replaced.
+    db.session.refresh(question, ["asked_hlc", "asked_at"], with_for_update=True)
     hlc = hlc or changes.next_hlc(question.asked_hlc)
     _, created = insert_once_under(AskedEvent, "question_id", question.id, id=id or uuid7(),
                                    asked=asked, hlc=hlc, device_id=device and device.id)

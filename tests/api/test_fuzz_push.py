@@ -1,0 +1,78 @@
+"""Property: whatever a phone sends inside its mutations, the queue never jams.
+
+Random text (NUL bytes, lone surrogates, any code point), numbers beyond every
+column, wrong types and extra fields go through every op. Each push answers
+below 500, the ledger moves past every mutation, and each one is either
+applied or kept as a rejection, on SQLite and PostgreSQL alike.
+"""
+
+import uuid
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from api.sync import MUTATIONS
+from webapp.extensions import db
+from webapp.models import Answer, AskedEvent, ConsentEvent, Device, Note, Rejection
+
+EDGES = ["\x00", "a\x00b", "\ud800", "\udfff", "\ud83d\ude00", "\ufeff", "\u202e", "", " ",
+         "x" * 10_001, "<script>", "💥" * 3]
+hostile_text = st.one_of(st.sampled_from(EDGES),
+                         st.text(st.characters(codec=None, categories=None), max_size=40),
+                         st.binary(max_size=20).map(lambda raw: raw.decode("latin-1")))
+hostile_number = st.one_of(st.integers(-(2**70), 2**70), st.sampled_from(
+    [0, -1, 2**31 - 1, 2**31, 2**63, -(2**63) - 1, True, False]), st.floats(allow_nan=False))
+anything = st.one_of(hostile_text, hostile_number, st.none(),
+                     st.lists(hostile_text, max_size=3),
+                     st.dictionaries(hostile_text, hostile_text, max_size=2))
+STORED = {"note.create": Note, "answer.create": Answer, "consent.record": ConsentEvent,
+          "question.mark_asked": AskedEvent}
+
+
+def valid_data(visit):
+    question = str(visit.questions[0].id)
+    return {
+        "note.create": {"visit_id": visit.id, "text": "ok", "tags": ["risk"]},
+        "answer.create": {"visit_id": visit.id, "question_id": question, "text": "ok"},
+        "consent.record": {"visit_id": visit.id, "kind": "agreed", "who": "Dr A"},
+        "question.mark_asked": {"visit_id": visit.id, "question_id": question, "asked": True},
+    }
+
+
+@st.composite
+def mutation_drafts(draw):
+    """An op with some of its fields replaced by hostile values, and maybe an extra one."""
+    op = draw(st.sampled_from(sorted(MUTATIONS)))
+    spoiled = draw(st.dictionaries(st.sampled_from(
+        ["visit_id", "question_id", "text", "tags", "kind", "who", "asked"]), anything,
+        max_size=3))
+    envelope = draw(st.dictionaries(st.sampled_from(["op", "id", "hlc"]), hostile_text,
+                                    max_size=1))
+    return op, spoiled, envelope
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(drafts=st.lists(mutation_drafts(), min_size=1, max_size=6))
+def test_any_content_is_applied_or_rejected_and_the_ledger_moves_on(phone, visit, drafts):
+    valid = valid_data(visit)
+    mutations = []
+    for op, spoiled, envelope in drafts:
+        data = {**valid[op], **spoiled}
+        mutations.append({**phone.mutation(op, data, id=uuid.uuid4()), **envelope})
+
+    response = phone.push(*mutations)
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["last_applied_seq"] == phone.seq
+    device = db.session.get(Device, phone.device.id, populate_existing=True)
+    assert device.last_applied_seq == phone.seq
+    rejected = {r["seq"] for r in body["rejections"]}
+    for mutation in mutations:
+        if mutation["seq"] in rejected:
+            assert db.session.query(Rejection).filter_by(
+                device_id=phone.device.id, seq=mutation["seq"]).count() == 1
+            continue
+        model = STORED[mutation["op"]]
+        assert db.session.get(model, uuid.UUID(mutation["id"])) is not None, mutation
