@@ -1,14 +1,18 @@
 """Ask Twice: helps a family get a medical second opinion for their child."""
 
+from functools import partial
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 from whitenoise import WhiteNoise
 
 from webapp import config, extensions
 from webapp.extensions import csrf, db, migrate
+from webapp.hosts import TrustedHosts
+from webapp.models._types import MAX_INT
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,9 +33,11 @@ def create_app(test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
     _serve_static_files(app)
+    _answer_trusted_hosts_only(app)
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    config.create_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     db.init_app(app)
     # Batch mode lets later migrations alter SQLite tables as well as PostgreSQL's.
     migrate.init_app(app, db, directory=str(ROOT / "webapp" / "migrations"), render_as_batch=True)
@@ -41,6 +47,7 @@ def create_app(test_config=None):
     with app.app_context():
         _enforce_sqlite_foreign_keys()
 
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     from api import bp as api_bp
     from webapp import models, security  # noqa: F401  (models: so Alembic sees every table)
     from webapp.views import register_views
@@ -52,6 +59,14 @@ def create_app(test_config=None):
     return app
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in our routes: an id beyond what the database stores matches no
+    route (404), instead of reaching the database and failing there (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_INT, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 def _serve_static_files(app):
     """Serve /static/ with WhiteNoise: the brotli and gzip copies made at set-up
     (scripts/build-assets), our security headers, and a revalidation on every use, since
@@ -61,8 +76,16 @@ def _serve_static_files(app):
     app.wsgi_app = WhiteNoise(
         app.wsgi_app, root=app.static_folder, prefix="static/", max_age=0,
         autorefresh=app.debug, allow_all_origins=False,
-        add_headers_function=add_static_headers,
+        add_headers_function=partial(add_static_headers, https=app.config["HTTPS"]),
     )
+
+
+def _answer_trusted_hosts_only(app):
+    """Refuse other Host headers before anything runs, static files included; inside
+    ProxyFix, so the name checked is the public one the proxy forwards."""
+    from webapp.security import HEADERS
+
+    app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["ALLOWED_HOSTS"], HEADERS)
 
 
 def _enforce_sqlite_foreign_keys():

@@ -5,6 +5,10 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from webapp.hosts import trusted_hosts
+
 
 def secret_key(instance_path):
     """Return the secret key from the environment, or one kept in instance/.
@@ -13,12 +17,50 @@ def secret_key(instance_path):
     """
     if os.environ.get("ASK_TWICE_SECRET_KEY"):
         return os.environ["ASK_TWICE_SECRET_KEY"]
-    path = Path(instance_path) / "secret_key"
+    path = make_instance_folder(instance_path) / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def make_instance_folder(instance_path):
+    """Create the instance folder for this user's eyes only (0700) if it is missing.
+
+    It holds the family's notes and the session key. An existing folder keeps
+    the mode its owner gave it. Returns its path.
+    """
+    path = Path(instance_path)
+    try:
+        path.mkdir(mode=0o700, parents=True)
+    except FileExistsError:
+        return path
+    path.chmod(0o700)  # mkdir's mode is filtered through the umask
+    return path
+
+
+def create_sqlite_file(database_url, instance_path):
+    """Create a missing SQLite database file as 0600 before SQLAlchemy first connects.
+
+    SQLite would create it with the umask's mode, often readable by everyone;
+    its journal files take the database file's mode. Other databases, in-memory
+    SQLite and existing files are left alone. A relative path is the instance
+    folder's, as Flask-SQLAlchemy reads it.
+    """
+    url = make_url(database_url)
+    name = url.database or ""
+    if (url.get_backend_name() != "sqlite" or name in ("", ":memory:")
+            or name.startswith("file:") or url.query.get("uri")):
+        return
+    path = Path(instance_path) / name
+    if path.exists():
+        return
+    if path.parent == Path(instance_path):
+        make_instance_folder(instance_path)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except (FileExistsError, FileNotFoundError):
+        pass  # made meanwhile, or no such folder: SQLAlchemy says so when it connects
 
 
 def defaults(instance_path):
@@ -26,15 +68,21 @@ def defaults(instance_path):
     database = os.environ.get("DATABASE_URL") or (
         "sqlite:///" + str(Path(instance_path) / "ask-twice.sqlite")
     )
+    https = os.environ.get("ASK_TWICE_HTTPS") == "1"
     return {
         "SQLALCHEMY_DATABASE_URI": database,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("ASK_TWICE_HTTPS") == "1",
+        "HTTPS": https,  # Secure cookies and Strict-Transport-Security (webapp/security.py)
+        "SESSION_COOKIE_SECURE": https,
         "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
         "SESSION_IDLE_TIMEOUT": timedelta(hours=int(os.environ.get("ASK_TWICE_IDLE_HOURS", "8"))),
         "TRUST_PROXY": os.environ.get("ASK_TWICE_TRUST_PROXY") == "1",
+        # Not Flask's TRUSTED_HOSTS, which cannot match [::1]: see webapp/hosts.py.
+        "ALLOWED_HOSTS": trusted_hosts(os.environ.get("ASK_TWICE_HOSTS"), os.environ.get("HOST")),
         "WTF_CSRF_TIME_LIMIT": None,
+        # A push of 100 long notes fits with room to spare; anything larger is refused (413).
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
         # Fault injection for the browser tests only (api/sync.py); never set it in use.
         "TEST_HOOKS": os.environ.get("ASK_TWICE_TEST_HOOKS") == "1",

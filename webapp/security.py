@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask import (
     current_app,
     g,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -14,9 +15,9 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 
-from webapp.errors import DomainError
+from webapp.errors import DomainError, envelope
 from webapp.extensions import db, htmx
-from webapp.models import Member
+from webapp.services import accounts
 
 # Everything else needs a signed-in member; /api/v1 needs a device token instead.
 PUBLIC_ENDPOINTS = {"static", "auth.setup", "auth.signin", "offline.worker", "offline.helper",
@@ -31,30 +32,44 @@ HEADERS = {  # on every response, the static files' too (see add_static_headers)
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
+    # Only features Chromium knows (an unknown one logs a console warning); the camera
+    # and microphone stay open to our own pages for recording and photos.
+    "Permissions-Policy": "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
 }
+HSTS = {"Strict-Transport-Security": "max-age=31536000"}  # one year, when ASK_TWICE_HTTPS=1
 
 
 def init_app(app):
     """Install the guard, the headers and the error pages on `app`."""
+    app.before_request(refuse_cross_site_writes)
     app.before_request(load_member)
     app.after_request(add_headers)
     app.register_error_handler(DomainError, domain_error)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(404, not_found)
     app.register_error_handler(405, not_found)
+    app.register_error_handler(413, too_large)
     app.register_error_handler(500, server_error)
 
 
 def sign_in(member):
-    """Start a fresh session for `member` (a new cookie, never the old one's data)."""
+    """Start a fresh sign-in for `member`: a new row on the server, a new cookie
+    naming it, never the old cookie's data."""
+    key = accounts.start_login(member)
+    db.session.commit()
     session.clear()
     session.permanent = True
-    session["member_id"] = member.id
+    session["login"] = key
     session["started"] = session["seen"] = _now()
 
 
 def sign_out():
-    """End the session."""
+    """End the sign-in on the server, so no copy of the cookie works again,
+    and with it the device token this browser was given."""
+    if g.get("login") is not None:
+        accounts.end_login(g.login)
+        db.session.commit()
     session.clear()
 
 
@@ -62,17 +77,33 @@ def _now():
     return datetime.now(UTC).timestamp()
 
 
+def refuse_cross_site_writes():
+    """Refuse a write another site's page started, before anything reads it.
+
+    The CSRF token already stops these; browsers also say where a request came
+    from (`Sec-Fetch-Site`), so a leaked token alone is not enough either.
+    """
+    unsafe = request.method not in {"GET", "HEAD", "OPTIONS"}
+    if unsafe and request.headers.get("Sec-Fetch-Site") in {"cross-site", "same-site"}:
+        message = "This came from another website, so nothing was saved."
+        if _is_api():
+            return jsonify(envelope("cross_site", message)), 403
+        return render_template("errors/problem.html", message=message), 403
+    return None
+
+
 def load_member():
     """Put the signed-in member on `g`, or send the visitor to sign in."""
-    g.member = None
-    if request.blueprint == "api":
+    g.member = g.login = None
+    if request.blueprint == "api" or _is_api():
         return None  # the API takes device tokens only, never this cookie
-    member_id = session.get("member_id")
-    if member_id is not None:
-        g.member = db.session.get(Member, member_id) if _fresh() else None
-        if g.member is None:
-            session.clear()  # expired or unknown: forget it, keep nothing of it
+    key = session.get("login")
+    if key is not None:
+        g.login = accounts.login_for_key(key) if _fresh() else None
+        if g.login is None:
+            session.clear()  # ended, expired or unknown: forget it, keep nothing of it
         else:
+            g.member = g.login.member
             session["seen"] = _now()
     # An unknown URL answers 404 without touching the session (a browser's own
     # favicon request must not replace the CSRF token of the form on screen).
@@ -107,16 +138,18 @@ def _redirect(location):
 def add_headers(response):
     """Add the security headers, keep private pages out of shared caches, vary on htmx."""
     response.headers.update(HEADERS)
+    if current_app.config["HTTPS"]:
+        response.headers.update(HSTS)
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("HX-Request")
     return response
 
 
-def add_static_headers(headers, _path, _url):
+def add_static_headers(headers, _path, _url, https=False):
     """The same security headers on what WhiteNoise serves before Flask sees it
     (the offline page among them); `headers` is a wsgiref Headers."""
-    for name, value in HEADERS.items():
+    for name, value in (HEADERS | HSTS if https else HEADERS).items():
         headers[name] = value
 
 
@@ -133,12 +166,32 @@ def csrf_error(error):
     return render_template("errors/problem.html", message=message), 400
 
 
+def _is_api():
+    return request.path.startswith("/api/")
+
+
 def not_found(error):
+    """No such page; under /api/ (unknown routes and methods too) the JSON envelope."""
+    if _is_api():
+        status = getattr(error, "code", 404)
+        message = ("No such address in the API." if status == 404
+                   else "That method is not allowed here.")
+        return jsonify(envelope("not_found" if status == 404 else "method_not_allowed",
+                                message)), status
     return render_template("errors/404.html"), 404
+
+
+def too_large(error):
+    """A body over MAX_CONTENT_LENGTH: nothing was read, nothing saved."""
+    message = "This is too large to save in one go, so nothing was saved."
+    if _is_api():
+        return jsonify(envelope("too_large", message)), 413
+    return render_template("errors/problem.html", message=message), 413
 
 
 def server_error(error):
     db.session.rollback()
-    return render_template("errors/problem.html", message=(
-        "Something went wrong on our side, so nothing was saved. Please try again."
-    )), 500
+    message = "Something went wrong on our side, so nothing was saved. Please try again."
+    if _is_api():
+        return jsonify(envelope("server_error", message)), 500
+    return render_template("errors/problem.html", message=message), 500

@@ -1,9 +1,15 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from tests.conftest import PASSPHRASE
-from webapp.models import Household
+from webapp.extensions import db
+from webapp.models import Device, Household, Member, Note, SignInFailure
+from webapp.models._types import utcnow
+from webapp.services import accounts, throttle
 
 
 def test_first_visit_goes_to_set_up_then_signs_the_owner_in(client):
@@ -57,12 +63,104 @@ def test_sign_in_starts_a_fresh_session(client, owner):
     client.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE})
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["member_id"] == owner.id
+        key = session["login"]
+    assert accounts.login_for_key(key).member_id == owner.id
 
 
 def test_sign_out_ends_the_session(signed_in):
     assert signed_in.post("/signout").headers["Location"] == "/signin"
     assert signed_in.get("/").status_code == 303
+
+
+def copy_of_cookie(app, client):
+    """A second browser holding a copy of `client`'s session cookie."""
+    thief = app.test_client()
+    cookie = client.get_cookie("session")
+    thief.set_cookie("session", cookie.value)
+    return thief
+
+
+def test_a_copied_cookie_stops_working_after_sign_out(app, signed_in, visit):
+    # Fails without server-side sign-ins: the cookie alone used to be enough.
+    thief = copy_of_cookie(app, signed_in)
+    assert thief.get(f"/visits/{visit.id}/summary").status_code == 200
+    signed_in.post("/signout")
+    for url in ("/", f"/visits/{visit.id}", f"/visits/{visit.id}/summary"):
+        assert thief.get(url).status_code == 303
+    assert thief.post("/devices", data={"name": "Phone"}).status_code == 303
+    assert Device.query.count() == 0
+
+
+def test_sign_out_stops_this_browsers_device_token_but_no_other(app, signed_in, client, owner):
+    mine = signed_in.post("/devices", data={"name": "Phone"}).get_json()
+    other_browser = app.test_client()
+    other_browser.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE})
+    theirs = other_browser.post("/devices", data={"name": "Tablet"}).get_json()
+
+    def pull(device):
+        return signed_in.post("/api/v1/sync/pull", json={"device_id": device["device_id"]},
+                              headers={"Authorization": f"Bearer {device['token']}"})
+
+    assert pull(mine).status_code == 200
+    signed_in.post("/signout")
+    assert pull(mine).status_code == 401
+    assert pull(mine).get_json()["code"] == "unauthorized"
+    assert pull(theirs).status_code == 200
+
+
+def test_four_set_ups_at_the_same_moment_make_one_household(app):
+    # Fails without the set-up row: each request saw no household and made one.
+    barrier = threading.Barrier(4)
+
+    def set_up(name):
+        client = app.test_client()
+        barrier.wait()
+        return client.post("/setup", data={"name": name, "passphrase": PASSPHRASE,
+                                           "passphrase_again": PASSPHRASE}).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(set_up, ["Ann", "Bob", "Cat", "Dan"]))
+    assert all(status == 303 for status in statuses)
+    assert Household.query.count() == 1
+    assert Member.query.count() == 1
+
+
+def test_repeated_wrong_passphrases_make_the_name_wait(client, owner):
+    for _ in range(throttle.PER_NAME):
+        assert client.post("/signin", data={"name": "Sam", "passphrase": "wrong guess"}
+                           ).status_code == 422
+    response = client.post("/signin", data={"name": "sam ", "passphrase": PASSPHRASE})
+    assert response.status_code == 429
+    assert "Too many tries" in response.text and "minutes, then try again" in response.text
+    assert 800 < int(response.headers["Retry-After"]) <= 901
+    assert "session" not in response.headers.get("Set-Cookie", "")
+
+
+def test_one_address_trying_many_names_must_wait(client, owner):
+    for number in range(throttle.PER_ADDRESS):
+        client.post("/signin", data={"name": f"Guess {number}", "passphrase": "wrong guess"})
+    assert client.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE}
+                       ).status_code == 429
+    # Another address is not held up by this one.
+    other = client.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE},
+                        environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 303
+
+
+def test_failures_older_than_the_window_no_longer_count(client, owner):
+    for _ in range(throttle.PER_NAME):
+        client.post("/signin", data={"name": "Sam", "passphrase": "wrong guess"})
+    db.session.execute(update(SignInFailure).values(at=utcnow() - throttle.WINDOW))
+    db.session.commit()
+    assert client.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE}
+                       ).status_code == 303
+
+
+def test_a_sign_in_that_works_clears_the_earlier_failures(client, owner):
+    for _ in range(throttle.PER_NAME - 1):
+        client.post("/signin", data={"name": "Sam", "passphrase": "wrong guess"})
+    client.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE})
+    assert SignInFailure.query.count() == 0
 
 
 @pytest.mark.parametrize("key, age", [("seen", timedelta(hours=9)),
@@ -101,3 +199,15 @@ def test_an_unknown_url_is_404_and_leaves_the_form_token_alone(app):
     response = client.post("/setup", data={"name": "Sam", "passphrase": PASSPHRASE,
                                            "passphrase_again": PASSPHRASE, "csrf_token": token})
     assert response.status_code == 303
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_a_write_another_site_started_is_refused(hx, visit, site):
+    response = hx.client.post(f"/visits/{visit.id}/notes", data={"text": "Forged"},
+                              headers={"Sec-Fetch-Site": site})
+    assert response.status_code == 403
+    assert "another website" in response.text
+    assert Note.query.count() == 0
+    own = hx.client.post(f"/visits/{visit.id}/notes", data={"text": "Mine"},
+                         headers={"Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 303 and Note.query.count() == 1

@@ -1,7 +1,7 @@
 """Database models, one module per aggregate."""
 
 from webapp.models.cases import Case, Child, Clinician
-from webapp.models.household import Household, Member
+from webapp.models.household import Household, Login, Member, Setup, SignInFailure
 from webapp.models.sync import AskedEvent, Change, Device, Rejection
 from webapp.models.visits import Answer, ConsentEvent, Note, Visit, VisitQuestion
 
@@ -16,8 +16,11 @@ __all__ = [
     "Clinician",
     "ConsentEvent",
     "Household",
+    "Login",
     "Member",
     "Note",
+    "Setup",
+    "SignInFailure",
     "Visit",
     "VisitQuestion",
 ]

@@ -26,3 +26,34 @@ class Member(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     household: Mapped[Household] = relationship(back_populates="members")
+
+
+class Setup(db.Model):
+    """The first-run set-up, done once: its one row has id 1, so a second set-up
+    running at the same moment hits the primary key instead of making a household."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class Login(db.Model):
+    """A signed-in browser. Its cookie carries a random key whose hash names this row,
+    so signing out (or removing the member) ends it here, whatever copies of the cookie exist."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    ended_at = mapped_column(UTCDateTime, nullable=True)
+
+    member: Mapped[Member] = relationship()
+
+
+class SignInFailure(db.Model):
+    """A failed sign-in, counted per address and per name to slow down guessing."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

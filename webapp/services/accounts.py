@@ -1,12 +1,17 @@
-"""The household, its owner, and signing in."""
+"""The household, its owner, signing in, and the sign-ins kept on the server."""
+
+import hashlib
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from webapp.errors import Conflict, ValidationFailed
 from webapp.extensions import db
-from webapp.models import Household, Member
+from webapp.models import Device, Household, Login, Member, Setup
+from webapp.models._types import utcnow
 
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so both failures take as long.
@@ -26,15 +31,24 @@ def create_household(name, passphrase, passphrase_again):
         ValidationFailed: when the two passphrases differ.
     """
     if household_exists():
-        raise Conflict("Ask Twice is already set up on this computer. Please sign in.")
+        raise Conflict(ALREADY_SET_UP)
     if passphrase != passphrase_again:
         raise ValidationFailed({"passphrase_again": ["The two passphrases are not the same."]})
+    passphrase_hash = _hasher.hash(passphrase)  # slow: before the transaction writes
     household = Household(name=f"{name}'s family")
-    owner = Member(household=household, name=name, role="owner",
-                   passphrase_hash=_hasher.hash(passphrase))
+    owner = Member(household=household, name=name, role="owner", passphrase_hash=passphrase_hash)
     db.session.add_all([household, owner])
     db.session.flush()
+    # The database decides which of two set-ups at the same moment is the one:
+    # the set-up row's key is always 1, so the second insert fails.
+    try:
+        db.session.execute(insert(Setup).values(id=1, household_id=household.id))
+    except IntegrityError:
+        raise Conflict(ALREADY_SET_UP) from None  # the caller rolls back
     return owner
+
+
+ALREADY_SET_UP = "Ask Twice is already set up on this computer. Please sign in."
 
 
 def authenticate(name, passphrase):
@@ -54,3 +68,32 @@ def authenticate(name, passphrase):
         member.passphrase_hash = _hasher.hash(passphrase)
         db.session.flush()
     return member
+
+
+def _digest(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start_login(member):
+    """Record a new sign-in of `member`; return the key its cookie carries (kept only hashed)."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(Login(key_hash=_digest(key), member_id=member.id))
+    db.session.flush()
+    return key
+
+
+def login_for_key(key):
+    """Return the sign-in `key` names while it lasts, else None."""
+    if not isinstance(key, str) or not key:
+        return None
+    return db.session.scalar(
+        select(Login).where(Login.key_hash == _digest(key), Login.ended_at.is_(None)))
+
+
+def end_login(login):
+    """End a sign-in and stop the devices it registered from syncing."""
+    now = utcnow()
+    login.ended_at = now
+    db.session.execute(update(Device).where(Device.login_id == login.id,
+                                            Device.revoked_at.is_(None)).values(revoked_at=now))
+    db.session.flush()

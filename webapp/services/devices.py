@@ -16,11 +16,15 @@ def _digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def register_device(member, name):
-    """Register a device for `member`; return it and its token (shown this once only)."""
+def register_device(member, name, login=None):
+    """Register a device for `member`; return it and its token (shown this once only).
+
+    A device registered by a browser's sign-in (`login`) stops working when it ends.
+    """
     token = secrets.token_urlsafe(32)
     device = Device(id=uuid7(), household_id=member.household_id, member_id=member.id,
-                    name=name or "Phone", token_hash=_digest(token))
+                    name=name or "Phone", token_hash=_digest(token),
+                    login_id=login and login.id)
     db.session.add(device)
     db.session.flush()
     return device, token

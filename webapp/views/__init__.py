@@ -1,6 +1,7 @@
 """HTML front door: one blueprint per feature."""
 
 from datetime import date
+from urllib.parse import unquote, urlsplit
 
 from flask import g, request, url_for
 
@@ -78,6 +79,25 @@ def submit(schema_class, action):
 def safe_next(default):
     """Return the `next` form or query value if it is a path on this site, else `default`."""
     target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if is_local_path(target):
         return target
     return url_for(default) if not default.startswith("/") else default
+
+
+def is_local_path(target):
+    """Tell whether `target` is a path on this site, read the way a browser reads it.
+
+    Browsers drop tabs and newlines from a URL and treat a backslash as a slash, so
+    a slash, a tab, then `/evil` would lead to `//evil`, another site: refuse any
+    control character, whitespace or backslash, raw or percent-encoded in the path,
+    before parsing.
+    """
+    if not target.startswith("/") or target.startswith("//") or _unsafe(target):
+        return False
+    parts = urlsplit(target)
+    path = unquote(parts.path)
+    return not (parts.scheme or parts.netloc or path.startswith("//") or _unsafe(path))
+
+
+def _unsafe(text):
+    return "\\" in text or any(char.isspace() or not char.isprintable() for char in text)

@@ -2,10 +2,13 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from api.schemas import SetupSchema, SignInSchema
+from api.schemas import SetupSchema, SignInSchema, load
 from webapp import security
-from webapp.services import accounts
-from webapp.views import safe_next, submit
+from webapp.errors import Conflict
+from webapp.extensions import db
+from webapp.htmx import form_data
+from webapp.services import accounts, throttle
+from webapp.views import attempt, safe_next, submit
 
 bp = Blueprint("auth", __name__)
 
@@ -17,7 +20,11 @@ def setup():
         return redirect(url_for(".signin"), 303)
     if request.method == "GET":
         return render_template("auth/setup.html", form={}, errors={})
-    owner, errors = submit(SetupSchema, lambda data: accounts.create_household(**data))
+    try:
+        owner, errors = submit(SetupSchema, lambda data: accounts.create_household(**data))
+    except Conflict:  # another set-up, at the same moment, was the one
+        db.session.rollback()
+        return redirect(url_for(".signin"), 303)
     if errors:
         return render_template("auth/setup.html", form=_without_secrets(), errors=errors), 422
     security.sign_in(owner)
@@ -26,21 +33,40 @@ def setup():
 
 @bp.route("/signin", methods=["GET", "POST"])
 def signin():
-    """Sign in with name and passphrase."""
+    """Sign in with name and passphrase; many failed tries make the next ones wait."""
     if not accounts.household_exists():
         return redirect(url_for(".setup"), 303)
     if request.method == "GET":
         return render_template("auth/signin.html", form={}, errors={})
-    member, errors = submit(SignInSchema, lambda data: accounts.authenticate(**data))
+    data, errors = attempt(lambda: load(SignInSchema, form_data(SignInSchema)))
     if errors:
-        return render_template("auth/signin.html", form=_without_secrets(), errors=errors), 422
+        return _signin_again(errors)
+    address = request.remote_addr or "unknown"
+    wait = throttle.wait_before_next_try(address, data["name"])
+    if wait:
+        minutes = throttle.in_minutes(wait)
+        message = (f"Too many tries with a wrong passphrase. Please wait {minutes} "
+                   f"minute{'s' if minutes > 1 else ''}, then try again.")
+        return _signin_again({"_form": [message]}, 429,
+                             {"Retry-After": str(int(wait.total_seconds()) + 1)})
+    member, errors = attempt(lambda: accounts.authenticate(**data))
+    if errors:
+        throttle.record_failure(address, data["name"])
+        db.session.commit()
+        return _signin_again(errors)
+    throttle.forget(address, data["name"])
     security.sign_in(member)
     return redirect(safe_next("home.index"), 303)
 
 
+def _signin_again(errors, status=422, headers=None):
+    return render_template("auth/signin.html", form=_without_secrets(), errors=errors), status, \
+        headers or {}
+
+
 @bp.post("/signout")
 def signout():
-    """Sign out of this browser."""
+    """Sign out of this browser, on the server too."""
     security.sign_out()
     return redirect(url_for(".signin"), 303)
 
