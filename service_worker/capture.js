@@ -19,6 +19,24 @@ const Capture = (() => {
     return null;
   }
 
+  // Only our own pages may write into the record (issue 8): a fetch (never a
+  // form navigation, which any website can make) from one of our windows,
+  // carrying the session's CSRF token both in the X-CSRFToken header, which a
+  // cross-site form cannot set, and in the form. Anything else goes to the
+  // server, which checks the token itself. Sec-Fetch-* headers are added
+  // after the worker, so they cannot be checked here.
+  async function fromOwnPage(event) {
+    const { request } = event;
+    if (request.mode === "navigate" || !event.clientId) return false;
+    const client = await self.clients.get(event.clientId);
+    if (!client || client.type !== "window" || new URL(client.url).origin !== self.location.origin) {
+      return false;
+    }
+    const header = request.headers.get("X-CSRFToken") || "";
+    const field = (await request.clone().formData()).get("csrf_token") || "";
+    return Boolean(header) && header === field;
+  }
+
   const escapeHtml = (value) => String(value).replace(/[&<>"']/g, (c) => (
     { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" }[c]));
 
@@ -109,7 +127,8 @@ const Capture = (() => {
     const id = captureId(form);
     const row = await Outbox.enqueue({ id, kind: "consent", visit_id: visitId, who, consent: kind },
       "consent.record", { visit_id: visitId, who, kind });
-    const status = renderConsentStatus(f, row, form.get("csrf_token") || "");
+    const status = renderConsentStatus(f, { id: row.id, visit_id: visitId, who, kind, when: clock(row.saved_at) },
+      form.get("csrf_token") || "");
     return answerWith(renderConsent(f, row) + status, "#consent-log", "beforeend", { reset: kind !== "withdrawn" });
   }
 
@@ -136,9 +155,11 @@ const Capture = (() => {
       { sync_state: renderState(f, row) });
   }
 
-  function renderConsentStatus(f, row, csrf) {
-    const template = row.consent === "agreed" ? f.consent_status_agreed : f.consent_status_other;
-    return fill(template, { visit: row.visit_id, who: row.who, ...when(row), kind_text: f.labels.consent[row.consent], csrf });
+  // The status line above the log, from its latest event {id, visit_id, who, kind, when}.
+  function renderConsentStatus(f, event, csrf) {
+    const template = event.kind === "agreed" ? f.consent_status_agreed : f.consent_status_other;
+    return fill(template, { id: event.id, visit: event.visit_id, who: event.who, when: event.when,
+      kind_text: f.labels.consent[event.kind] || "", csrf });
   }
 
   function renderAsked(f, row, csrf) {
@@ -146,7 +167,8 @@ const Capture = (() => {
     return fill(template, { visit: row.visit_id, question: row.question_id, csrf });
   }
 
-  return { route, clock, renderState, renderNote, renderAnswer, renderConsent, renderAsked };
+  return { route, fromOwnPage, clock, renderState, renderNote, renderAnswer, renderConsent,
+    renderConsentStatus, renderAsked };
 })();
 
 // The fragment markup, fetched with the shell and kept in the static cache.

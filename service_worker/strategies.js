@@ -60,5 +60,20 @@ const Strategies = (() => {
     }
   }
 
-  return { cacheFirst, networkFirst, fragment, rememberedRedirect };
+  // A form post that only the server can answer (signing out): network only,
+  // and with no connection our own page saying so, never the browser's error
+  // page. `fill(html, form)` fills in that page's placeholders.
+  async function needsServer(request, pageUrl, fill) {
+    const form = await request.clone().formData().catch(() => new FormData());
+    try {
+      return await fetch(request);
+    } catch (error) {
+      const page = await caches.match(pageUrl);
+      if (!page) return Response.error();
+      const html = await fill(await page.text(), form);
+      return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    }
+  }
+
+  return { cacheFirst, networkFirst, fragment, rememberedRedirect, needsServer };
 })();

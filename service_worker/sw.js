@@ -9,8 +9,13 @@ const EXPECTED_CACHES = [STATIC_CACHE, PAGES_CACHE, FRAGMENTS_CACHE];
 const OFFLINE_URL = "/static/offline.html";
 const START_URL = "/start"; // the manifest's start_url: the next visit
 const SIGN_IN_URL = "/signin";
+const SIGN_OUT_URL = "/signout";
+const SIGN_OUT_OFFLINE_URL = "/static/signout-offline.html";
+const MANIFEST_URL = "/manifest.webmanifest";
 const SHELL = [
   OFFLINE_URL,
+  SIGN_OUT_OFFLINE_URL,
+  MANIFEST_URL,
   "/static/build/app.css",
   "/static/build/app.js",
   "/static/vendor/htmx.min.js",
@@ -41,16 +46,22 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   if (request.method === "POST") {
+    if (request.mode === "navigate" && url.pathname === SIGN_OUT_URL) {
+      event.respondWith(Strategies.needsServer(request, SIGN_OUT_OFFLINE_URL, notSyncedYet));
+      return;
+    }
     const capture = Capture.route(url);
-    if (!capture) return;
-    const answer = capture(request);
+    if (!capture || request.mode === "navigate") return; // a form navigation: the server checks it
+    const answer = Capture.fromOwnPage(event).then((own) => (own ? capture(request) : fetch(request)));
     event.respondWith(answer);
-    event.waitUntil(answer.then(() => Outbox.afterCapture()));
+    event.waitUntil(answer.then(() => Outbox.afterCapture()).catch(() => {}));
     return;
   }
   if (request.method !== "GET" || url.pathname === "/sw.js") return;
   if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/sw/")) {
     event.respondWith(Strategies.cacheFirst(request, STATIC_CACHE));
+  } else if (url.pathname === MANIFEST_URL) {
+    event.respondWith(Strategies.networkFirst(request, STATIC_CACHE, null));
   } else if (request.mode === "navigate" && url.pathname === START_URL) {
     event.respondWith(Strategies.rememberedRedirect(request, PAGES_CACHE, OFFLINE_URL, SIGN_IN_URL));
   } else if (request.mode === "navigate") {
@@ -70,6 +81,18 @@ self.addEventListener("message", (event) => {
 self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(Outbox.replay());
 });
+
+// The offline sign-out page: what waits in the outbox, and the way back to
+// the page the form was on (a path of ours only: plain characters, no "//").
+async function notSyncedYet(html, form) {
+  const count = await self.AskTwiceDB.pendingCount().catch(() => 0);
+  const items = count === 1 ? "1 item is" : `${count} items are`;
+  const words = count ? `${items} not yet synced. They are safe on this phone and will be sent `
+    + "when you are connected." : "Everything on this phone is synced.";
+  const back = String(form.get("back") || "");
+  const path = /^\/(?!\/)[\w\-./]*$/.test(back) ? back : "/";
+  return html.replace("%%pending%%", words).replace("%%back%%", path);
+}
 
 // "Get ready for this visit": fetch the visit's screens into the page cache now.
 async function getReady(urls, port) {

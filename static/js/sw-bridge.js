@@ -5,7 +5,10 @@
 import "../../service_worker/idb.js";
 import "../../service_worker/capture.js";
 
+import { say } from "./behaviours/status.js";
+
 const DB = self.AskTwiceDB;
+const UNREACHABLE = "Can't reach your computer. Your notes are safe on this phone.";
 const { clock } = self.AskTwiceCapture.Capture;
 
 // The token of this session, from any form on the page (a boosted swap keeps
@@ -15,7 +18,21 @@ export function csrfToken() {
   return field ? field.value : "";
 }
 
+// "Sync now" reports its outcome when it fails: at once with no connection,
+// else when the worker says the sync did not get through.
+let reportNextFailure = false;
+
+function syncNow() {
+  if (!navigator.onLine) { say(UNREACHABLE); return; }
+  reportNextFailure = true;
+  askForSync();
+}
+
 function showStatus(status) {
+  if (reportNextFailure) {
+    reportNextFailure = false;
+    if (status.error) say(UNREACHABLE);
+  }
   const bar = document.getElementById("sync-bar");
   if (!bar) return;
   bar.hidden = false;
@@ -93,7 +110,7 @@ export async function startBridge() {
   });
 
   document.addEventListener("click", (event) => {
-    if (event.target.closest("[data-sync-now]")) askForSync();
+    if (event.target.closest("[data-sync-now]")) syncNow();
   });
   window.addEventListener("online", askForSync);
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") askForSync(); });

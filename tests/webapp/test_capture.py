@@ -5,6 +5,7 @@ import uuid
 import pytest
 from markupsafe import escape
 
+from webapp.extensions import db
 from webapp.models import Answer, Case, Child, ConsentEvent, Note
 
 TOO_LONG = "x" * 10_001
@@ -76,6 +77,7 @@ def test_html_typed_anywhere_is_shown_as_text(hx, visit, endpoint):
         hx.post(f"/visits/{visit.id}/consent", {"kind": "agreed", "who": evil})
     else:
         visit.case.diagnosis = evil
+        db.session.commit()
     for url in (f"/visits/{visit.id}", f"/visits/{visit.id}/summary"):
         page = hx.client.get(url).text
         assert "<script>alert" not in page and "<b>bold</b>" not in page
@@ -111,8 +113,12 @@ def test_consent_needs_who_and_a_known_answer(hx, visit):
 def test_consent_then_withdrawal_is_logged_with_who_and_when(hx, visit):
     hx.post(f"/visits/{visit.id}/consent", {"kind": "agreed", "who": "Dr Okafor"})
     page = hx.client.get(f"/visits/{visit.id}").text
-    assert "Dr Okafor withdrew permission" in page  # the withdraw button is offered
+    assert "Dr Okafor agreed at" in page
+    assert "Record that they withdrew</button>" in page  # an action, offered after an agreement
     hx.post(f"/visits/{visit.id}/consent", {"kind": "withdrawn", "who": "Dr Okafor"})
+    page = hx.client.get(f"/visits/{visit.id}").text
+    assert "Dr Okafor withdrew permission at" in page and "Do not record." in page
+    assert "Record that they withdrew" not in page  # nothing left to withdraw
     summary = hx.client.get(f"/visits/{visit.id}/summary").text
     assert summary.index("agreed to recording") < summary.index("withdrew permission")
 

@@ -75,9 +75,11 @@ def fragments():
         consent_item=str(macro("consent_item")(ph("id"), ph("iso"), ph("when"), ph("who"),
                                                ph("kind"), ph("kind_text"), ph("sync_state"))),
         consent_status_agreed=str(macro("consent_status")(
-            consent_url, "agreed", ph("who"), ph("when"), ph("kind_text"), ph("csrf"), oob=True)),
+            consent_url, "agreed", ph("who"), ph("when"), ph("kind_text"), ph("csrf"), oob=True,
+            event_id=ph("id"))),
         consent_status_other=str(macro("consent_status")(
-            consent_url, "other", ph("who"), ph("when"), ph("kind_text"), ph("csrf"), oob=True)),
+            consent_url, "other", ph("who"), ph("when"), ph("kind_text"), ph("csrf"), oob=True,
+            event_id=ph("id"))),
         asked_true=str(macro("asked_form")(asked_url, ph("question"), "true", ph("csrf"))),
         asked_false=str(macro("asked_form")(asked_url, ph("question"), "false", ph("csrf"))),
         states={state: str(macro("sync_state")(state, ph("reason")))

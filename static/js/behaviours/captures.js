@@ -90,17 +90,68 @@ async function showLocalCaptures(screen) {
     form.outerHTML = Capture.renderAsked(f, row, csrfToken());
     document.getElementById(`question-${row.question_id}`).classList.toggle("question--asked", row.asked);
   }
+  showLatestConsent(f);
   if (window.htmx) window.htmx.process(document.getElementById("main"));
   // Re-read: a sync may have changed states while the page was drawing.
   setStates(f, await DB.capturesOfVisit(visitId));
 }
 
+// The status line above the consent log says what the latest event in the log
+// says: the server's rows and this phone's own captures alike (issue 8), so it
+// can never contradict the log, whichever of them is newer.
+function latestConsent() {
+  let latest = null;
+  let latestAt = -Infinity;
+  for (const item of document.querySelectorAll("#consent-log li[data-consent-kind]")) {
+    const time = item.querySelector("time");
+    const at = time ? Date.parse(time.getAttribute("datetime")) : NaN;
+    if (!Number.isNaN(at) && at >= latestAt) { latest = item; latestAt = at; }
+  }
+  return latest;
+}
+
+function showLatestConsent(f) {
+  const status = document.getElementById("consent-status");
+  const item = latestConsent();
+  if (!status || !item || status.dataset.consentOf === item.dataset.captureId) return;
+  const html = Capture.renderConsentStatus(f, {
+    id: item.dataset.captureId,
+    visit_id: Number(document.querySelector("[data-visit-id]").dataset.visitId),
+    who: item.dataset.who,
+    kind: item.dataset.consentKind,
+    when: item.querySelector("time").textContent,
+  }, csrfToken());
+  const fresh = document.createRange().createContextualFragment(html).firstElementChild;
+  fresh.removeAttribute("hx-swap-oob");
+  status.replaceWith(fresh);
+  fillClientIds(fresh);
+  if (window.htmx) window.htmx.process(fresh);
+}
+
+// The worker, once it is in charge: just after the page opens it may still be
+// starting. Null only when this browser has no service workers at all.
+async function workerInCharge(timeoutMs = 15000) {
+  if (!("serviceWorker" in navigator)) return null;
+  if (navigator.serviceWorker.controller) return navigator.serviceWorker.controller;
+  const late = new Promise((resolve) => setTimeout(() => resolve(undefined), timeoutMs));
+  const registration = await Promise.race([navigator.serviceWorker.ready, late]);
+  return navigator.serviceWorker.controller || (registration && registration.active) || undefined;
+}
+
 async function getReady(button) {
   const status = document.querySelector("[data-ready-status]");
-  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
-  if (!worker) { status.textContent = "This browser cannot keep the visit for offline use."; return; }
+  if (!("serviceWorker" in navigator)) {
+    status.textContent = "This browser cannot keep the visit for offline use.";
+    return;
+  }
   button.disabled = true;
   status.textContent = "Getting ready…";
+  const worker = await workerInCharge();
+  if (!worker) {
+    button.disabled = false;
+    status.textContent = "Not ready yet: the phone is still setting up. Please try again in a moment.";
+    return;
+  }
   const channel = new MessageChannel();
   const answer = new Promise((resolve) => { channel.port1.onmessage = (event) => resolve(event.data); });
   worker.postMessage({ type: "get-ready", urls: JSON.parse(button.dataset.urls) }, [channel.port2]);
@@ -119,7 +170,57 @@ function showReady(status, ready) {
   status.classList.add("ready");
 }
 
+// A double tap on a capture button (a form marked data-capture-form) must store one item and never navigate
+// (issue 8). htmx drops a second post while the first is out (hx-sync), but a
+// tap that lands on a form htmx has not yet taken over (swapped in a moment
+// ago) would be a native form post, and one that lands right after the first
+// succeeded would post the emptied form. So, before htmx sees it, a submit is
+// dropped when htmx has not processed its form, or when the same form (by id,
+// as a swapped-in copy keeps it) was posted less than a second ago and nothing
+// was typed into it since.
+const processed = new WeakSet();
+const lastPost = new Map();
+const DOUBLE_TAP_MS = 1000;
+
+const formKey = (form) => form.id || form.getAttribute("hx-post");
+
+function guardSubmit(event) {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-capture-form")) return;
+  const key = formKey(form);
+  const now = Date.now();
+  if (processed.has(form) && now - (lastPost.get(key) || 0) >= DOUBLE_TAP_MS) {
+    lastPost.set(key, now);
+    return;
+  }
+  event.preventDefault();
+  event.stopImmediatePropagation();
+}
+
+// The worker accepts a capture only when the X-CSRFToken header and the form's
+// csrf_token agree: send the form's own token (a boosted page keeps the body's
+// hx-headers from the first page, with a token made at another moment).
+function sendFormToken(event) {
+  const form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+  const field = form && form.querySelector("input[name=csrf_token]");
+  if (field && field.value) event.detail.headers["X-CSRFToken"] = field.value;
+}
+
 export function startCaptures() {
+  document.addEventListener("htmx:afterProcessNode", (event) => {
+    if (event.target instanceof HTMLFormElement) processed.add(event.target);
+  });
+  document.addEventListener("submit", guardSubmit, true);
+  document.addEventListener("input", (event) => {
+    const form = event.target.form;
+    if (form && form.hasAttribute("data-capture-form")) lastPost.delete(formKey(form));
+  }, true);
+  document.addEventListener("htmx:configRequest", sendFormToken);
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("#consent, #consent-log")) {
+      Fragments.get().then(showLatestConsent).catch(() => {});
+    }
+  });
   document.body.addEventListener("captured", onCaptured);
   document.body.addEventListener("captureFailed", onRefused);
   // A sync says which items changed state, and to what.
