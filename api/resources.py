@@ -61,6 +61,7 @@ def push():
     rejected = [{"seq": r.seq, "id": r.entity_id, "op": r.op, "code": r.code,
                  "message": r.message, "errors": r.errors}
                 for r in sync.rejections_for(g.device.id, seqs)]
+    devices.mark_seen(g.device)
     return jsonify(last_applied_seq=last, rejections=rejected)
 
 
@@ -70,4 +71,5 @@ def pull():
     """Return what changed in the household since the device's cursor."""
     body = _payload(PullSchema)
     result = sync.pull(g.device.household_id, body["cursor"])
+    devices.mark_seen(g.device)
     return jsonify(**result, last_applied_seq=g.device.last_applied_seq)

@@ -294,6 +294,21 @@ class DeviceSchema(InputSchema):
     name = text(max_length=120)
 
 
+class PairingSchema(InputSchema):
+    """Whose phone: someone in the family already, or a new person by name."""
+
+    member_id = record_id("Choose whose phone it is.", load_default=None)
+    new_name = text(max_length=120)
+
+
+class PhoneNameSchema(InputSchema):
+    name = text("Give this phone a name, for example Dad's phone.", max_length=120)
+
+
+class PairingCodeSchema(PhoneNameSchema):
+    code = text("Type the code shown on the home computer.", max_length=20)
+
+
 @cache
 def instance(schema_class):
     """One instance per schema class: loading keeps no state on it, and making one is slow."""

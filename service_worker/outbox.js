@@ -119,7 +119,12 @@ const Outbox = (() => {
       const entries = await transact(["outbox"], "readonly", (s) => req(s.outbox.getAll(null, BATCH)));
       if (!entries.length) return changed;
       const response = await api("/api/v1/sync/push", device, { schema_version: 1, mutations: entries });
-      if (response.status === 401) { await setMeta("device", null); throw new Error("unauthorized"); }
+      if (response.status === 401) {
+        // Revoked or signed out: keep the outbox; the phone must be paired (or signed in) again.
+        await setMeta("device", null);
+        await setMeta("unpaired", true);
+        throw new Error("unauthorized");
+      }
       const body = await response.json().catch(() => ({}));
       if (response.status === 409 && Number.isInteger(body.expected_seq)) {
         if (body.expected_seq > entries[0].seq) changed.push(...await acknowledge(body.expected_seq - 1, []));
@@ -169,7 +174,7 @@ const Outbox = (() => {
 
   async function run() {
     const device = await getMeta("device", null);
-    if (!device) return broadcast();
+    if (!device) return broadcast((await getMeta("unpaired", false)) ? { error: "unauthorized" } : {});
     const changed = await pushAll(device);
     changed.push(...await pull(device));
     failures = 0;

@@ -38,12 +38,15 @@ def database_url(tmp_path):
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, request):
+    """The app; a test marked `@pytest.mark.app_config(NAME=value)` gets those settings."""
+    marker = request.node.get_closest_marker("app_config")
     app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
         "SECRET_KEY": "test only",
         "WTF_CSRF_ENABLED": False,
+        **(marker.kwargs if marker else {}),
     })
     app.test_client_class = FreshSessionClient
     with app.app_context():

@@ -21,7 +21,7 @@ from webapp.services import accounts
 
 # Everything else needs a signed-in member; /api/v1 needs a device token instead.
 PUBLIC_ENDPOINTS = {"static", "auth.setup", "auth.signin", "offline.worker", "offline.helper",
-                    "installed.webmanifest"}
+                    "installed.webmanifest", "pairing.enter", "pairing.link"}
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -53,10 +53,10 @@ def init_app(app):
     app.register_error_handler(500, server_error)
 
 
-def sign_in(member):
+def sign_in(member, device_name=None):
     """Start a fresh sign-in for `member`: a new row on the server, a new cookie
-    naming it, never the old cookie's data."""
-    key = accounts.start_login(member)
+    naming it, never the old cookie's data (`device_name`: a phone paired by code)."""
+    key = accounts.start_login(member, device_name)
     db.session.commit()
     session.clear()
     session.permanent = True

@@ -9,6 +9,7 @@ import { say } from "./behaviours/status.js";
 
 const DB = self.AskTwiceDB;
 const UNREACHABLE = "Can't reach your computer. Your notes are safe on this phone.";
+const NOT_PAIRED = "This phone is no longer paired. Your notes are safe on it: pair it again from the home computer.";
 const { clock } = self.AskTwiceCapture.Capture;
 
 // The token of this session, from any form on the page (a boosted swap keeps
@@ -31,14 +32,17 @@ function syncNow() {
 function showStatus(status) {
   if (reportNextFailure) {
     reportNextFailure = false;
-    if (status.error) say(UNREACHABLE);
+    if (status.error) say(status.error === "unauthorized" ? NOT_PAIRED : UNREACHABLE);
   }
   const bar = document.getElementById("sync-bar");
   if (!bar) return;
   bar.hidden = false;
   const last = status.lastSync ? `last sync at ${clock(status.lastSync)}` : "not synced yet";
   const pending = status.pending ? `${status.pending} not yet synced` : "Everything is synced";
-  bar.querySelector("[data-sync-summary]").textContent = `${pending}, ${last}.`;
+  bar.querySelector("[data-sync-summary]").textContent = status.error === "unauthorized"
+    ? `This phone is no longer paired. ${status.pending} not yet synced, safe on this phone: `
+      + "pair it again from the home computer (Phones, then Make a code)."
+    : `${pending}, ${last}.`;
   bar.dataset.pending = String(status.pending);
   document.dispatchEvent(new CustomEvent("sync-status", { detail: status }));
 }
@@ -52,8 +56,11 @@ function askForSync() {
   if (worker) worker.postMessage({ type: "sync-now" });
 }
 
+// This sign-in's device: a new one after signing in again or pairing again (the
+// old token stopped working then), so what waits in the outbox goes out under it.
 async function ensureDevice() {
-  if (!navigator.onLine || (await DB.getMeta("device"))) return;
+  const stored = await DB.getMeta("device");
+  if (!navigator.onLine || (stored && stored.login === Number(document.body.dataset.login))) return;
   const response = await fetch("/devices", {
     method: "POST",
     headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
@@ -61,6 +68,7 @@ async function ensureDevice() {
   });
   if (response.status === 201) {
     await DB.setMeta("device", await response.json());
+    await DB.setMeta("unpaired", false);
     askForSync();
   }
 }

@@ -25,9 +25,11 @@ def api_rules(app):
 def test_the_inventory_is_not_empty_and_public_routes_are_few(app):
     assert len(guarded_rules(app)) >= 15
     assert len(api_rules(app)) >= 2
-    # The worker's scripts and the app manifest hold no data; everything else needs a session.
+    # The worker's scripts and the app manifest hold no data, and pairing is how a
+    # phone gets a session; everything else needs one.
     assert PUBLIC_ENDPOINTS == {"static", "auth.setup", "auth.signin", "offline.worker",
-                                "offline.helper", "installed.webmanifest"}
+                                "offline.helper", "installed.webmanifest", "pairing.enter",
+                                "pairing.link"}
 
 
 def test_every_api_route_needs_a_device_token_and_ignores_the_cookie(signed_in):

@@ -1,7 +1,7 @@
 """Database models, one module per aggregate."""
 
 from webapp.models.cases import Case, Child, Clinician
-from webapp.models.household import Household, Login, Member, Setup, SignInFailure
+from webapp.models.household import Household, Login, Member, Pairing, Setup, SignInFailure
 from webapp.models.sync import AskedEvent, Change, Device, Rejection
 from webapp.models.visits import Answer, ConsentEvent, Note, Visit, VisitQuestion
 
@@ -19,6 +19,7 @@ __all__ = [
     "Login",
     "Member",
     "Note",
+    "Pairing",
     "Setup",
     "SignInFailure",
     "Visit",

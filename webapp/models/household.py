@@ -46,6 +46,8 @@ class Login(db.Model):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     ended_at = mapped_column(UTCDateTime, nullable=True)
+    # Set for a phone paired with a code: the name its device gets ("Dad's phone").
+    device_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
     member: Mapped[Member] = relationship()
 
@@ -57,3 +59,19 @@ class SignInFailure(db.Model):
     address: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
     at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class Pairing(db.Model):
+    """A one-time way for a phone to join: a link (for the QR code) and a short code,
+    both kept hashed, good once and for a few minutes."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    link_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    used_at = mapped_column(UTCDateTime, nullable=True)
+
+    member: Mapped[Member] = relationship()

@@ -74,10 +74,13 @@ def _digest(key):
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def start_login(member):
-    """Record a new sign-in of `member`; return the key its cookie carries (kept only hashed)."""
+def start_login(member, device_name=None):
+    """Record a new sign-in of `member`; return the key its cookie carries (kept only hashed).
+
+    `device_name` marks a phone's sign-in by pairing: its device takes that name.
+    """
     key = secrets.token_urlsafe(32)
-    db.session.add(Login(key_hash=_digest(key), member_id=member.id))
+    db.session.add(Login(key_hash=_digest(key), member_id=member.id, device_name=device_name))
     db.session.flush()
     return key
 
@@ -97,3 +100,33 @@ def end_login(login):
     db.session.execute(update(Device).where(Device.login_id == login.id,
                                             Device.revoked_at.is_(None)).values(revoked_at=now))
     db.session.flush()
+
+
+def member_for_phone(household_id, member_id=None, new_name=""):
+    """Return the family member a phone is for: one already here, or a new parent by name.
+
+    A new parent has no passphrase: they use Ask Twice on their paired phone.
+
+    Raises:
+        ValidationFailed: no one chosen, an unknown member, or a name already taken.
+    """
+    if new_name:
+        taken = db.session.scalar(select(Member).where(
+            Member.household_id == household_id, func.lower(Member.name) == new_name.lower()))
+        if taken:
+            raise ValidationFailed({"new_name": ["Someone here has that name. Choose them above."]})
+        member = Member(household_id=household_id, name=new_name, role="parent",
+                        passphrase_hash="")
+        db.session.add(member)
+        db.session.flush()
+        return member
+    member = db.session.get(Member, member_id) if member_id else None
+    if member is None or member.household_id != household_id:
+        raise ValidationFailed({"member_id": ["Choose whose phone it is."]})
+    return member
+
+
+def household_members(household_id):
+    """Return the household's people by name."""
+    return db.session.scalars(select(Member).where(Member.household_id == household_id)
+                              .order_by(Member.name)).all()

@@ -2,8 +2,9 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from webapp.errors import Unauthorized
 from webapp.extensions import db
@@ -40,6 +41,21 @@ def device_for_token(token):
     if device is None or device.revoked_at is not None:
         raise Unauthorized()
     return device
+
+
+SEEN_EVERY = timedelta(minutes=1)
+
+
+def mark_seen(device):
+    """Note when the device last synced, for the Devices screen.
+
+    At most once a minute: a pull is otherwise a read, and on SQLite a write
+    would take the database's one write lock for it.
+    """
+    now = utcnow()
+    if device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY:
+        db.session.execute(update(Device).where(Device.id == device.id).values(last_seen_at=now))
+        db.session.commit()
 
 
 def revoke_device(device):

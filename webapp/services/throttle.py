@@ -20,11 +20,15 @@ PER_NAME = 5
 PER_ADDRESS = 20
 
 
-def wait_before_next_try(address, name):
-    """Return how long this address or name must wait before trying again, or None."""
+def wait_before_next_try(address, name=None):
+    """Return how long this address, or name, must wait before trying again, or None.
+
+    Without a name (pairing codes, which name no one) only the address counts.
+    """
     now = utcnow()
-    waits = [_wait(SignInFailure.address == address, PER_ADDRESS, now),
-             _wait(SignInFailure.name == _key(name), PER_NAME, now)]
+    waits = [_wait(SignInFailure.address == address, PER_ADDRESS, now)]
+    if name is not None:
+        waits.append(_wait(SignInFailure.name == _key(name), PER_NAME, now))
     waits = [wait for wait in waits if wait is not None]
     return max(waits) if waits else None
 
@@ -38,8 +42,8 @@ def _wait(matches, limit, now):
     return times[-1] + WINDOW - now  # when the oldest of the last `limit` falls out
 
 
-def record_failure(address, name):
-    """Count a failed sign-in, and forget the ones too old to matter."""
+def record_failure(address, name=""):
+    """Count a failed try, and forget the ones too old to matter."""
     now = utcnow()
     db.session.execute(delete(SignInFailure).where(SignInFailure.at <= now - WINDOW))
     db.session.add(SignInFailure(address=address[:64], name=_key(name), at=now))

@@ -24,12 +24,13 @@ def register_views(app):
         home,
         installed,
         offline,
+        pairing,
         questions,
         visits,
     )
 
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, devices,
-                   offline, installed):
+                   pairing, offline, installed):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

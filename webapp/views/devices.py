@@ -1,21 +1,52 @@
-"""Registering this browser as a device that may sync (until pairing exists)."""
+"""The household's devices: the list with revoke, and a signed-in page registering
+its browser as a device (a phone paired by code takes the name it was given)."""
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 
 from api.schemas import DeviceSchema
 from webapp.errors import envelope
-from webapp.services import devices
-from webapp.views import submit
+from webapp.services import accounts, devices, pairing
+from webapp.views import attempt, household_id, submit
 
 bp = Blueprint("devices", __name__, url_prefix="/devices")
+
+
+@bp.get("")
+def index():
+    """List the phones that sync, with their person, last sync and what they sent."""
+    return devices_page()
+
+
+def devices_page(errors=None, form=None):
+    """The Devices screen, with the "Add a phone" form's errors if any."""
+    return render_template(
+        "devices/index.html", devices=pairing.list_devices(household_id()),
+        members=accounts.household_members(household_id()), errors=errors or {},
+        form=form or {}, secure=request.is_secure or request.host.split(":")[0] in LOOPBACK,
+        loopback=request.host.split(":")[0] in LOOPBACK)
+
+
+LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
 
 
 @bp.post("")
 def create():
     """Register the signed-in member's phone; its token is given this once."""
-    result, errors = submit(DeviceSchema,
-                            lambda data: devices.register_device(g.member, login=g.login, **data))
+    def register(data):
+        name = g.login.device_name or data["name"]
+        return devices.register_device(g.member, name, login=g.login)
+
+    result, errors = submit(DeviceSchema, register)
     if errors:
         return jsonify(envelope("validation_failed", "Please check the name.", errors)), 422
     device, token = result
-    return jsonify(device_id=str(device.id), token=token), 201
+    return jsonify(device_id=str(device.id), token=token, login=g.login.id,
+                   author=g.member.name), 201
+
+
+@bp.post("/<uuid:device_id>/revoke")
+def revoke(device_id):
+    """Stop a phone syncing; it keeps what it has not sent until it is paired again."""
+    device = pairing.get_device(household_id(), device_id)
+    attempt(lambda: pairing.revoke(device))
+    return redirect(url_for(".index"), 303)

@@ -1,0 +1,127 @@
+"""Pairing a phone from the home computer, and the household's list of devices.
+
+A pairing is a link (for the QR code) and a short code to type, both good once
+and for ten minutes, kept only hashed. Redeeming one starts a sign-in on the
+phone for the person it was made for, named after the phone; the phone's page
+then registers its device under that sign-in (POST /devices), so revoking the
+device also ends the phone's sign-in.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, select, union_all, update
+
+from webapp.errors import NotFound, ValidationFailed
+from webapp.extensions import db
+from webapp.models import (
+    Answer,
+    AskedEvent,
+    ConsentEvent,
+    Device,
+    Login,
+    Member,
+    Note,
+    Pairing,
+)
+from webapp.models._types import utcnow
+
+LIFETIME = timedelta(minutes=10)
+# No 0/O or 1/I: a code read aloud or off a screen is typed right first time.
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+NOT_VALID = "That code is not valid. It may have expired or been used: make a new one."
+
+
+def _digest(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalise_code(typed):
+    """Read a typed code the forgiving way: any case, spaces and dashes ignored."""
+    return "".join(char for char in typed.upper() if char.isalnum())
+
+
+def start_pairing(member):
+    """Make a pairing for `member`'s phone; return it with its link token and code.
+
+    The two secrets are returned this once and kept only hashed.
+    """
+    token = secrets.token_urlsafe(32)
+    code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    pairing = Pairing(household_id=member.household_id, member_id=member.id,
+                      link_hash=_digest(token), code_hash=_digest(code),
+                      expires_at=utcnow() + LIFETIME)
+    db.session.add(pairing)
+    db.session.flush()
+    return pairing, token, f"{code[:4]}-{code[4:]}"
+
+
+def pairing_for_link(token):
+    """Return the pairing behind a link while it can still be used, else None."""
+    return db.session.scalar(select(Pairing).where(
+        Pairing.link_hash == _digest(token), Pairing.used_at.is_(None),
+        Pairing.expires_at > utcnow()))
+
+
+def redeem(token=None, code=None):
+    """Use a pairing once, by its link token or its code; return the member it is for.
+
+    The UPDATE that marks it used is the check, so two phones racing with one
+    code cannot both get in.
+
+    Raises:
+        ValidationFailed: an unknown, used or expired link or code.
+    """
+    digest_of = Pairing.link_hash if token is not None else Pairing.code_hash
+    secret = token if token is not None else normalise_code(code or "")
+    now = utcnow()
+    member_id = db.session.execute(
+        update(Pairing)
+        .where(digest_of == _digest(secret), Pairing.used_at.is_(None), Pairing.expires_at > now)
+        .values(used_at=now)
+        .returning(Pairing.member_id)
+    ).scalar()
+    if member_id is None:
+        raise ValidationFailed({"code": [NOT_VALID]})
+    return db.session.get(Member, member_id)
+
+
+def list_devices(household_id):
+    """Return the household's devices, newest first, each with what it sent.
+
+    Each entry is `(device, items_received)`.
+    """
+    sent = union_all(*(select(model.device_id) for model in (Note, Answer, ConsentEvent,
+                                                             AskedEvent))).subquery()
+    counts = (select(sent.c.device_id, func.count().label("received"))
+              .group_by(sent.c.device_id).subquery())
+    rows = db.session.execute(
+        select(Device, func.coalesce(counts.c.received, 0))
+        .outerjoin(counts, counts.c.device_id == Device.id)
+        .where(Device.household_id == household_id)
+        .order_by(Device.revoked_at.is_not(None), Device.created_at.desc())
+    ).all()
+    return [(device, items) for device, items in rows]
+
+
+def get_device(household_id, device_id):
+    """Return the household's device. Raises NotFound otherwise."""
+    device = db.session.get(Device, device_id)
+    if device is None or device.household_id != household_id:
+        raise NotFound()
+    return device
+
+
+def revoke(device):
+    """Stop a device syncing and end the phone's sign-in that registered it.
+
+    What it sent stays; its unsynced items stay on the phone until it pairs again.
+    """
+    now = utcnow()
+    device.revoked_at = device.revoked_at or now
+    if device.login_id is not None:
+        db.session.execute(update(Login).where(Login.id == device.login_id,
+                                               Login.ended_at.is_(None)).values(ended_at=now))
+    db.session.flush()
