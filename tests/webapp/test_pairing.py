@@ -164,3 +164,16 @@ def test_a_phone_pairing_does_not_need_the_owners_passphrase(app, signed_in):
     phone = app.test_client()
     phone.post(link, data={"name": "Phone"})
     assert PASSPHRASE not in phone.get("/").text
+
+
+@pytest.mark.app_config(TRUST_PROXY=True, ALLOWED_HOSTS=["localhost", "home.tail1234.ts.net"])
+def test_behind_an_https_proxy_the_code_links_to_the_public_name(client, owner):
+    # What a private mesh VPN's HTTPS serving or Caddy sends (docs/self-hosting.md).
+    proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "home.tail1234.ts.net",
+             "X-Forwarded-For": "100.64.0.7"}
+    client.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE}, headers=proxy)
+    page = client.get("/devices", headers=proxy).text
+    assert "cannot" not in page and "starts with http" not in page
+    made = client.post("/devices/pairings", data={"member_id": str(owner.id)}, headers=proxy)
+    assert re.search(r"https://home\.tail1234\.ts\.net/pair/[\w-]{40,}", made.text)
+    assert "https://home.tail1234.ts.net/pair<" in made.text.replace("</strong>", "<")
