@@ -7,7 +7,7 @@ from flask import g, jsonify, request
 from api import bp, sync
 from api.schemas import MAX_INT, PullSchema, PushSchema, load
 from webapp.errors import ValidationFailed, envelope
-from webapp.services import devices
+from webapp.services import access, devices
 
 
 def device_required(view):
@@ -70,6 +70,7 @@ def push():
 def pull():
     """Return what changed in the household since the device's cursor."""
     body = _payload(PullSchema)
-    result = sync.pull(g.device.household_id, body["cursor"])
+    result = sync.pull(g.device.household_id, body["cursor"],
+                       access.case_filter(g.device.member))
     devices.mark_seen(g.device)
     return jsonify(**result, last_applied_seq=g.device.last_applied_seq)

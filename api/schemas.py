@@ -301,6 +301,10 @@ class PairingSchema(InputSchema):
     new_name = text(max_length=120)
 
 
+class CompanionSchema(InputSchema):
+    name = text("Write the name of the person you are inviting.", max_length=120)
+
+
 class PhoneNameSchema(InputSchema):
     name = text("Give this phone a name, for example Dad's phone.", max_length=120)
 

@@ -44,7 +44,7 @@ from webapp.models import (
     VisitQuestion,
 )
 from webapp.models._types import utcnow
-from webapp.services import capture, changes, visits
+from webapp.services import access, capture, changes, visits
 
 
 class Transient(Exception):
@@ -69,8 +69,8 @@ class _Batch:
         self._visits = {}
 
     def visit(self, visit_id):
-        """Return the household's visit. Raises NotFound otherwise."""
-        visit = visits.get_visit(self.device.household_id, visit_id)
+        """Return the visit if this device's person may write to it. Raises NotFound otherwise."""
+        visit = access.visible_visit(self.member, visit_id)
         self._visits[visit.id] = visit
         return visit
 
@@ -290,12 +290,16 @@ ENTITIES = {
 }
 
 
-def pull(household_id, cursor):
-    """Return the changes after `cursor`, or everything with `reset` for an unknown cursor."""
+def pull(household_id, cursor, case_id=None):
+    """Return the changes after `cursor`, or everything with `reset` for an unknown cursor.
+
+    `case_id` limits them to one case's visits (a companion's phone).
+    """
     version = changes.current_version(household_id)
     since = int(cursor) if cursor and cursor.isdigit() else None
     if since is None or since > version:
-        return {"reset": True, "cursor": str(version), "changes": _snapshot(household_id)}
+        return {"reset": True, "cursor": str(version),
+                "changes": _snapshot(household_id, case_id)}
     rows = db.session.scalars(
         select(Change)
         .where(Change.household_id == household_id, Change.version > since,
@@ -303,21 +307,34 @@ def pull(household_id, cursor):
         .order_by(Change.version)
     )
     latest = {(row.entity, row.entity_id): row.deleted for row in rows}
-    stored = _stored_rows([key for key, deleted in latest.items() if not deleted])
+    stored = _stored_rows([key for key, deleted in latest.items() if not deleted], case_id)
     return {"reset": False, "cursor": str(version),
             "changes": [_change(entity, stored.get((entity, entity_id)), entity_id)
-                        for entity, entity_id in latest]}
+                        for (entity, entity_id), deleted in latest.items()
+                        # Out of a companion's case: not theirs to know of.
+                        if deleted or case_id is None or (entity, entity_id) in stored]}
 
 
-def _stored_rows(keys):
+def _stored_rows(keys, case_id=None):
     """Load the rows named by (entity, id) keys: one query per entity, not per row."""
     ids = {}
     for entity, entity_id in keys:
         ids.setdefault(entity, []).append(uuid.UUID(entity_id))
     return {(entity, str(row.id)): row
             for entity, wanted in ids.items()
-            for model in [ENTITIES[entity][0]]
-            for row in db.session.scalars(select(model).where(model.id.in_(wanted)))}
+            for row in db.session.scalars(_select(entity, case_id).where(
+                ENTITIES[entity][0].id.in_(wanted)))}
+
+
+def _select(entity, case_id=None):
+    """Select an entity's rows, joined to their visit when only one case's may be seen."""
+    model, _, path = ENTITIES[entity]
+    query = select(model)
+    if case_id is not None:
+        for step in (*path, Visit):
+            query = query.join(step)
+        query = query.where(Visit.case_id == case_id)
+    return query
 
 
 def _change(entity, row, entity_id):
@@ -327,13 +344,16 @@ def _change(entity, row, entity_id):
             "data": ENTITIES[entity][1].dump(row)}
 
 
-def _snapshot(household_id):
-    """Every entity of the household, for a phone starting over."""
+def _snapshot(household_id, case_id=None):
+    """Every entity of the household (or of one case), for a phone starting over."""
     changes_ = []
     for entity, (model, _, path) in ENTITIES.items():
         query = select(model)
         for step in (*path, Visit):
             query = query.join(step)
-        for row in db.session.scalars(query.where(Visit.household_id == household_id)):
+        query = query.where(Visit.household_id == household_id)
+        if case_id is not None:
+            query = query.where(Visit.case_id == case_id)
+        for row in db.session.scalars(query):
             changes_.append(_change(entity, row, str(row.id)))
     return changes_

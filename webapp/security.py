@@ -17,7 +17,7 @@ from flask_wtf.csrf import CSRFError
 
 from webapp.errors import DomainError, envelope
 from webapp.extensions import db, htmx
-from webapp.services import accounts
+from webapp.services import access, accounts
 
 # Everything else needs a signed-in member; /api/v1 needs a device token instead.
 PUBLIC_ENDPOINTS = {"static", "auth.setup", "auth.signin", "offline.worker", "offline.helper",
@@ -102,9 +102,16 @@ def load_member():
         g.login = accounts.login_for_key(key) if _fresh() else None
         if g.login is None:
             session.clear()  # ended, expired or unknown: forget it, keep nothing of it
+        elif g.login.member.removed_at is not None:
+            session.clear()  # a companion removed from the case
+            g.login = None
         else:
             g.member = g.login.member
             session["seen"] = _now()
+            # A companion reaches their case's visits only; the rest is "not found".
+            if request.endpoint not in PUBLIC_ENDPOINTS:
+                access.check_page(g.member, request.endpoint, request.blueprint,
+                                  request.view_args)
     # An unknown URL answers 404 without touching the session (a browser's own
     # favicon request must not replace the CSRF token of the form on screen).
     if g.member is None and request.endpoint not in PUBLIC_ENDPOINTS | {None}:

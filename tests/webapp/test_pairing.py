@@ -102,7 +102,7 @@ def test_two_phones_racing_with_one_code_get_one_sign_in(app, signed_in):
 @pytest.mark.parametrize("form, message", [
     ({}, "Choose whose phone it is."),
     ({"member_id": "999"}, "Choose whose phone it is."),
-    ({"new_name": "sam"}, "Someone here has that name."),
+    ({"new_name": "sam"}, "Someone here has that name already."),
     ({"member_id": str(2**40)}, "Choose whose phone it is."),
 ])
 def test_whose_phone_must_be_clear(signed_in, form, message):

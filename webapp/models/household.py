@@ -24,6 +24,10 @@ class Member(db.Model):
     role: Mapped[str] = mapped_column(String(20), default="owner")
     passphrase_hash: Mapped[str] = mapped_column(String(255))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # A companion sees and writes this one case only (webapp/services/access.py).
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), nullable=True)
+    # A removed companion signs in nowhere; what they wrote stays, under their name.
+    removed_at = mapped_column(UTCDateTime, nullable=True)
 
     household: Mapped[Household] = relationship(back_populates="members")
 

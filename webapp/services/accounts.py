@@ -8,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from webapp.errors import Conflict, ValidationFailed
+from webapp.errors import Conflict, NotFound, ValidationFailed
 from webapp.extensions import db
 from webapp.models import Device, Household, Login, Member, Setup
 from webapp.models._types import utcnow
@@ -111,22 +111,66 @@ def member_for_phone(household_id, member_id=None, new_name=""):
         ValidationFailed: no one chosen, an unknown member, or a name already taken.
     """
     if new_name:
-        taken = db.session.scalar(select(Member).where(
-            Member.household_id == household_id, func.lower(Member.name) == new_name.lower()))
-        if taken:
-            raise ValidationFailed({"new_name": ["Someone here has that name. Choose them above."]})
+        _name_is_free(household_id, new_name, "new_name")
         member = Member(household_id=household_id, name=new_name, role="parent",
                         passphrase_hash="")
         db.session.add(member)
         db.session.flush()
         return member
     member = db.session.get(Member, member_id) if member_id else None
-    if member is None or member.household_id != household_id:
+    if member not in household_members(household_id):
         raise ValidationFailed({"member_id": ["Choose whose phone it is."]})
     return member
 
 
 def household_members(household_id):
-    """Return the household's people by name."""
-    return db.session.scalars(select(Member).where(Member.household_id == household_id)
-                              .order_by(Member.name)).all()
+    """Return the household's parents by name (companions are invited to a case instead)."""
+    return db.session.scalars(select(Member).where(
+        Member.household_id == household_id, Member.case_id.is_(None),
+        Member.removed_at.is_(None)).order_by(Member.name)).all()
+
+
+def invite_companion(case, name):
+    """Add a companion limited to `case` (no passphrase: they join by invitation).
+
+    Raises:
+        ValidationFailed: when someone in the household has that name.
+    """
+    _name_is_free(case.household_id, name, "new_name")
+    member = Member(household_id=case.household_id, name=name, role="companion",
+                    passphrase_hash="", case_id=case.id)
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def companions_of(case):
+    """Return the people invited to `case`, removed ones included (their notes stay theirs)."""
+    return db.session.scalars(select(Member).where(Member.case_id == case.id)
+                              .order_by(Member.removed_at.is_not(None), Member.name)).all()
+
+
+def get_companion(case, member_id):
+    """Return a companion of `case`. Raises NotFound otherwise."""
+    member = db.session.get(Member, member_id)
+    if member is None or member.case_id != case.id:
+        raise NotFound()
+    return member
+
+
+def remove_companion(member):
+    """Remove a companion: every sign-in and device of theirs stops; their notes stay."""
+    now = utcnow()
+    member.removed_at = member.removed_at or now
+    db.session.execute(update(Login).where(Login.member_id == member.id,
+                                           Login.ended_at.is_(None)).values(ended_at=now))
+    db.session.execute(update(Device).where(Device.member_id == member.id,
+                                            Device.revoked_at.is_(None)).values(revoked_at=now))
+    db.session.flush()
+
+
+def _name_is_free(household_id, name, field):
+    taken = db.session.scalar(select(Member).where(
+        Member.household_id == household_id, func.lower(Member.name) == name.lower()))
+    if taken:
+        raise ValidationFailed({field: ["Someone here has that name already."]})

@@ -60,11 +60,13 @@ def list_clinicians(household_id):
     ).all()
 
 
-def upcoming_visits(household_id, today):
-    """Return the household's visits from `today` on, soonest first."""
+def upcoming_visits(household_id, today, case_id=None):
+    """Return the household's visits from `today` on, soonest first (`case_id`: of one case)."""
+    query = select(Visit).where(Visit.household_id == household_id, Visit.day >= today)
+    if case_id is not None:
+        query = query.where(Visit.case_id == case_id)
     return db.session.scalars(
-        select(Visit)
-        .where(Visit.household_id == household_id, Visit.day >= today)
+        query
         # A visit with no time comes last on its day, on SQLite and PostgreSQL alike.
         .order_by(Visit.day, Visit.start_time.is_(None), Visit.start_time, Visit.id)
     ).all()

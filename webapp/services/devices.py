@@ -38,7 +38,7 @@ def device_for_token(token):
         Unauthorized: for a missing, unknown or revoked token.
     """
     device = db.session.scalar(select(Device).where(Device.token_hash == _digest(token or "")))
-    if device is None or device.revoked_at is not None:
+    if device is None or device.revoked_at is not None or device.member.removed_at is not None:
         raise Unauthorized()
     return device
 

@@ -28,6 +28,8 @@ from webapp.models import (
 from webapp.models._types import utcnow
 
 LIFETIME = timedelta(minutes=10)
+# An invitation travels by message and may be opened the next day.
+INVITE_LIFETIME = timedelta(days=2)
 # No 0/O or 1/I: a code read aloud or off a screen is typed right first time.
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -43,7 +45,7 @@ def normalise_code(typed):
     return "".join(char for char in typed.upper() if char.isalnum())
 
 
-def start_pairing(member):
+def start_pairing(member, lifetime=LIFETIME):
     """Make a pairing for `member`'s phone; return it with its link token and code.
 
     The two secrets are returned this once and kept only hashed.
@@ -52,7 +54,7 @@ def start_pairing(member):
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     pairing = Pairing(household_id=member.household_id, member_id=member.id,
                       link_hash=_digest(token), code_hash=_digest(code),
-                      expires_at=utcnow() + LIFETIME)
+                      expires_at=utcnow() + lifetime)
     db.session.add(pairing)
     db.session.flush()
     return pairing, token, f"{code[:4]}-{code[4:]}"

@@ -2,9 +2,10 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from api.schemas import CaseSchema
-from webapp.services import cases, library
-from webapp.views import household_id, submit
+from api.schemas import CaseSchema, CompanionSchema
+from webapp.services import accounts, cases, library, pairing
+from webapp.views import attempt, household_id, submit
+from webapp.views.pairing import render_pairing
 
 bp = Blueprint("cases", __name__)
 
@@ -36,7 +37,8 @@ def create(child_id):
 def show(case_id):
     """Show a case, its visits and its summary."""
     case = cases.get_case(household_id(), case_id)
-    return render_template("cases/show.html", case=case, **_labels())
+    return render_template("cases/show.html", case=case, errors={}, form={},
+                           companions=accounts.companions_of(case), **_labels())
 
 
 def _labels():
@@ -44,3 +46,29 @@ def _labels():
         "reason_labels": {r["key"]: r["label"] for r in library.reasons()},
         "wait_options": {o["key"]: o for o in library.safe_to_wait()["option"]},
     }
+
+
+@bp.post("/cases/<int:case_id>/companions")
+def invite(case_id):
+    """Invite someone to help with this case only: a one-time link and QR code."""
+    case = cases.get_case(household_id(), case_id)
+
+    def invite_by_name(data):
+        companion = accounts.invite_companion(case, data["name"])
+        return pairing.start_pairing(companion, pairing.INVITE_LIFETIME)
+
+    made, errors = submit(CompanionSchema, invite_by_name)
+    if errors:
+        return render_template("cases/show.html", case=case, errors=errors, form=request.form,
+                               companions=accounts.companions_of(case), **_labels()), 422
+    invitation, token, code = made
+    return render_pairing(invitation, token, code, case=case)
+
+
+@bp.post("/cases/<int:case_id>/companions/<int:member_id>/remove")
+def remove_companion(case_id, member_id):
+    """Remove a companion from the case; what they wrote stays, under their name."""
+    case = cases.get_case(household_id(), case_id)
+    companion = accounts.get_companion(case, member_id)
+    attempt(lambda: accounts.remove_companion(companion))
+    return redirect(url_for(".show", case_id=case.id, _anchor="companions"), 303)

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, g, render_template
 
-from webapp.services import cases
+from webapp.services import access, cases
 from webapp.views import household_id
 
 bp = Blueprint("home", __name__)
@@ -13,8 +13,9 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 def index():
     """Show the household's children, their cases and upcoming visits."""
+    case_id = access.case_filter(g.member)  # a companion sees their case's visits only
     return render_template(
         "home/index.html",
-        children=cases.list_children(household_id()),
-        visits=cases.upcoming_visits(household_id(), date.today()),
+        children=cases.list_children(household_id()) if case_id is None else [],
+        visits=cases.upcoming_visits(household_id(), date.today(), case_id),
     )

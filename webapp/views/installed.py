@@ -3,9 +3,9 @@ app opens, and the help page that explains installing on each kind of phone."""
 
 from datetime import date
 
-from flask import Blueprint, current_app, json, redirect, render_template, url_for
+from flask import Blueprint, current_app, g, json, redirect, render_template, url_for
 
-from webapp.services import cases
+from webapp.services import access, cases
 from webapp.views import household_id
 
 bp = Blueprint("installed", __name__)
@@ -58,7 +58,7 @@ def webmanifest():
 @bp.get("/start")
 def start():
     """Where the installed app opens: the next visit if there is one, else home."""
-    upcoming = cases.upcoming_visits(household_id(), date.today())
+    upcoming = cases.upcoming_visits(household_id(), date.today(), access.case_filter(g.member))
     if upcoming:
         return redirect(url_for("visits.show", visit_id=upcoming[0].id), code=303)
     return redirect(url_for("home.index"), code=303)

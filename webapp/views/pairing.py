@@ -22,11 +22,15 @@ def create():
         accounts.member_for_phone(household_id(), **data)))
     if errors:
         return devices_page(errors=errors, form=request.form), 422
-    made_for, token, code = made
-    link = url_for(".link", token=token, _external=True)
+    return render_pairing(*made)
+
+
+def render_pairing(made_for, token, code, case=None):
+    """Show a pairing's QR code, code and link, once (`case`: a companion's invitation)."""
+    link = url_for("pairing.link", token=token, _external=True)
     qr = segno.make(link, error="m").svg_inline(scale=5, border=4, dark="#000", light="#fff")
     return render_template("pair/show.html", member=made_for.member, code=code, link=link,
-                           qr=qr, expires_at=made_for.expires_at)
+                           qr=qr, expires_at=made_for.expires_at, case=case)
 
 
 @bp.route("/pair", methods=["GET", "POST"])

@@ -1,0 +1,153 @@
+"""A companion invited to one case: sees and writes that case's visits, nothing else."""
+
+import re
+import uuid
+from datetime import date
+
+import pytest
+
+from tests.webapp.test_routes import guarded_rules
+from webapp.extensions import db
+from webapp.models import Member, Note
+from webapp.services import cases, visits
+
+EVERYONE = {"home.index", "installed.start", "installed.help_page", "devices.create",
+            "auth.signout", "offline.fragments"}
+
+
+@pytest.fixture
+def other_case(owner, visit):
+    """A second case of the same household, with a visit and a note the companion must not see."""
+    child = cases.add_child(owner.household_id, name="Bea", birth_date=date(2019, 2, 2))
+    case = cases.add_case(child, diagnosis="Private matter", safe_to_wait="yes")
+    other = visits.add_visit(case, visit.clinician_id, date(2026, 12, 3))
+    visits.add_from_library(other, ["diagnosis-agree"])
+    db.session.commit()
+    from webapp.services import capture
+    capture.add_note(other, owner, "Not for the companion")
+    db.session.commit()
+    return other
+
+
+def invite(home, case_id, name="Grandma Rosa"):
+    page = home.post(f"/cases/{case_id}/companions", data={"name": name})
+    assert page.status_code == 200, page.text
+    return re.search(r"http://localhost(/pair/[\w-]+)", page.text).group(1)
+
+
+@pytest.fixture
+def companion(app, signed_in, visit):
+    """Grandma Rosa's phone, paired by her invitation to the first visit's case."""
+    link = invite(signed_in, visit.case_id)
+    phone = app.test_client()
+    assert phone.post(link, data={"name": "Rosa's phone"}).status_code == 303
+    return phone
+
+
+def test_an_invitation_shows_who_and_which_case(signed_in, visit):
+    page = signed_in.post(f"/cases/{visit.case_id}/companions", data={"name": "Grandma Rosa"})
+    assert "Invite Grandma Rosa" in page.text and "this case only" in page.text
+    assert 'aria-label="QR code of the invitation link"' in page.text
+    rosa = Member.query.filter_by(name="Grandma Rosa").one()
+    assert rosa.role == "companion" and rosa.case_id == visit.case_id
+    assert "Grandma Rosa" in signed_in.get(f"/cases/{visit.case_id}").text
+
+
+def test_the_companion_sees_their_case_only(companion, visit, other_case):
+    home = companion.get("/").text
+    assert f"/visits/{visit.id}" in home and f"/visits/{other_case.id}" not in home
+    assert "Your children" not in home and "Private matter" not in home
+    assert companion.get(f"/visits/{visit.id}").status_code == 200
+    assert companion.get(f"/visits/{visit.id}/summary").status_code == 200
+    assert "Not for the companion" not in companion.get(f"/visits/{visit.id}").text
+    for url in (f"/visits/{other_case.id}", f"/visits/{other_case.id}/summary",
+                f"/cases/{other_case.case_id}", f"/cases/{visit.case_id}", "/clinicians",
+                "/devices", f"/children/{other_case.case.child_id}", "/children/new",
+                f"/visits/{visit.id}/questions"):
+        response = companion.get(url)
+        assert response.status_code == 404, url
+        assert "Private matter" not in response.text
+
+
+def test_every_route_of_another_case_is_not_found_for_a_companion(companion, other_case):
+    question = other_case.questions[0]
+    values = {"visit_id": str(other_case.id), "case_id": str(other_case.case_id),
+              "child_id": str(other_case.case.child_id), "question_id": str(question.id),
+              "device_id": str(uuid.uuid4()), "member_id": "1"}
+    app = companion.application
+    checked = 0
+    for rule in guarded_rules(app):
+        if rule.endpoint in EVERYONE:
+            continue
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values.get(m.group(1), "x"), rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = companion.open(url, method=method, data={"text": "x", "name": "x"})
+            assert response.status_code == 404, (rule.rule, method, response.status_code)
+            checked += 1
+    assert checked >= 20
+    assert Note.query.count() == 1  # the owner's note only: nothing written
+
+
+def test_the_companion_writes_in_their_case_under_their_own_name(companion, visit):
+    response = companion.post(f"/visits/{visit.id}/notes", data={"text": "Rosa heard this"})
+    assert response.status_code == 303
+    note = Note.query.one()
+    assert note.author.name == "Grandma Rosa"
+    assert "Grandma Rosa" in companion.get(f"/visits/{visit.id}").text
+
+
+def sync(phone, path, device, **body):
+    return phone.post(f"/api/v1/sync/{path}", json={"device_id": device["device_id"], **body},
+                      headers={"Authorization": f"Bearer {device['token']}"})
+
+
+def test_the_companions_phone_syncs_their_case_only(companion, visit, other_case):
+    device = companion.post("/devices", data={"name": "Phone"}).get_json()
+    assert device["author"] == "Grandma Rosa"
+    mine = {"seq": 1, "op": "note.create", "id": str(uuid.uuid4()),
+            "hlc": "1800000000000-0000-rosa", "data": {"visit_id": visit.id, "text": "Mine"}}
+    theirs = {"seq": 2, "op": "note.create", "id": str(uuid.uuid4()),
+              "hlc": "1800000000001-0000-rosa", "data": {"visit_id": other_case.id, "text": "No"}}
+    body = sync(companion, "push", device, schema_version=1, mutations=[mine, theirs]).get_json()
+    assert body["last_applied_seq"] == 2
+    assert [r["code"] for r in body["rejections"]] == ["not_found"]
+    snapshot = sync(companion, "pull", device, cursor=None).get_json()
+    texts = [c["data"].get("text") for c in snapshot["changes"] if c["entity"] == "note"]
+    assert texts == ["Mine"]
+    visit_ids = {c["data"]["visit_id"] for c in snapshot["changes"] if "visit_id" in c["data"]}
+    assert visit_ids == {visit.id}
+    # Later changes in the other case never reach the companion's phone either.
+    from webapp.services import capture
+    capture.add_note(db.session.get(type(other_case), other_case.id),
+                     Member.query.filter_by(role="owner").one(), "Still private")
+    db.session.commit()
+    later = sync(companion, "pull", device, cursor=snapshot["cursor"]).get_json()
+    assert later["changes"] == []
+
+
+def test_a_removed_companion_is_locked_out_and_their_notes_stay(signed_in, companion, visit):
+    device = companion.post("/devices", data={"name": "Phone"}).get_json()
+    companion.post(f"/visits/{visit.id}/notes", data={"text": "Rosa's note"})
+    rosa = Member.query.filter_by(name="Grandma Rosa").one()
+    response = signed_in.post(f"/cases/{visit.case_id}/companions/{rosa.id}/remove")
+    assert response.status_code == 303
+    assert companion.get(f"/visits/{visit.id}").status_code == 303  # to sign in
+    assert sync(companion, "pull", device, cursor=None).status_code == 401
+    summary = signed_in.get(f"/visits/{visit.id}/summary").text
+    assert "Rosa&#39;s note" in summary and "Grandma Rosa" in summary
+    assert "Removed" in signed_in.get(f"/cases/{visit.case_id}").text
+
+
+def test_a_companion_cannot_be_removed_through_another_case(signed_in, visit, other_case):
+    invite(signed_in, visit.case_id)
+    rosa = Member.query.filter_by(name="Grandma Rosa").one()
+    response = signed_in.post(f"/cases/{other_case.case_id}/companions/{rosa.id}/remove")
+    assert response.status_code == 404
+    assert db.session.get(Member, rosa.id).removed_at is None
+
+
+def test_an_invitation_needs_a_name_not_taken(signed_in, visit):
+    for name, message in [("", "Write the name"), ("Sam", "Someone here has that name")]:
+        response = signed_in.post(f"/cases/{visit.case_id}/companions", data={"name": name})
+        assert response.status_code == 422 and message in response.text
+    assert Member.query.count() == 1
