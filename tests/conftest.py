@@ -11,6 +11,7 @@ import os
 from datetime import date, time
 
 import pytest
+from argon2 import PasswordHasher
 from flask import has_app_context
 from flask.testing import FlaskClient
 
@@ -19,6 +20,17 @@ from webapp.extensions import db
 from webapp.services import accounts, cases, visits
 
 PASSPHRASE = "a long enough passphrase"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_passphrase_hashing():
+    """Argon2id as in use, but with its cost turned down: hundreds of tests sign in,
+    and each hash otherwise takes tens of milliseconds and 64 MiB on purpose."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    real = accounts._hasher, accounts._DUMMY_HASH
+    accounts._hasher, accounts._DUMMY_HASH = cheap, cheap.hash("not a real passphrase")
+    yield
+    accounts._hasher, accounts._DUMMY_HASH = real
 
 
 class FreshSessionClient(FlaskClient):
