@@ -7,6 +7,7 @@ import { printButtons } from "./behaviours/print.js";
 import { startCaptures, visitScreen } from "./behaviours/captures.js";
 import { installOffers, startInstall } from "./behaviours/install.js";
 import { startBridge } from "./sw-bridge.js";
+import { applyLock, startPhone } from "./behaviours/phone.js";
 
 document.addEventListener("htmx:load", (event) => {
   fillClientIds(event.target);
@@ -14,12 +15,14 @@ document.addEventListener("htmx:load", (event) => {
   visitScreen(event.target);
   installOffers(event.target);
   startBridge().catch(() => {});
+  applyLock().catch(() => {});
 });
 document.addEventListener("htmx:afterSettle", (event) => {
   focusAfterSwap(event.detail.elt);
   announce(event.detail.elt);
 });
 reportFailures();
+startPhone();
 startCaptures();
 startInstall();
 

@@ -69,6 +69,9 @@ async function ensureDevice() {
   if (response.status === 201) {
     await DB.setMeta("device", await response.json());
     await DB.setMeta("unpaired", false);
+    // A new sign-in (or pairing again, the way out of a forgotten PIN) unlocks the phone.
+    await DB.setMeta("lock", null);
+    document.dispatchEvent(new Event("lock-changed"));
     askForSync();
   }
 }

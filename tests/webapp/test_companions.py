@@ -12,7 +12,7 @@ from webapp.models import Member, Note
 from webapp.services import cases, visits
 
 EVERYONE = {"home.index", "installed.start", "installed.help_page", "devices.create",
-            "auth.signout", "offline.fragments"}
+            "auth.signout", "offline.fragments", "phone.index"}
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from webapp.services import visits
 
 # What any signed-in person needs, companions included.
 EVERYONE = {"home.index", "installed.start", "installed.help_page", "devices.create",
-            "auth.signout", "offline.fragments"}
+            "auth.signout", "offline.fragments", "phone.index"}
 # Blueprints whose pages belong to one visit: a companion may open those of their case.
 VISIT_PAGES = {"visits", "capture"}
 

@@ -25,12 +25,13 @@ def register_views(app):
         installed,
         offline,
         pairing,
+        phone,
         questions,
         visits,
     )
 
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, devices,
-                   pairing, offline, installed):
+                   pairing, phone, offline, installed):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

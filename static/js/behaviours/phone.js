@@ -1,0 +1,133 @@
+// "This phone": lock with a PIN (offline too), and sign out and wipe.
+// The PIN is kept only as a PBKDF2 digest in IndexedDB, and never leaves the
+// phone. Locking hides the app (everything but the lock screen is inert); it
+// does not encrypt what is stored, and the page says so.
+import "../../../service_worker/idb.js";
+import { csrfToken } from "../sw-bridge.js";
+
+const DB = self.AskTwiceDB;
+const ITERATIONS = 150_000;
+const TRIES_BEFORE_PAUSE = 5;
+const PAUSE_MS = 30_000;
+let wrongTries = 0;
+
+async function digest(pin, salt) {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false,
+    ["deriveBits"]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash: "SHA-256", salt: new Uint8Array(salt), iterations: ITERATIONS }, key, 256);
+  return Array.from(new Uint8Array(bits), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function shield(on) {
+  const screen = document.getElementById("lock-screen");
+  if (!screen) return;
+  for (const element of document.body.children) {
+    if (element !== screen) element.inert = on;
+  }
+  screen.hidden = !on;
+  if (on) screen.querySelector("input").focus();
+}
+
+// Run on every page and swap: a locked phone shows only the lock screen.
+export async function applyLock() {
+  // Pairing again is the way out of a forgotten PIN: its pages are never locked.
+  if (!document.body.dataset.signedIn || document.querySelector("[data-pairing-page]")) return;
+  const lock = await DB.getMeta("lock");
+  shield(Boolean(lock && lock.locked));
+}
+
+function showError(slot, field, message) {
+  slot.textContent = message;
+  slot.hidden = !message;
+  if (message) field.setAttribute("aria-invalid", "true");
+  else field.removeAttribute("aria-invalid");
+}
+
+async function lockNow(form) {
+  const field = form.querySelector("input[name=pin]");
+  const slot = form.querySelector("[data-lock-error]");
+  if (!/^\d{4,8}$/.test(field.value)) {
+    showError(slot, field, "Choose a PIN of 4 to 8 digits.");
+    field.focus();
+    return;
+  }
+  const salt = Array.from(crypto.getRandomValues(new Uint8Array(16)));
+  await DB.setMeta("lock", { locked: true, salt, hash: await digest(field.value, salt) });
+  field.value = "";
+  showError(slot, field, "");
+  shield(true);
+}
+
+async function unlock(form) {
+  const field = form.querySelector("input");
+  const slot = form.querySelector("[data-unlock-error]");
+  const lock = await DB.getMeta("lock");
+  if (!lock) { shield(false); return; }
+  if (wrongTries >= TRIES_BEFORE_PAUSE) return;
+  if (await digest(field.value, lock.salt) === lock.hash) {
+    wrongTries = 0;
+    field.value = "";
+    showError(slot, field, "");
+    await DB.setMeta("lock", { ...lock, locked: false });
+    shield(false);
+    return;
+  }
+  wrongTries += 1;
+  field.value = "";
+  if (wrongTries < TRIES_BEFORE_PAUSE) {
+    showError(slot, field, "That PIN is not right. Please try again.");
+    return;
+  }
+  showError(slot, field, "That PIN was wrong 5 times. Please wait 30 seconds.");
+  setTimeout(() => { wrongTries = 0; showError(slot, field, ""); }, PAUSE_MS);
+}
+
+async function wipe(anyway) {
+  const status = document.querySelector("[data-wipe-status]");
+  const again = document.querySelector("[data-wipe-anyway]");
+  const pending = await DB.pendingCount();
+  if (pending && !anyway) {
+    status.textContent = pending === 1
+      ? "1 item is not yet synced: wiping now would lose it. Sync first, or wipe anyway."
+      : `${pending} items are not yet synced: wiping now would lose them. Sync first, or wipe anyway.`;
+    again.textContent = `Wipe anyway and lose ${pending === 1 ? "it" : `all ${pending}`}`;
+    again.hidden = false;
+    return;
+  }
+  status.textContent = "Signing out…";
+  try {
+    const response = await fetch("/signout", {
+      method: "POST", body: "",
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    if (!response.ok) throw new Error(String(response.status));
+  } catch (error) {
+    status.textContent = "Wiping needs a connection, so that signing out can finish. Nothing was deleted.";
+    return;
+  }
+  // The worker first, so it cannot fill the storage again; then its caches and
+  // the database (open connections close themselves on the version change).
+  for (const registration of await navigator.serviceWorker.getRegistrations()) {
+    await registration.unregister();
+  }
+  for (const name of await caches.keys()) await caches.delete(name);
+  await new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase("ask-twice");
+    request.onsuccess = request.onerror = request.onblocked = resolve;
+  });
+  window.location.replace("/signin?wiped=1");
+}
+
+export function startPhone() {
+  document.addEventListener("lock-changed", () => applyLock().catch(() => {}));
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.matches("[data-lock-form]")) { event.preventDefault(); lockNow(form).catch(() => {}); }
+    if (form.matches("[data-unlock-form]")) { event.preventDefault(); unlock(form).catch(() => {}); }
+  });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-wipe]")) wipe(false).catch(() => {});
+    if (event.target.closest("[data-wipe-anyway]")) wipe(true).catch(() => {});
+  });
+}
