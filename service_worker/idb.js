@@ -1,21 +1,37 @@
 // IndexedDB as promises, shared by the service worker and the pages (a classic
 // script: the worker loads it with importScripts, pages with a script tag).
-// One database, three stores: meta (device, clocks, cursors), captures (what
-// this phone saved, with its sync state) and outbox (named mutations by seq).
+// One database: meta (device, clocks, cursors), captures (what this phone
+// saved, with its sync state), outbox (named mutations by seq) and replica
+// (what the home computer holds for this phone's person: every device's notes,
+// answers, ticks and consent entries, as pull last said).
 (function (scope) {
   const NAME = "ask-twice";
-  const VERSION = 1;
+  // Each version's step, run in order from the version a phone has: an
+  // update never drops what a phone holds (its outbox above all).
+  const MIGRATIONS = [
+    null,
+    (db) => {
+      db.createObjectStore("meta", { keyPath: "key" });
+      db.createObjectStore("captures", { keyPath: "id" }).createIndex("visit_id", "visit_id");
+      db.createObjectStore("outbox", { keyPath: "seq" });
+    },
+    (db, tx) => {
+      db.createObjectStore("replica", { keyPath: "key" }).createIndex("visit_id", "visit_id");
+      // Pull fills the replica from the start: a full pull on the next sync.
+      tx.objectStore("meta").delete("cursor");
+    },
+  ];
+  const VERSION = MIGRATIONS.length - 1;
   let opening = null;
 
   function open() {
     if (!opening) {
       opening = new Promise((resolve, reject) => {
         const request = indexedDB.open(NAME, VERSION);
-        request.onupgradeneeded = () => {
-          const db = request.result;
-          db.createObjectStore("meta", { keyPath: "key" });
-          db.createObjectStore("captures", { keyPath: "id" }).createIndex("visit_id", "visit_id");
-          db.createObjectStore("outbox", { keyPath: "seq" });
+        request.onupgradeneeded = (event) => {
+          for (let version = event.oldVersion + 1; version <= VERSION; version++) {
+            MIGRATIONS[version](request.result, request.transaction);
+          }
         };
         request.onsuccess = () => {
           const db = request.result;
@@ -63,5 +79,9 @@
 
   const pendingCount = () => transact(["outbox"], "readonly", (s) => req(s.outbox.count()));
 
-  scope.AskTwiceDB = { req, transact, getMeta, setMeta, capturesOfVisit, pendingCount };
+  const replicaOfVisit = (visitId) => transact(["replica"], "readonly",
+    (s) => req(s.replica.index("visit_id").getAll(visitId)));
+
+  scope.AskTwiceDB = { NAME, VERSION, req, transact, getMeta, setMeta, capturesOfVisit,
+    replicaOfVisit, pendingCount };
 })(self);

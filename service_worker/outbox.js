@@ -8,7 +8,8 @@
 //      (their answer was lost), or the device is new and the outbox renumbers.
 //   4. Failures retry with backoff; replay also runs on start-up, on focus, on
 //      `online` and on Background Sync where the browser has it.
-//   5. Pull marks what the server holds as synced and moves the cursor.
+//   5. Pull keeps every row the server sends in the replica store (tombstones
+//      delete), marks what the server holds as synced and moves the cursor.
 const Outbox = (() => {
   const { req, transact, getMeta, setMeta, pendingCount } = self.AskTwiceDB;
   const BATCH = 100;
@@ -144,8 +145,10 @@ const Outbox = (() => {
     if (!response.ok) throw new Error(`pull answered ${response.status}`);
     const body = await response.json();
     const changed = [];
-    await transact(["meta", "captures"], "readwrite", async (s) => {
+    await transact(["meta", "captures", "replica"], "readwrite", async (s) => {
+      if (body.reset) s.replica.clear();
       for (const change of body.changes) {
+        keep(s.replica, change);
         const capture = await req(s.captures.get(change.id));
         if (capture && !change.deleted && capture.state === "local") {
           capture.state = "synced";
@@ -157,6 +160,13 @@ const Outbox = (() => {
       s.meta.put({ key: "lastSync", value: Date.now() });
     });
     return changed;
+  }
+
+  // The phone's copy of what the home computer holds, tombstones removing rows.
+  function keep(replica, change) {
+    const key = `${change.entity}:${change.id}`;
+    if (change.deleted) replica.delete(key);
+    else replica.put({ key, entity: change.entity, id: change.id, visit_id: change.data.visit_id, data: change.data });
   }
 
   async function broadcast(extra = {}) {

@@ -1,0 +1,75 @@
+"""The phone's database upgrades in place, and each phone keeps a replica of the visit.
+
+A phone that captured with the previous version of the database (version 1:
+no replica store) still has its outbox after the update, and sends it once.
+After syncing, a phone holds the other phones' notes too (IndexedDB
+`replica`), with their authors, for the visit screen to show offline.
+"""
+
+from phones import new_phone, poll
+
+# Version 1 as it shipped: three stores, and one note waiting in the outbox.
+OLD_DATABASE = """async ({visitId, noteId}) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("ask-twice", 1);
+    request.onupgradeneeded = () => {
+      const d = request.result;
+      d.createObjectStore("meta", { keyPath: "key" });
+      d.createObjectStore("captures", { keyPath: "id" }).createIndex("visit_id", "visit_id");
+      d.createObjectStore("outbox", { keyPath: "seq" });
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const hlc = `${String(Date.now()).padStart(13, "0")}-0000-oldphone`;
+  const tx = db.transaction(["meta", "captures", "outbox"], "readwrite");
+  tx.objectStore("meta").put({ key: "nextSeq", value: 2 });
+  tx.objectStore("meta").put({ key: "hlc", value: hlc });
+  tx.objectStore("meta").put({ key: "node", value: "oldphone" });
+  tx.objectStore("meta").put({ key: "cursor", value: "0" });
+  tx.objectStore("captures").put({ id: noteId, kind: "note", visit_id: visitId,
+    text: "Written before the update", tags: [], seq: 1, hlc, state: "local", saved_at: Date.now() });
+  tx.objectStore("outbox").put({ seq: 1, op: "note.create", id: noteId, hlc,
+    data: { visit_id: visitId, text: "Written before the update", tags: [] } });
+  await new Promise((resolve) => { tx.oncomplete = resolve; });
+  db.close();
+}"""
+
+REPLICA_NOTES = """async (visitId) => (await AskTwiceDB.replicaOfVisit(visitId))
+  .filter((row) => row.entity === "note").map((row) => [row.data.text, row.data.author])"""
+
+
+def test_an_old_database_keeps_its_outbox_and_every_phone_gets_the_replica(
+        browser, browser_context_args, home):
+    visit = home.make_visit("Replica")
+    old = new_phone(browser, browser_context_args, "old phone")
+    other = new_phone(browser, browser_context_args, "other phone")
+    try:
+        old.page.goto("/static/offline.html")  # our origin, no app script yet
+        old.page.evaluate(OLD_DATABASE, {"visitId": visit.id,
+                                         "noteId": "0190e8a4-7b6c-7d3e-8f00-0000000000aa"})
+
+        old.sign_in()  # the app opens the database: version 1 upgrades to the latest
+        versions = old.page.evaluate("async () => (await indexedDB.databases())"
+                                     ".map((d) => [d.name, d.version])")
+        assert versions == [["ask-twice", old.page.evaluate("() => AskTwiceDB.VERSION")]]
+        assert old.page.evaluate("() => AskTwiceDB.VERSION") >= 2
+        old.sync_until_done()
+        assert home.summary(visit)["notes"] == ["Written before the update"]
+
+        other.sign_in()
+        other.open_visit(visit)
+        other.save_note("From the other phone")
+        other.sync_until_done()
+        old.page.get_by_role("button", name="Sync now").click()  # a pull brings it
+        replica = poll(lambda: sorted(map(tuple, old.page.evaluate(REPLICA_NOTES, visit.id))),
+                       lambda rows: len(rows) == 2, what="both notes in the replica")
+        assert replica == [("From the other phone", "Sam Taylor"),
+                           ("Written before the update", "Sam Taylor")]
+        questions = old.page.evaluate(
+            "async (v) => (await AskTwiceDB.replicaOfVisit(v)).filter((r) => "
+            "r.entity === 'visit_question').length", visit.id)
+        assert questions == 2
+    finally:
+        old.context.close()
+        other.context.close()
