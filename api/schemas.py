@@ -368,6 +368,7 @@ class AnswerOutSchema(Schema):
 class ConsentOutSchema(Schema):
     id = fields.UUID()
     visit_id = fields.Integer()
+    author = fields.Function(lambda event: event.author.name)
     kind = fields.String()
     who = fields.String()
     device_id = fields.UUID(allow_none=True)

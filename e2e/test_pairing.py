@@ -10,6 +10,8 @@ import re
 from phones import OWNER, PASSPHRASE, SYNC_SUMMARY, new_phone, poll
 from playwright.sync_api import expect
 
+NEXT_VISIT = re.compile(r"/visits/\d+$")
+
 
 def home_browser(browser, base_url):
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
@@ -57,7 +59,8 @@ def test_pair_by_link_and_by_code_remove_and_pair_again(browser, browser_context
         shoot(dad.page, "pairing-02-name-this-phone")
         axe.check(dad.page, "name this phone")
         dad.page.get_by_role("button", name="Pair this phone").click()
-        dad.expect_visit_screen(visit)  # the app opens on the next visit
+        expect(dad.page).to_have_url(NEXT_VISIT)  # the app opens on the next visit
+        dad.open_visit(visit)
         assert dad.wait_for_worker_and_device()["author"] == "Dad"
 
         # My phone types the code instead, in lower case with a space.
@@ -67,7 +70,7 @@ def test_pair_by_link_and_by_code_remove_and_pair_again(browser, browser_context
         mine.page.get_by_label("Code").fill(code.lower().replace("-", " "))
         mine.page.get_by_label("Name this phone").fill("Sam's phone")
         mine.page.get_by_role("button", name="Pair this phone").click()
-        mine.expect_visit_screen(visit)
+        expect(mine.page).to_have_url(NEXT_VISIT)
         assert mine.wait_for_worker_and_device()["author"] == OWNER
 
         # The Phones screen lists both with their person; a used link is refused.
@@ -87,6 +90,8 @@ def test_pair_by_link_and_by_code_remove_and_pair_again(browser, browser_context
         dad.get_ready()
         dad.context.set_offline(True)
         dad.save_note("Ask about the scan date")
+        # Saved with no signal, it already carries its author: the phone's person.
+        expect(dad.note("Ask about the scan date")).to_contain_text("Dad")
         page.get_by_role("button", name="Remove Dad's phone").click()
         expect(page.get_by_text("It must be paired again to sync.")).to_be_visible()
         dad.context.set_offline(False)
@@ -102,7 +107,8 @@ def test_pair_by_link_and_by_code_remove_and_pair_again(browser, browser_context
         dad.page.get_by_label("Code").fill(code)
         dad.page.get_by_label("Name this phone").fill("Dad's phone")
         dad.page.get_by_role("button", name="Pair this phone").click()
-        dad.expect_visit_screen(visit)
+        expect(dad.page).to_have_url(NEXT_VISIT)
+        dad.open_visit(visit)
         poll(lambda: dad.page.evaluate("() => AskTwiceDB.getMeta('device')"),
              lambda device: device and device.get("author") == "Dad", what="a new device")
         dad.sync_until_done()

@@ -65,7 +65,8 @@ def test_a_locked_phone_shows_nothing_until_the_pin_even_offline(
         page.get_by_label("Code").fill(re.search(r'id="pairing-code">([A-Z0-9-]+)<', made).group(1))
         page.get_by_label("Name this phone").fill("Sam's phone")
         page.get_by_role("button", name="Pair this phone").click()
-        phone.expect_visit_screen(visit)
+        expect(page).to_have_url(re.compile(r"/visits/\d+$"))
+        phone.open_visit(visit)
         poll(lambda: page.evaluate("() => AskTwiceDB.getMeta('lock')"), lambda lock: lock is None,
              what="the lock cleared by pairing again")
         page.reload()

@@ -28,7 +28,8 @@ OLD_DATABASE = """async ({visitId, noteId}) => {
   tx.objectStore("meta").put({ key: "node", value: "oldphone" });
   tx.objectStore("meta").put({ key: "cursor", value: "0" });
   tx.objectStore("captures").put({ id: noteId, kind: "note", visit_id: visitId,
-    text: "Written before the update", tags: [], seq: 1, hlc, state: "local", saved_at: Date.now() });
+    text: "Written before the update", tags: [], seq: 1, hlc, state: "local",
+    saved_at: Date.now() });
   tx.objectStore("outbox").put({ seq: 1, op: "note.create", id: noteId, hlc,
     data: { visit_id: visitId, text: "Written before the update", tags: [] } });
   await new Promise((resolve) => { tx.oncomplete = resolve; });

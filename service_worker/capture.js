@@ -141,7 +141,7 @@ const Capture = (() => {
 
   function renderNote(f, row) {
     const tags = row.tags.map((tag) => fill(f.tag, { label: f.labels.tags[tag] })).join("");
-    return fill(f.note, { id: row.id, ...when(row), author: f.author, text: row.text },
+    return fill(f.note, { id: row.id, ...when(row), author: row.author || "", text: row.text },
       { tags_html: tags, sync_state: renderState(f, row) });
   }
 

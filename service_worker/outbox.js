@@ -42,14 +42,16 @@ const Outbox = (() => {
   // 1.
   async function enqueue(capture, op, data) {
     const row = await transact(["meta", "captures", "outbox"], "readwrite", async (s) => {
-      const [seq, savedNode, previous] = await Promise.all(
-        [meta(s, "nextSeq", 1), meta(s, "node", null), meta(s, "hlc", null)]);
+      const [seq, savedNode, previous, device] = await Promise.all([meta(s, "nextSeq", 1),
+        meta(s, "node", null), meta(s, "hlc", null), meta(s, "device", null)]);
       const node = savedNode || randomNode();
       if (!savedNode) s.meta.put({ key: "node", value: node });
       const hlc = nextHlc(previous, node);
       s.meta.put({ key: "nextSeq", value: seq + 1 });
       s.meta.put({ key: "hlc", value: hlc });
-      const stored = { ...capture, seq, hlc, state: "local", saved_at: Date.now() };
+      // The author is this phone's person, as its device registration said.
+      const author = (device && device.author) || "";
+      const stored = { ...capture, author, seq, hlc, state: "local", saved_at: Date.now() };
       s.captures.put(stored);
       s.outbox.put({ seq, op, id: capture.id, hlc, data });
       return stored;

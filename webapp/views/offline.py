@@ -5,7 +5,7 @@ import uuid
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, get_template_attribute, jsonify, url_for
+from flask import Blueprint, abort, current_app, get_template_attribute, jsonify, url_for
 from markupsafe import Markup
 
 from webapp.services import library
@@ -24,8 +24,10 @@ def version():
 
     The brotli and gzip copies count too: they are what browsers receive."""
     digest = hashlib.sha256()
+    # What the worker renders too: the capture macros, the labels and this module.
     files = [*sorted((ROOT / "static").rglob("*")), *sorted(WORKER.glob("*.js")),
-             ROOT / "templates" / "visits" / "_capture.html"]
+             ROOT / "templates" / "visits" / "_capture.html",
+             *sorted((ROOT / "webapp" / "content").glob("*")), Path(__file__)]
     for path in files:
         if path.is_file():
             digest.update(path.relative_to(ROOT).as_posix().encode())
@@ -84,6 +86,6 @@ def fragments():
         asked_false=str(macro("asked_form")(asked_url, ph("question"), "false", ph("csrf"))),
         states={state: str(macro("sync_state")(state, ph("reason")))
                 for state in ("local", "synced", "rejected")},
+        # Nothing of one person: the author of a capture comes with the phone's device.
         labels={"tags": library.NOTE_TAGS, "consent": library.CONSENT_KINDS},
-        author=g.member.name,
     )
