@@ -51,11 +51,11 @@ def free_port():
 
 
 @contextmanager
-def live_server(threads=4):
+def live_server(threads=4, questions=8):
     """Seed a fresh SQLite database and serve it with waitress; yield (url, visit_id)."""
     with tempfile.TemporaryDirectory() as folder:
         database_url = f"sqlite:///{folder}/bench.sqlite"
-        visit_id = seed(database_url)
+        visit_id = seed(database_url, questions)
         port = free_port()
         env = dict(os.environ, DATABASE_URL=database_url, ASK_TWICE_SECRET_KEY="bench")
         server = subprocess.Popen(

@@ -26,6 +26,28 @@ SYNC_SUMMARY = "#sync-bar [data-sync-summary]"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+def open_composer(page):
+    """Tap "Note" in the bottom bar unless the composer is open already: the field gets focus."""
+    field = page.locator("#note-text")
+    if not field.is_visible():
+        page.locator(".visit-bar").get_by_role("link", name="Note").click()
+        expect(field).to_be_focused()
+    return field
+
+
+def open_answer_box(page, question_id):
+    """Unfold a question's answer box, as a person would: the "Asked" group first if it holds it."""
+    item = page.locator(f"#question-{question_id}")
+    group = page.locator("#asked-group")
+    if group.get_attribute("open") is None and group.locator(f"#question-{question_id}").count():
+        group.locator("> summary").click()
+    if item.locator("details.answer-box").get_attribute("open") is None:
+        item.get_by_text("Write their answer").click()
+    field = item.get_by_label("Their answer")
+    expect(field).to_be_visible()
+    return field
+
+
 def poll(read, until, timeout=15.0, interval=0.15, what="condition"):
     """Call `read()` until `until(value)` holds; return the value, or fail after `timeout` s."""
     deadline = time.monotonic() + timeout
@@ -215,7 +237,7 @@ class Phone:
         """Save a note and wait until the page says it is saved on this phone."""
         page = self.page
         before = self.notes().count()
-        page.locator("#note-text").fill(text)
+        open_composer(page).fill(text)
         for tag in tags:
             page.locator(f"#tag-{tag}").check()
         page.locator("#save-note").click()
@@ -238,7 +260,7 @@ class Phone:
 
     def save_answer(self, question_id, text):
         item = self.page.locator(f"#question-{question_id}")
-        item.locator(f"#answer-{question_id}").fill(text)
+        open_answer_box(self.page, question_id).fill(text)
         item.get_by_role("button", name="Save answer").click()
         answer = self.page.locator(f"#answers-{question_id} li[data-capture-id]", has_text=text)
         expect(answer).to_have_count(1)

@@ -264,9 +264,12 @@ def test_appointment_screen(walk, axe, shoot):
     wait_until(page, "navigator.serviceWorker.controller !== null")
     wait_until(page, "AskTwiceDB.getMeta('device').then(Boolean)")
 
-    # The case summary to read out, one tap away.
-    page.locator("summary", has_text="Case summary to read out").click()
-    expect(page.get_by_text(DIAGNOSIS, exact=True)).to_be_visible()
+    # The case summary to read out, full screen, one tap from the top.
+    page.get_by_role("link", name="Case summary").click()
+    read_out = page.get_by_role("dialog")
+    expect(read_out.get_by_text(DIAGNOSIS, exact=True)).to_be_visible()
+    read_out.get_by_role("button", name="Close").click()
+    expect(read_out).to_be_hidden()
 
     # The questions in priority order; mark the first asked, answer under it.
     questions = page.get_by_role("region", name="Questions")
@@ -281,6 +284,8 @@ def test_appointment_screen(walk, axe, shoot):
     asked.click()
     expect(asked).to_have_attribute("aria-pressed", "true")
 
+    # Ticked, it stays in view (under "Asked"), so the answer can still be written.
+    first.get_by_text("Write their answer").click()
     first.get_by_label("Their answer").fill(ANSWER)
     first.get_by_role("button", name="Save answer").click()
     expect(first.locator("li.answer")).to_have_count(1)
@@ -289,7 +294,9 @@ def test_appointment_screen(walk, axe, shoot):
     expect(page.locator("#status")).to_have_text("Saved on this phone.")
 
     # A quick note with two tags.
+    page.locator(".visit-bar").get_by_role("link", name="Note").click()
     note_field = page.get_by_label("Note", exact=True)
+    expect(note_field).to_be_focused()
     note_field.fill(NOTE)
     page.get_by_label("Diagnosis", exact=True).check()
     page.get_by_label("Next step", exact=True).check()
@@ -313,7 +320,8 @@ def test_appointment_screen(walk, axe, shoot):
     # 10,001 characters: a clear message, nothing stored, the text kept.
     note_field.fill(TOO_LONG)
     page.get_by_role("button", name="Save note").click()
-    expect(page.get_by_text(re.compile(r"too long", re.IGNORECASE))).to_be_visible()
+    too_long = page.locator("#note-form").get_by_text(re.compile(r"too long", re.IGNORECASE))
+    expect(too_long).to_be_visible()
     expect(note_field).to_have_value(TOO_LONG)
     expect(notes.get_by_role("listitem")).to_have_count(1)
     axe.check(page, "appointment screen, note too long")
@@ -327,10 +335,16 @@ def test_appointment_screen(walk, axe, shoot):
     expect(notes.locator("b")).to_have_count(0)
     expect(notes.locator("script")).to_have_count(0)
 
+    # The composer stayed open for each next note; Close folds it, focus back on "Note".
+    page.locator("#note-form").get_by_role("link", name="Close").click()
+    expect(note_field).to_be_hidden()
+    bar_note = page.locator(".visit-bar").get_by_role("link", name="Note")
+    expect(bar_note).to_be_focused()
+    expect(bar_note).to_have_attribute("aria-expanded", "false")
+
     # Consent to record: agreed, then withdrawn.
-    consent = page.get_by_role("region", name="Before you record")
-    expect(consent).to_contain_text("Always ask the clinician before you record")
-    expect(consent).to_contain_text("No one has agreed yet")
+    consent = page.get_by_role("region", name="Ask before you record")
+    expect(consent).to_contain_text("No one has agreed. Do not record.")
     who = consent.get_by_label("Who did you ask?")
     expect(who).to_have_value(CLINICIAN)
     consent.get_by_role("button", name="They agreed").click()

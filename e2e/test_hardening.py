@@ -13,7 +13,14 @@ import threading
 import time
 
 import pytest
-from phones import SAVED_ON_PHONE, new_phone, phone_with_profile, poll  # e2e/phones.py
+from phones import (  # e2e/phones.py
+    SAVED_ON_PHONE,
+    new_phone,
+    open_answer_box,
+    open_composer,
+    phone_with_profile,
+    poll,
+)
 from playwright.sync_api import expect
 
 UNREACHABLE = "Can't reach your computer. Your notes are safe on this phone."
@@ -73,7 +80,7 @@ def test_consent_status_follows_the_log_after_reload_and_browser_restart(
         phone.sign_in()
         phone.open_visit(visit)
         phone.get_ready()
-        expect(phone.page.locator("#consent-status")).to_contain_text("No one has agreed yet")
+        expect(phone.page.locator("#consent-status")).to_contain_text("No one has agreed.")
 
         # Agreed offline: the cached page knows no event at all.
         phone.context.set_offline(True)
@@ -100,7 +107,7 @@ def test_consent_status_follows_the_log_after_reload_and_browser_restart(
         axe.check(phone.page, "appointment screen, withdrawal captured offline, after a restart")
 
         # Declined offline.
-        phone.page.locator("#consent summary").click()
+        phone.page.locator("#consent .consent__ask-open").click()
         phone.page.get_by_role("button", name="They said no").click()
         expect(phone.page.locator("#status")).to_have_text(SAVED_ON_PHONE)
         phone = survives_reload_and_restart(phone, "declined", 3)
@@ -238,22 +245,22 @@ def test_double_tap_on_every_capture_button_stores_once(
         # Three double taps, three toggles: asked, not asked, asked.
         expect(page.locator(f"#asked-{second_q}")).to_have_attribute("aria-pressed", "true")
 
-        page.locator(f"#answer-{first_q}").fill("Eye check first.")
+        open_answer_box(page, first_q).fill("Eye check first.")
         double_tap(page, page.locator(f"#save-answer-{first_q}"))
         settled("answer", 1)
 
-        page.locator("#note-text").fill("Blood test every 8 weeks.")
+        open_composer(page).fill("Blood test every 8 weeks.")
         double_tap(page, page.locator("#save-note"))
         settled("note", 1)
+        page.locator("#note-form").get_by_role("link", name="Close").click()  # it stays open
 
         consent = page.locator("#consent")
         double_tap(page, consent.get_by_role("button", name="They agreed"))
         settled("consent", 1)
         double_tap(page, consent.get_by_role("button", name=WITHDRAW))
         settled("consent", 2)
-        page.locator("#consent summary").scroll_into_view_if_needed()
-        if page.locator("#consent details").get_attribute("open") is None:
-            page.locator("#consent summary").click()
+        if page.locator("#consent [data-consent-ask]").get_attribute("open") is None:
+            page.locator("#consent .consent__ask-open").click()
         double_tap(page, consent.get_by_role("button", name="They said no"))
         settled("consent", 3)
         expect_consent_status(phone, visit.clinician, "declined")

@@ -27,6 +27,7 @@ from phones import (  # e2e/phones.py
     HomeComputer,
     assert_exactly_once,
     new_phone,
+    open_composer,
     phone_with_profile,
 )
 from playwright.sync_api import Error as PlaywrightError
@@ -299,7 +300,7 @@ def test_update_while_outbox_not_empty_loses_nothing(
                                 lambda route: (refused.append(route.request.url),
                                                route.abort("connectionrefused")))
             draft = "Typing when the update arrives"
-            page.locator("#note-text").fill(draft)
+            open_composer(page).fill(draft)
             page.evaluate("() => { window.__sameDocument = true; }")
             phone.context.set_offline(False)
             page.evaluate(

@@ -8,11 +8,26 @@ import { startCaptures, visitScreen } from "./behaviours/captures.js";
 import { installOffers, startInstall } from "./behaviours/install.js";
 import { startBridge } from "./sw-bridge.js";
 import { applyLock, startPhone } from "./behaviours/phone.js";
+import { appointmentScreen, startAppointment } from "./behaviours/appointment.js";
+import { listenForQuestions, startQuestions } from "./behaviours/questions.js";
+import { restoreDrafts, startDrafts } from "./behaviours/drafts.js";
+import { keepAwake, startWakeLock } from "./behaviours/wake-lock.js";
+
+// A whole appointment screen arrived (the first page, or a boosted visit).
+function onScreen(root) {
+  const screen = root.querySelector && root.querySelector("[data-visit-screen]");
+  keepAwake(Boolean(document.querySelector("[data-visit-screen]")));
+  if (!screen) return;
+  appointmentScreen();
+  startQuestions(screen).catch(() => {});
+  restoreDrafts(screen).catch(() => {});
+}
 
 document.addEventListener("htmx:load", (event) => {
   fillClientIds(event.target);
   printButtons(event.target);
   visitScreen(event.target);
+  onScreen(event.target);
   installOffers(event.target);
   startBridge().catch(() => {});
   applyLock().catch(() => {});
@@ -25,6 +40,10 @@ reportFailures();
 startPhone();
 startCaptures();
 startInstall();
+startAppointment();
+listenForQuestions();
+startDrafts();
+startWakeLock();
 
 // A full page with errors (a 422 without htmx, or the first load) focuses them too.
 focusAfterSwap(document.body);

@@ -90,6 +90,7 @@ function offerUpdate(worker) {
   const notice = document.getElementById("update-notice");
   if (!notice) return;
   notice.hidden = false;
+  say(notice.querySelector("p").textContent);
   notice.querySelector("button").onclick = () => worker.postMessage({ type: "skip-waiting" });
 }
 

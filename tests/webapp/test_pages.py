@@ -54,7 +54,7 @@ def post_matrix(hx, url, data, target):
 def test_note_post_matrix(hx, visit):
     plain, fragment, boosted = post_matrix(hx, f"/visits/{visit.id}/notes",
                                            {"text": "A note"}, "notes")
-    assert plain.status_code == 303 and plain.headers["Location"].endswith("#notes")
+    assert plain.status_code == 303 and plain.headers["Location"].endswith("#note-form")
     assert fragment.status_code == 200 and not is_full_page(fragment)
     assert fragment.text.lstrip().startswith('<section id="notes"')
     assert "Note saved." in fragment.text
@@ -131,3 +131,52 @@ def test_unknown_ids_and_foreign_questions_are_not_found(signed_in, visit, stran
                           data={"asked": "true"}).status_code == 404
     assert signed_in.post(f"/visits/{stranger.id}/notes", data={"text": "x"}).status_code == 404
     assert stranger.questions[0].asked_at is None
+
+
+# The appointment screen for a hurried hand (issue 10).
+
+def parts_in_order(page, *markers):
+    return [page.index(marker) for marker in markers] == sorted(page.index(m) for m in markers)
+
+
+def test_appointment_screen_asks_about_recording_first_and_marks_the_next_question(
+        signed_in, visit):
+    page = signed_in.get(f"/visits/{visit.id}").text
+    first, second = visit.questions
+    assert parts_in_order(page, 'id="consent"', 'id="questions"', 'id="notes"')
+    assert "No one has agreed. Do not record." in page
+    assert "data-consent-ask open" in page  # the answer buttons are out, not folded
+    assert f'question question--next" id="question-{first.id}"' in page
+    assert page.count("question--next") == 1
+    assert '<details class="details asked-group" id="asked-group" hidden>' in page
+    # Without scripts the bar's links still reach each part; the composer is their :target.
+    for href in ('href="#questions"', 'href="#note-form"', 'href="#consent"'):
+        assert href in page
+    assert f'href="/cases/{visit.case_id}" data-opens="read-out"' in page
+    assert f'href="/visits/{visit.id}/summary" data-opens="read-back"' in page
+    assert '<dialog class="sheet read-out" id="read-out"' in page and "Acute lymphoblastic" in page
+    assert f"question-{second.id}" in page.split('id="questions-open"')[1].split("asked-group")[0]
+
+
+def test_asked_questions_fold_and_the_next_one_moves_on(signed_in, visit):
+    first, second = visit.questions
+    signed_in.post(f"/visits/{visit.id}/questions/{first.id}/asked", data={"asked": "true"})
+    page = signed_in.get(f"/visits/{visit.id}").text
+    open_part, asked_part = page.split('id="questions-open"')[1].split('id="asked-group"')
+    assert f'question question--next" id="question-{second.id}"' in open_part
+    assert f'id="question-{first.id}"' in asked_part and f"question-{first.id}" not in open_part
+    assert "Asked: <span data-asked-count>1</span>" in asked_part
+    assert "Every question is asked." in page and "data-all-asked hidden" in page
+
+    signed_in.post(f"/visits/{visit.id}/questions/{second.id}/asked", data={"asked": "true"})
+    page = signed_in.get(f"/visits/{visit.id}").text
+    assert "question--next" not in page and "data-all-asked hidden" not in page
+    assert "Asked: <span data-asked-count>2</span>" in page
+
+
+@pytest.mark.parametrize("kind, withdraw", [("agreed", True), ("declined", False)])
+def test_a_logged_answer_folds_the_buttons_under_the_status(signed_in, visit, kind, withdraw):
+    signed_in.post(f"/visits/{visit.id}/consent", data={"kind": kind, "who": "Dr Okafor"})
+    page = signed_in.get(f"/visits/{visit.id}").text
+    assert "data-consent-ask open" not in page and "data-consent-ask>" in page
+    assert ("Record that they withdrew</button>" in page) is withdraw

@@ -57,7 +57,7 @@ def add_note(visit_id):
     """Save a quick note."""
     visit = visits.get_visit(household_id(), visit_id)
     _, errors = submit(NoteSchema, lambda data: capture.add_note(visit, g.member, **data))
-    return _answer(visit, "notes", errors, anchor="notes", saved=not errors)
+    return _answer(visit, "notes", errors, anchor="note-form", saved=not errors)
 
 
 @bp.post("/consent")

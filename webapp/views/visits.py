@@ -34,7 +34,10 @@ def create(case_id):
 
 def appointment_context(visit, **extra):
     """Return what the in-appointment screen and its regions need."""
+    waiting = [question for question in visit.questions if not question.asked]
     return {"visit": visit, "case": visit.case, "consent": consent_state(visit),
+            "next_question": waiting[0] if waiting else None,
+            "asked_count": len(visit.questions) - len(waiting),
             "tags": library.NOTE_TAGS, "consent_kinds": library.CONSENT_KINDS,
             "form": {}, "errors": {}, **extra}
 

@@ -5,6 +5,8 @@
 import { say } from "./status.js";
 import { fillClientIds } from "./client-id.js";
 import { csrfToken } from "../sw-bridge.js";
+import { showSavedNear } from "./appointment.js";
+import { arrangeQuestions, questionTicked } from "./questions.js";
 import "../../../service_worker/idb.js";
 import "../../../service_worker/capture.js";
 
@@ -27,10 +29,8 @@ function onCaptured(event) {
     const field = form.querySelector("textarea");
     if (field) field.focus();
   }
-  if (detail.question) {
-    const item = document.getElementById(`question-${detail.question}`);
-    if (item) item.classList.toggle("question--asked", detail.asked);
-  }
+  if (detail.question) questionTicked(detail.question, detail.asked);
+  showSavedNear(form, "Saved on this phone");
   say(detail.message || "Saved on this phone.");
 }
 
@@ -90,7 +90,9 @@ async function showLocalCaptures(screen) {
     form.outerHTML = Capture.renderAsked(f, row, csrfToken());
     document.getElementById(`question-${row.question_id}`).classList.toggle("question--asked", row.asked);
   }
+  arrangeQuestions();
   showLatestConsent(f);
+  settleConsent(false);
   if (window.htmx) window.htmx.process(document.getElementById("main"));
   // Re-read: a sync may have changed states while the page was drawing.
   setStates(f, await DB.capturesOfVisit(visitId));
@@ -128,6 +130,20 @@ function showLatestConsent(f) {
   if (window.htmx) window.htmx.process(fresh);
 }
 
+// Once an answer is logged, the form folds away under the status line; after a
+// tap on it, focus goes to that line, which says what was logged.
+function settleConsent(moveFocus) {
+  const status = document.getElementById("consent-status");
+  const ask = document.querySelector("[data-consent-ask]");
+  if (!status || !ask || !status.dataset.consentOf) return;
+  if (ask.contains(document.activeElement) && !moveFocus) return;
+  ask.open = false;
+  if (moveFocus) {
+    status.setAttribute("tabindex", "-1");
+    status.focus();
+  }
+}
+
 // The worker, once it is in charge: just after the page opens it may still be
 // starting. Null only when this browser has no service workers at all.
 async function workerInCharge(timeoutMs = 15000) {
@@ -161,6 +177,7 @@ async function getReady(button) {
   const persisted = navigator.storage && navigator.storage.persist ? await navigator.storage.persist() : false;
   await DB.setMeta(`ready:${button.dataset.visitId}`, { at: result.at, persisted });
   showReady(status, { at: result.at, persisted });
+  say(status.textContent);
 }
 
 function showReady(status, ready) {
@@ -218,7 +235,7 @@ export function startCaptures() {
   document.addEventListener("htmx:configRequest", sendFormToken);
   document.addEventListener("htmx:afterSettle", (event) => {
     if (event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("#consent, #consent-log")) {
-      Fragments.get().then(showLatestConsent).catch(() => {});
+      Fragments.get().then((f) => { showLatestConsent(f); settleConsent(true); }).catch(() => {});
     }
   });
   document.body.addEventListener("captured", onCaptured);
