@@ -237,6 +237,25 @@ def _visit_id():
     return record_id("This visit is not on your computer.", strict=True, required=True)
 
 
+def _base_version(strict=False):
+    return record_id("This note changed in a way we could not follow. Please reload.",
+                     strict=strict, required=True)
+
+
+class NoteEditSchema(NoteSchema):
+    base_version = _base_version()
+
+
+class NoteDeleteSchema(InputSchema):
+    id = _client_id()
+    base_version = _base_version()
+
+
+class ResolveSchema(InputSchema):
+    choice = Text(required=True, validate=validate.Length(max=40),
+                  error_messages={"required": "Choose one of the texts shown."})
+
+
 class NoteCreateSchema(NoteSchema):
     visit_id = _visit_id()
 
@@ -250,6 +269,18 @@ class MarkAskedSchema(AskedSchema):
     id = _client_id()
     visit_id = _visit_id()
     question_id = fields.UUID(required=True)
+
+
+class NoteEditMutationSchema(NoteEditSchema):
+    visit_id = _visit_id()
+    note_id = fields.UUID(required=True)
+    base_version = _base_version(strict=True)
+
+
+class NoteDeleteMutationSchema(NoteDeleteSchema):
+    visit_id = _visit_id()
+    note_id = fields.UUID(required=True)
+    base_version = _base_version(strict=True)
 
 
 class ConsentRecordSchema(ConsentSchema):
@@ -353,6 +384,7 @@ class NoteOutSchema(Schema):
     text = fields.String()
     tags = fields.List(fields.String())
     created_at = fields.AwareDateTime()
+    version = fields.Integer()
 
 
 class AnswerOutSchema(Schema):

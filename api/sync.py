@@ -27,6 +27,8 @@ from api.schemas import (
     MarkAskedSchema,
     MutationSchema,
     NoteCreateSchema,
+    NoteDeleteMutationSchema,
+    NoteEditMutationSchema,
     NoteOutSchema,
     QuestionOutSchema,
     load,
@@ -44,7 +46,7 @@ from webapp.models import (
     VisitQuestion,
 )
 from webapp.models._types import utcnow
-from webapp.services import access, capture, changes, visits
+from webapp.services import access, capture, changes, notes, visits
 
 
 class Transient(Exception):
@@ -90,6 +92,16 @@ def _mark_asked(batch, mutation, data):
     visits.mark_asked(question, hlc=mutation["hlc"], device=batch.device, **data)
 
 
+def _note_edit(batch, mutation, data):
+    note = notes.get_note(batch.visit(data.pop("visit_id")), data.pop("note_id"))
+    notes.edit_note(note, batch.member, device=batch.device, **data)
+
+
+def _note_delete(batch, mutation, data):
+    note = notes.get_note(batch.visit(data.pop("visit_id")), data.pop("note_id"))
+    notes.delete_note(note, batch.member, device=batch.device, **data)
+
+
 def _consent_record(batch, mutation, data):
     visit = batch.visit(data.pop("visit_id"))
     capture.record_consent(visit, batch.member, device=batch.device, at=_when(mutation), **data)
@@ -98,6 +110,8 @@ def _consent_record(batch, mutation, data):
 # Every op a phone may send: its input schema and the service call behind it.
 MUTATIONS = {
     "note.create": (NoteCreateSchema, _note_create),
+    "note.edit": (NoteEditMutationSchema, _note_edit),
+    "note.delete": (NoteDeleteMutationSchema, _note_delete),
     "answer.create": (AnswerCreateSchema, _answer_create),
     "question.mark_asked": (MarkAskedSchema, _mark_asked),
     "consent.record": (ConsentRecordSchema, _consent_record),
@@ -352,6 +366,8 @@ def _snapshot(household_id, case_id=None):
         for step in (*path, Visit):
             query = query.join(step)
         query = query.where(Visit.household_id == household_id)
+        if model is Note:
+            query = query.where(Note.deleted_at.is_(None))  # tombstones are not sent anew
         if case_id is not None:
             query = query.where(Visit.case_id == case_id)
         for row in db.session.scalars(query):

@@ -13,7 +13,17 @@ from hypothesis import strategies as st
 
 from api.sync import MUTATIONS
 from webapp.extensions import db
-from webapp.models import Answer, AskedEvent, ConsentEvent, Device, Note, Rejection
+from webapp.models import (
+    Answer,
+    AskedEvent,
+    ConsentEvent,
+    Device,
+    Member,
+    Note,
+    NoteRevision,
+    Rejection,
+)
+from webapp.services import capture
 
 EDGES = ["\x00", "a\x00b", "\ud800", "\udfff", "\ud83d\ude00", "\ufeff", "\u202e", "", " ",
          "x" * 10_001, "<script>", "💥" * 3]
@@ -26,12 +36,21 @@ anything = st.one_of(hostile_text, hostile_number, st.none(),
                      st.lists(hostile_text, max_size=3),
                      st.dictionaries(hostile_text, hostile_text, max_size=2))
 STORED = {"note.create": Note, "answer.create": Answer, "consent.record": ConsentEvent,
-          "question.mark_asked": AskedEvent}
+          "question.mark_asked": AskedEvent, "note.edit": NoteRevision,
+          "note.delete": NoteRevision}
 
 
 def valid_data(visit):
     question = str(visit.questions[0].id)
+    note = db.session.scalars(db.select(Note).where(Note.visit_id == visit.id)).first()
+    if note is None:
+        author = Member.query.filter_by(household_id=visit.household_id).first()
+        note = capture.add_note(visit, author, "To be edited")
+        db.session.commit()
+    edit = {"visit_id": visit.id, "note_id": str(note.id), "base_version": 1}
     return {
+        "note.edit": {**edit, "text": "edited", "tags": []},
+        "note.delete": edit,
         "note.create": {"visit_id": visit.id, "text": "ok", "tags": ["risk"]},
         "answer.create": {"visit_id": visit.id, "question_id": question, "text": "ok"},
         "consent.record": {"visit_id": visit.id, "kind": "agreed", "who": "Dr A"},
@@ -44,7 +63,8 @@ def mutation_drafts(draw):
     """An op with some of its fields replaced by hostile values, and maybe an extra one."""
     op = draw(st.sampled_from(sorted(MUTATIONS)))
     spoiled = draw(st.dictionaries(st.sampled_from(
-        ["visit_id", "question_id", "text", "tags", "kind", "who", "asked"]), anything,
+        ["visit_id", "question_id", "text", "tags", "kind", "who", "asked", "note_id",
+         "base_version"]), anything,
         max_size=3))
     envelope = draw(st.dictionaries(st.sampled_from(["op", "id", "hlc"]), hostile_text,
                                     max_size=1))

@@ -3,7 +3,7 @@
 from webapp.models.cases import Case, Child, Clinician
 from webapp.models.household import Household, Login, Member, Pairing, Setup, SignInFailure
 from webapp.models.sync import AskedEvent, Change, Device, Rejection
-from webapp.models.visits import Answer, ConsentEvent, Note, Visit, VisitQuestion
+from webapp.models.visits import Answer, ConsentEvent, Note, NoteRevision, Visit, VisitQuestion
 
 __all__ = [
     "Answer",
@@ -19,6 +19,7 @@ __all__ = [
     "Login",
     "Member",
     "Note",
+    "NoteRevision",
     "Pairing",
     "Setup",
     "SignInFailure",

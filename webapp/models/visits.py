@@ -31,7 +31,9 @@ class Visit(db.Model):
     questions: Mapped[list["VisitQuestion"]] = relationship(
         back_populates="visit", order_by="VisitQuestion.position"
     )
-    notes: Mapped[list["Note"]] = relationship(order_by="Note.created_at.desc()")
+    notes: Mapped[list["Note"]] = relationship(
+        primaryjoin="and_(Note.visit_id == Visit.id, Note.deleted_at.is_(None))",
+        order_by="Note.created_at.desc()", viewonly=True)
     consent_events: Mapped[list["ConsentEvent"]] = relationship(
         order_by="ConsentEvent.recorded_at"
     )
@@ -80,7 +82,36 @@ class Note(db.Model):
     text: Mapped[str] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # Each edit moves the version on; an edit or delete names the version it saw.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    deleted_at = mapped_column(UTCDateTime, nullable=True)  # a tombstone: the row stays
 
+    author: Mapped["Member"] = relationship()  # noqa: F821
+    revisions: Mapped[list["NoteRevision"]] = relationship(
+        back_populates="note", order_by="NoteRevision.created_at")
+
+    @property
+    def conflicts(self):
+        """The edits and deletes that met a newer version, waiting for the family."""
+        return [r for r in self.revisions if r.status == "conflict"]
+
+
+class NoteRevision(db.Model):
+    """An edit or delete of a note, as sent (its id is the phone's), and what came of it:
+    applied, or a conflict kept for the family to resolve, never a silent loss."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    note_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("note.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # edit or delete
+    base_version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    author_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(10))  # applied, conflict or resolved
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    note: Mapped[Note] = relationship(back_populates="revisions")
     author: Mapped["Member"] = relationship()  # noqa: F821
 
 

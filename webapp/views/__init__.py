@@ -23,6 +23,7 @@ def register_views(app):
         devices,
         home,
         installed,
+        notes,
         offline,
         pairing,
         phone,
@@ -30,8 +31,8 @@ def register_views(app):
         visits,
     )
 
-    for module in (auth, home, children, cases, clinicians, visits, questions, capture, devices,
-                   pairing, phone, offline, installed):
+    for module in (auth, home, children, cases, clinicians, visits, questions, capture, notes,
+                   devices, pairing, phone, offline, installed):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)
