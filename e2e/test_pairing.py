@@ -93,7 +93,8 @@ def test_pair_by_link_and_by_code_remove_and_pair_again(browser, browser_context
         # Saved with no signal, it already carries its author: the phone's person.
         expect(dad.note("Ask about the scan date")).to_contain_text("Dad")
         page.get_by_role("button", name="Remove Dad's phone").click()
-        expect(page.get_by_text("It must be paired again to sync.")).to_be_visible()
+        dads = page.locator("li.card", has_text="Dad's phone · Dad")
+        expect(dads.get_by_text("It must be paired again to sync.")).to_be_visible()
         dad.context.set_offline(False)
         dad.page.get_by_role("button", name="Sync now").click()
         expect(dad.page.locator(SYNC_SUMMARY)).to_contain_text("This phone is no longer paired",

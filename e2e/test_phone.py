@@ -63,7 +63,7 @@ def test_a_locked_phone_shows_nothing_until_the_pin_even_offline(
         owner = re.search(r'name="member_id" value="(\d+)"', home.api.get("/devices").text())
         made = home._post("/devices/pairings", member_id=owner.group(1)).text()
         page.get_by_label("Code").fill(re.search(r'id="pairing-code">([A-Z0-9-]+)<', made).group(1))
-        page.get_by_label("Name this phone").fill("Sam's phone")
+        page.get_by_label("Name this phone").fill("Phone with a new PIN")
         page.get_by_role("button", name="Pair this phone").click()
         expect(page).to_have_url(re.compile(r"/visits/\d+$"))
         phone.open_visit(visit)

@@ -146,12 +146,14 @@ const Capture = (() => {
   }
 
   function renderAnswer(f, row) {
-    return fill(f.answer, { id: row.id, text: row.text }, { sync_state: renderState(f, row) });
+    return fill(f.answer, { id: row.id, text: row.text, author: row.author || "" },
+      { sync_state: renderState(f, row) });
   }
 
   function renderConsent(f, row) {
     return fill(f.consent_item,
-      { id: row.id, ...when(row), who: row.who, kind: row.consent, kind_text: f.labels.consent[row.consent] },
+      { id: row.id, ...when(row), who: row.who, kind: row.consent, author: row.author || "",
+        kind_text: f.labels.consent[row.consent] },
       { sync_state: renderState(f, row) });
   }
 

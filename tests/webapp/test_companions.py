@@ -151,3 +151,20 @@ def test_an_invitation_needs_a_name_not_taken(signed_in, visit):
         response = signed_in.post(f"/cases/{visit.case_id}/companions", data={"name": name})
         assert response.status_code == 422 and message in response.text
     assert Member.query.count() == 1
+
+
+def test_every_entry_says_who_wrote_it_on_each_screen(signed_in, companion, visit):
+    question = visit.questions[0]
+    companion.post(f"/visits/{visit.id}/questions/{question.id}/answers",
+                   data={"text": "Two weeks"})
+    companion.post(f"/visits/{visit.id}/consent", data={"kind": "agreed", "who": "Dr Okafor"})
+    companion.post(f"/visits/{visit.id}/notes", data={"text": "Rosa's note"})
+    pages = [signed_in.get(f"/visits/{visit.id}/summary"), signed_in.get(f"/visits/{visit.id}"),
+             companion.get(f"/visits/{visit.id}")]
+    for page in (response.text for response in pages):
+        assert "Two weeks <span class=\"byline\">(Grandma Rosa)</span>" in page
+        assert "(logged by Grandma Rosa)" in page
+        assert "· Grandma Rosa" in page  # the note's meta line
+    fragments = companion.get("/sw/fragments.json").get_json()
+    assert "%%author%%" in fragments["answer"] and "%%author%%" in fragments["consent_item"]
+    assert "Grandma Rosa" not in str(fragments)  # nothing of one person in the worker's markup

@@ -73,9 +73,10 @@ def fragments():
         note=str(macro("note_card")(ph("id"), ph("iso"), ph("when"), ph("author"),
                                     ph("tags_html"), ph("text"), ph("sync_state"))),
         tag=str(macro("tag_list")([ph("label")])),
-        answer=str(macro("answer_item")(ph("id"), ph("text"), ph("sync_state"))),
+        answer=str(macro("answer_item")(ph("id"), ph("text"), ph("author"), ph("sync_state"))),
         consent_item=str(macro("consent_item")(ph("id"), ph("iso"), ph("when"), ph("who"),
-                                               ph("kind"), ph("kind_text"), ph("sync_state"))),
+                                               ph("kind"), ph("kind_text"), ph("author"),
+                                               ph("sync_state"))),
         consent_status_agreed=str(macro("consent_status")(
             consent_url, "agreed", ph("who"), ph("when"), ph("kind_text"), ph("csrf"), oob=True,
             event_id=ph("id"))),

@@ -3,7 +3,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from api.schemas import VisitSchema
-from webapp.services import cases, library, visits
+from webapp.services import cases, library, notes, visits
 from webapp.services.capture import consent_state
 from webapp.views import household_id, submit
 
@@ -53,4 +53,5 @@ def show(visit_id):
 def summary(visit_id):
     """Show everything captured at the visit, ready to print."""
     visit = visits.get_visit(household_id(), visit_id)
-    return render_template("visits/summary.html", **appointment_context(visit))
+    return render_template("visits/summary.html", **appointment_context(visit),
+                           waiting=notes.with_conflicts(visit))
