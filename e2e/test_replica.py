@@ -6,7 +6,10 @@ After syncing, a phone holds the other phones' notes too (IndexedDB
 `replica`), with their authors, for the visit screen to show offline.
 """
 
+import re
+
 from phones import new_phone, poll
+from playwright.sync_api import expect
 
 # Version 1 as it shipped: three stores, and one note waiting in the outbox.
 OLD_DATABASE = """async ({visitId, noteId}) => {
@@ -57,20 +60,42 @@ def test_an_old_database_keeps_its_outbox_and_every_phone_gets_the_replica(
         assert old.page.evaluate("() => AskTwiceDB.VERSION") >= 2
         old.sync_until_done()
         assert home.summary(visit)["notes"] == ["Written before the update"]
+        old.open_visit(visit)
+        old.get_ready()  # the visit screen is kept now, before the companion writes
+        old.page.goto("/")
 
-        other.sign_in()
+        # The other phone is a companion's, invited to this visit's case.
+        summary = home.api.get(f"{visit.path}/summary").text()
+        case_id = re.search(r'href="/cases/(\d+)"', summary).group(1)
+        invitation = home._post(f"/cases/{case_id}/companions", name="Grandma Rosa").text()
+        other.page.goto(re.search(r"(/pair/[\w-]+)", invitation).group(1))
+        other.page.get_by_role("button", name="Pair this phone").click()
+        other.wait_for_worker_and_device()
         other.open_visit(visit)
         other.save_note("From the other phone")
         other.sync_until_done()
         old.page.get_by_role("button", name="Sync now").click()  # a pull brings it
         replica = poll(lambda: sorted(map(tuple, old.page.evaluate(REPLICA_NOTES, visit.id))),
                        lambda rows: len(rows) == 2, what="both notes in the replica")
-        assert replica == [("From the other phone", "Sam Taylor"),
+        assert replica == [("From the other phone", "Grandma Rosa"),
                            ("Written before the update", "Sam Taylor")]
         questions = old.page.evaluate(
             "async (v) => (await AskTwiceDB.replicaOfVisit(v)).filter((r) => "
             "r.entity === 'visit_question').length", visit.id)
         assert questions == 2
+
+        # With no signal, the first phone's kept visit screen (from before her note)
+        # shows her note, from the replica, as hers.
+        old.context.set_offline(True)
+        old.page.goto(visit.path)
+        assert "From the other phone" not in old.page.evaluate(
+            "async (url) => (await (await caches.match(url, {ignoreVary: true})).text())",
+            visit.path)
+        theirs = old.note("From the other phone")
+        expect(theirs).to_be_visible()
+        expect(theirs).to_contain_text("Grandma Rosa")
+        expect(theirs.locator("[data-sync-state]")).to_have_text("Synced")
+        expect(old.notes()).to_have_count(2)
     finally:
         old.context.close()
         other.context.close()

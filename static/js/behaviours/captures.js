@@ -67,21 +67,40 @@ function setStates(f, rows) {
   }
 }
 
+// A row the home computer sent (another phone's, or written at home), in the
+// shape of this phone's own captures, so the same markup shows it.
+function fromReplica({ entity, data }) {
+  const kind = { note: "note", answer: "answer", consent_event: "consent" }[entity];
+  if (!kind) return null;
+  return { id: data.id, kind, visit_id: data.visit_id, question_id: data.question_id,
+    text: data.text, tags: data.tags || [], who: data.who, consent: data.kind,
+    author: data.author || "", saved_at: Date.parse(data.created_at || data.recorded_at) || Date.now(),
+    state: "synced" };
+}
+
+function place(f, row) {
+  if (document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`)) return; // states below
+  const [target, html, where] = {
+    note: () => [document.getElementById("note-list"), Capture.renderNote(f, row), "afterbegin"],
+    answer: () => [document.getElementById(`answers-${row.question_id}`), Capture.renderAnswer(f, row), "beforeend"],
+    consent: () => [document.getElementById("consent-log"), Capture.renderConsent(f, row), "beforeend"],
+  }[row.kind]();
+  if (target) target.insertAdjacentHTML(where, html);
+}
+
 async function showLocalCaptures(screen) {
   const visitId = Number(screen.dataset.visitId);
   const captures = await DB.capturesOfVisit(visitId);
-  if (!captures.length) return;
+  // What other phones wrote, as of this phone's last sync: shown with no signal too.
+  const others = (await DB.replicaOfVisit(visitId)).map(fromReplica).filter(Boolean)
+    .sort((a, b) => a.saved_at - b.saved_at);
+  if (!captures.length && !others.length) return;
   const f = await Fragments.get();
+  others.forEach((row) => place(f, row));
   const latestTick = new Map();
   for (const row of captures.sort((a, b) => (a.hlc < b.hlc ? -1 : 1))) {
     if (row.kind === "asked") { latestTick.set(row.question_id, row); continue; }
-    if (document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`)) continue; // states below
-    const [target, html, where] = {
-      note: () => [document.getElementById("note-list"), Capture.renderNote(f, row), "afterbegin"],
-      answer: () => [document.getElementById(`answers-${row.question_id}`), Capture.renderAnswer(f, row), "beforeend"],
-      consent: () => [document.getElementById("consent-log"), Capture.renderConsent(f, row), "beforeend"],
-    }[row.kind]();
-    if (target) target.insertAdjacentHTML(where, html);
+    place(f, row);
   }
   for (const row of latestTick.values()) {
     if (row.state === "synced") continue; // the page (or its next load) already shows it
