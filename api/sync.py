@@ -89,7 +89,8 @@ def _answer_create(batch, mutation, data):
 
 def _mark_asked(batch, mutation, data):
     question = visits.get_question(batch.visit(data.pop("visit_id")), data.pop("question_id"))
-    visits.mark_asked(question, hlc=mutation["hlc"], device=batch.device, **data)
+    visits.mark_asked(question, hlc=mutation["hlc"], device=batch.device, author=batch.member,
+                      **data)
 
 
 def _note_edit(batch, mutation, data):

@@ -165,6 +165,9 @@ def test_every_entry_says_who_wrote_it_on_each_screen(signed_in, companion, visi
         assert "Two weeks <span class=\"byline\">(Grandma Rosa)</span>" in page
         assert "(logged by Grandma Rosa)" in page
         assert "· Grandma Rosa" in page  # the note's meta line
+    companion.post(f"/visits/{visit.id}/questions/{question.id}/asked", data={"asked": "true"})
+    summary = signed_in.get(f"/visits/{visit.id}/summary").text
+    assert "(asked, ticked by Grandma Rosa)" in summary
     fragments = companion.get("/sw/fragments.json").get_json()
     assert "%%author%%" in fragments["answer"] and "%%author%%" in fragments["consent_item"]
     assert "Grandma Rosa" not in str(fragments)  # nothing of one person in the worker's markup

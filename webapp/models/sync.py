@@ -79,4 +79,8 @@ class AskedEvent(db.Model):
     asked: Mapped[bool] = mapped_column(Boolean)
     hlc: Mapped[str] = mapped_column(String(64))
     device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"), nullable=True)
+    # Who ticked it (empty for ticks kept before authors were).
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), nullable=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    author: Mapped["Member"] = relationship()  # noqa: F821

@@ -107,7 +107,7 @@ def remove_question(visit, question):
     db.session.expire(visit, ["questions"])
 
 
-def mark_asked(question, asked, hlc=None, id=None, device=None):
+def mark_asked(question, asked, hlc=None, id=None, device=None, author=None):
     """Tick a question asked or not asked; the latest tick by clock wins, all are kept.
 
     A phone sends its own hybrid-logical-clock reading; a tick made here gets
@@ -123,10 +123,20 @@ def mark_asked(question, asked, hlc=None, id=None, device=None):
     db.session.refresh(question, ["asked_hlc", "asked_at"], with_for_update=True)
     hlc = hlc or changes.next_hlc(question.asked_hlc)
     _, created = insert_once_under(AskedEvent, "question_id", question.id, id=id or uuid7(),
-                                   asked=asked, hlc=hlc, device_id=device and device.id)
+                                   asked=asked, hlc=hlc, device_id=device and device.id,
+                                   author_id=author and author.id)
     if created and (question.asked_hlc is None or hlc > question.asked_hlc):
         ticked_at = changes.hlc_time(hlc)
         question.asked_hlc = hlc
         question.asked_at = (question.asked_at or ticked_at) if asked else None
         db.session.flush()
         changes.bump(question.visit.household_id, QUESTION, question.id)
+
+
+def asked_by(question):
+    """Return who made the tick that stands on the question, or None."""
+    if question.asked_hlc is None:
+        return None
+    tick = db.session.scalar(select(AskedEvent).where(
+        AskedEvent.question_id == question.id, AskedEvent.hlc == question.asked_hlc))
+    return tick.author if tick else None

@@ -38,7 +38,8 @@ def mark_asked(visit_id, question_id):
     """Mark a question asked, or not asked yet."""
     visit = visits.get_visit(household_id(), visit_id)
     question = visits.get_question(visit, question_id)
-    _, errors = submit(AskedSchema, lambda data: visits.mark_asked(question, **data))
+    _, errors = submit(AskedSchema,
+                       lambda data: visits.mark_asked(question, author=g.member, **data))
     return _question(visit, question, errors)
 
 

@@ -54,4 +54,5 @@ def summary(visit_id):
     """Show everything captured at the visit, ready to print."""
     visit = visits.get_visit(household_id(), visit_id)
     return render_template("visits/summary.html", **appointment_context(visit),
-                           waiting=notes.with_conflicts(visit))
+                           waiting=notes.with_conflicts(visit),
+                           ticked_by={q.id: visits.asked_by(q) for q in visit.questions})
