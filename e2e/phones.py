@@ -161,7 +161,7 @@ class HomeComputer:
                     for item in notes.all() for text in [item.locator(".note__text").inner_text()]
                 },
                 "asked": page.get_by_text(re.compile(r"^\d+ of \d+ asked\.$")).inner_text(),
-                "answers": page.locator(".summary-questions .answer").all_inner_texts(),
+                "answers": page.locator(".summary-questions .answer__text").all_inner_texts(),
                 "consent": page.locator("section[aria-labelledby=summary-consent-heading] li")
                 .all_inner_texts(),
             }

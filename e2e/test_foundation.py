@@ -392,7 +392,7 @@ def test_printable_summary(walk, browser, browser_context_args, axe, shoot):
         answers = wide.get_by_role("region", name="Questions and answers")
         expect(answers).to_contain_text("1 of 3 asked.")
         expect(answers.locator(".question__text")).to_have_text([
-            LIBRARY_PICKS[0], re.compile(re.escape(OWN_QUESTION)),
+            f"{LIBRARY_PICKS[0]} (asked, ticked by {OWNER})", re.compile(re.escape(OWN_QUESTION)),
             re.compile(re.escape(LIBRARY_PICKS[2])),
         ])
         expect(answers.get_by_role("listitem").first).to_contain_text(ANSWER)
@@ -404,8 +404,9 @@ def test_printable_summary(walk, browser, browser_context_args, axe, shoot):
 
         consent = wide.get_by_role("region", name="Permission to record")
         expect(consent.get_by_role("listitem")).to_have_text([
-            re.compile(f"{CLINICIAN} agreed to recording$"),
-            re.compile(f"{CLINICIAN} withdrew permission$"),
+            # Each entry says who logged it.
+            re.compile(rf"{CLINICIAN} agreed to recording \(logged by .+\)$"),
+            re.compile(rf"{CLINICIAN} withdrew permission \(logged by .+\)$"),
         ])
         axe.check(wide, "summary (desktop)")
         shoot(wide, "17-summary-desktop")

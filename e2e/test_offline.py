@@ -22,6 +22,7 @@ from collections import Counter
 import pytest
 from phones import (  # e2e/phones.py
     OFFLINE_HEADING,
+    OWNER,
     ROOT,
     SYNC_SUMMARY,
     HomeComputer,
@@ -102,7 +103,7 @@ def test_offline_capture_then_sync_exactly_once_via_set_offline(
         assert held["asked"] == "1 of 2 asked."
         assert held["answers"] == [answer]
         assert len(held["consent"]) == 1 and held["consent"][0].endswith(
-            f"{visit.clinician} agreed to recording"), held["consent"]
+            f"{visit.clinician} agreed to recording (logged by {OWNER})"), held["consent"]
         assert phone.errors == [], "uncaught errors in the page"
     finally:
         phone.context.close()
