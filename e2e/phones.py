@@ -201,6 +201,12 @@ class Phone:
         return poll(lambda: self.page.evaluate("() => AskTwiceDB.getMeta('device')"), bool,
                     what=f"{self.label}: the device registration in IndexedDB")
 
+    def ready_for(self, visit):
+        """Sign in, open the visit and make it ready for use with no signal."""
+        self.sign_in()
+        self.open_visit(visit)
+        self.get_ready()
+
     def open_visit(self, visit):
         self.page.goto(visit.path)
         self.expect_visit_screen(visit)

@@ -77,9 +77,7 @@ def test_consent_status_follows_the_log_after_reload_and_browser_restart(
     phone = phone_with_profile(browser_type, browser_type_launch_args, browser_context_args,
                                profile)
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
         expect(phone.page.locator("#consent-status")).to_contain_text("No one has agreed.")
 
         # Agreed offline: the cached page knows no event at all.
@@ -153,9 +151,7 @@ def test_another_website_cannot_write_through_the_worker(
     phone = new_phone(browser, browser_context_args, "phone")
     page = phone.page
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
         question = phone.question_ids()[0]
         base = f"{live_server.url}{visit.path}"
         forged = {
@@ -324,9 +320,7 @@ def test_sync_now_with_no_connection_says_so(browser, browser_context_args, home
     phone = new_phone(browser, browser_context_args, "phone")
     page = phone.page
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
         phone.context.set_offline(True)
         phone.save_note("Kept on the phone")
         expect(page.locator("#status")).not_to_have_text(UNREACHABLE)
@@ -356,9 +350,7 @@ def test_sign_out_with_no_connection_says_it_needs_one(browser, browser_context_
     phone = new_phone(browser, browser_context_args, "phone")
     page = phone.page
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
         phone.context.set_offline(True)
         phone.save_note("Not yet synced, one")
         phone.save_note("Not yet synced, two")
@@ -387,9 +379,7 @@ def test_offline_reload_logs_no_console_errors(browser, browser_context_args, ho
     phone = new_phone(browser, browser_context_args, "phone")
     page = phone.page
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
         phone.context.set_offline(True)
         errors = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

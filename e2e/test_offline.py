@@ -127,9 +127,7 @@ def test_offline_by_stopping_the_server_and_restarting_the_browser(
     phone = launch()
     texts = [f"Server down, note {n}: start with the eye check" for n in range(1, 4)]
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
 
         live_server.stop()
         try:
@@ -281,9 +279,7 @@ def test_update_while_outbox_not_empty_loses_nothing(
     page = phone.page
     texts = [f"Before the update, note {n}" for n in range(1, 4)]
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
         old_caches = static_caches(page)
         assert len(old_caches) == 1, old_caches
 
@@ -363,9 +359,7 @@ def test_two_phones_offline_on_the_same_visit_merge_on_the_home_view(
     texts = {phone.label: [f"{phone.label}, note {n}" for n in range(1, 4)] for phone in phones}
     try:
         for phone in phones:
-            phone.sign_in()
-            phone.open_visit(visit)
-            phone.get_ready()
+            phone.ready_for(visit)
         devices = [phone.device()["device_id"] for phone in phones]
         assert devices[0] != devices[1], "both phones registered as the same device"
 
@@ -402,9 +396,7 @@ def test_screens_that_need_the_server_say_so_offline(browser, browser_context_ar
     page = phone.page
     offline_heading = page.get_by_role("heading", level=1, name=OFFLINE_HEADING)
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
         phone.context.set_offline(True)
 
         # A boosted link in the main navigation.

@@ -16,9 +16,7 @@ def test_a_locked_phone_shows_nothing_until_the_pin_even_offline(
     phone = new_phone(browser, browser_context_args, "phone")
     page = phone.page
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
         phone.save_note("Private words")
 
         page.goto("/phone")

@@ -10,9 +10,7 @@ def test_an_answer_to_a_question_removed_at_home_shows_why_and_the_rest_syncs(
     visit = home.make_visit("Removed")
     phone = new_phone(browser, browser_context_args, "phone")
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
         kept, removed = phone.question_ids()
         phone.context.set_offline(True)
         phone.save_answer(removed, "She said yes, in March")

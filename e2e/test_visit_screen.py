@@ -212,9 +212,7 @@ def test_in_visit_flow_with_the_server_stopped(browser, browser_context_args, ho
     visit = home.make_visit("Jon", keys=TEN)
     phone = new_phone(browser, browser_context_args, "phone")
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
         live_server.stop()
         try:
             phone.page.reload()  # answered by the service worker
@@ -255,9 +253,7 @@ def test_drafts_survive_reload_and_browser_restart(browser_type, browser_type_la
                                profile)
     note, answer, who = "Half a note about the", "She said maybe", "Nurse Adeyemi"
     try:
-        phone.sign_in()
-        phone.open_visit(visit)
-        phone.get_ready()
+        phone.ready_for(visit)
         page = phone.page
         question = phone.question_ids()[0]
         bar(page, "Note").click()
