@@ -48,7 +48,7 @@ def measure(page, url, visit_id, text_size):
     first_paint(page, url, visit_id, text_size)
     page.locator("[data-bar=note]").tap()
     focused = page.evaluate("document.activeElement.id") == "note-text"
-    composer = f"{1 if focused else 'not in'} 1 tap"
+    composer = "1 tap" if focused else "not in 1 tap"
 
     first_paint(page, url, visit_id, text_size)
     place = page.evaluate(PLACE, NEXT)
