@@ -71,6 +71,7 @@ def in_visit_flow(phone, visit, shoot, axe, label):
     expect(page.locator("#asked-group")).to_be_hidden()
     title_at = page.locator("h1").bounding_box()["y"]
     axe.check(page, f"appointment ({label}), first paint")
+    larger_text_and_dark(page, shoot, axe, f"visit-{label}-01-first-paint")
 
     # Note: one tap, focused, with the tags; it stays open for the next note.
     bar(page, "Note").click()
@@ -151,6 +152,7 @@ def in_visit_flow(phone, visit, shoot, axe, label):
     expect(page.locator("[data-consent-ask]")).not_to_have_attribute("open", "")
     expect(status.get_by_role("button", name="Record that they withdrew")).to_be_visible()
     shoot(page, f"visit-{label}-04-consent-agreed", full_page=False)
+    larger_text_and_dark(page, shoot, axe, f"visit-{label}-04-consent-agreed")
 
     # The sync status never moved the page.
     page.evaluate("() => window.scrollTo(0, 0)")
