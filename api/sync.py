@@ -337,17 +337,21 @@ def _stored_rows(keys, case_id=None):
         ids.setdefault(entity, []).append(uuid.UUID(entity_id))
     return {(entity, str(row.id)): row
             for entity, wanted in ids.items()
-            for row in db.session.scalars(_select(entity, case_id).where(
+            for row in db.session.scalars(_select(entity, case_id=case_id).where(
                 ENTITIES[entity][0].id.in_(wanted)))}
 
 
-def _select(entity, case_id=None):
-    """Select an entity's rows, joined to their visit when only one case's may be seen."""
+def _select(entity, household_id=None, case_id=None):
+    """Select an entity's rows, joined to their visit when limited to a household or case."""
     model, _, path = ENTITIES[entity]
     query = select(model)
+    if household_id is None and case_id is None:
+        return query
+    for step in (*path, Visit):
+        query = query.join(step)
+    if household_id is not None:
+        query = query.where(Visit.household_id == household_id)
     if case_id is not None:
-        for step in (*path, Visit):
-            query = query.join(step)
         query = query.where(Visit.case_id == case_id)
     return query
 
@@ -362,15 +366,10 @@ def _change(entity, row, entity_id):
 def _snapshot(household_id, case_id=None):
     """Every entity of the household (or of one case), for a phone starting over."""
     changes_ = []
-    for entity, (model, _, path) in ENTITIES.items():
-        query = select(model)
-        for step in (*path, Visit):
-            query = query.join(step)
-        query = query.where(Visit.household_id == household_id)
+    for entity, (model, _, _) in ENTITIES.items():
+        query = _select(entity, household_id, case_id)
         if model is Note:
             query = query.where(Note.deleted_at.is_(None))  # tombstones are not sent anew
-        if case_id is not None:
-            query = query.where(Visit.case_id == case_id)
         for row in db.session.scalars(query):
             changes_.append(_change(entity, row, str(row.id)))
     return changes_

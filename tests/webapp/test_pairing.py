@@ -143,9 +143,10 @@ def test_another_households_device_cannot_be_revoked(signed_in, stranger):
     assert db.session.get(Device, other.id).revoked_at is None
 
 
-@pytest.mark.app_config(ALLOWED_HOSTS=["localhost", "192.168.1.20", "home.example"])
+@pytest.mark.app_config(ALLOWED_HOSTS=["localhost", "[::1]", "192.168.1.20", "home.example"])
 @pytest.mark.parametrize("base_url, says", [
     ("http://localhost", "only works on this computer"),
+    ("http://[::1]:8000", "only works on this computer"),
     ("http://192.168.1.20:8000", "starts with http, not https"),
     ("https://home.example", None),
 ])

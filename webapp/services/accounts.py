@@ -1,6 +1,5 @@
 """The household, its owner, signing in, and the sign-ins kept on the server."""
 
-import hashlib
 import secrets
 
 from argon2 import PasswordHasher
@@ -12,6 +11,7 @@ from webapp.errors import Conflict, NotFound, ValidationFailed
 from webapp.extensions import db
 from webapp.models import Device, Household, Login, Member, Setup
 from webapp.models._types import utcnow
+from webapp.services.records import digest
 
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so both failures take as long.
@@ -70,9 +70,6 @@ def authenticate(name, passphrase):
     return member
 
 
-def _digest(key):
-    return hashlib.sha256(key.encode()).hexdigest()
-
 
 def start_login(member, device_name=None):
     """Record a new sign-in of `member`; return the key its cookie carries (kept only hashed).
@@ -80,7 +77,7 @@ def start_login(member, device_name=None):
     `device_name` marks a phone's sign-in by pairing: its device takes that name.
     """
     key = secrets.token_urlsafe(32)
-    db.session.add(Login(key_hash=_digest(key), member_id=member.id, device_name=device_name))
+    db.session.add(Login(key_hash=digest(key), member_id=member.id, device_name=device_name))
     db.session.flush()
     return key
 
@@ -90,7 +87,7 @@ def login_for_key(key):
     if not isinstance(key, str) or not key:
         return None
     return db.session.scalar(
-        select(Login).where(Login.key_hash == _digest(key), Login.ended_at.is_(None)))
+        select(Login).where(Login.key_hash == digest(key), Login.ended_at.is_(None)))
 
 
 def end_login(login):

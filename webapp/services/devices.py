@@ -1,6 +1,5 @@
 """Devices: phones allowed to sync, each with a long random token stored hashed."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -10,11 +9,7 @@ from webapp.errors import Unauthorized
 from webapp.extensions import db
 from webapp.models import Device
 from webapp.models._types import utcnow
-from webapp.services.records import uuid7
-
-
-def _digest(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+from webapp.services.records import digest, uuid7
 
 
 def register_device(member, name, login=None):
@@ -24,7 +19,7 @@ def register_device(member, name, login=None):
     """
     token = secrets.token_urlsafe(32)
     device = Device(id=uuid7(), household_id=member.household_id, member_id=member.id,
-                    name=name or "Phone", token_hash=_digest(token),
+                    name=name or "Phone", token_hash=digest(token),
                     login_id=login and login.id)
     db.session.add(device)
     db.session.flush()
@@ -37,7 +32,7 @@ def device_for_token(token):
     Raises:
         Unauthorized: for a missing, unknown or revoked token.
     """
-    device = db.session.scalar(select(Device).where(Device.token_hash == _digest(token or "")))
+    device = db.session.scalar(select(Device).where(Device.token_hash == digest(token or "")))
     if device is None or device.revoked_at is not None or device.member.removed_at is not None:
         raise Unauthorized()
     return device

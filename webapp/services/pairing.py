@@ -7,7 +7,6 @@ then registers its device under that sign-in (POST /devices), so revoking the
 device also ends the phone's sign-in.
 """
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -26,6 +25,7 @@ from webapp.models import (
     Pairing,
 )
 from webapp.models._types import utcnow
+from webapp.services.records import digest
 
 LIFETIME = timedelta(minutes=10)
 # An invitation travels by message and may be opened the next day.
@@ -35,9 +35,6 @@ ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 NOT_VALID = "That code is not valid. It may have expired or been used: make a new one."
 
-
-def _digest(secret):
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def normalise_code(typed):
@@ -53,7 +50,7 @@ def start_pairing(member, lifetime=LIFETIME):
     token = secrets.token_urlsafe(32)
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     pairing = Pairing(household_id=member.household_id, member_id=member.id,
-                      link_hash=_digest(token), code_hash=_digest(code),
+                      link_hash=digest(token), code_hash=digest(code),
                       expires_at=utcnow() + lifetime)
     db.session.add(pairing)
     db.session.flush()
@@ -63,7 +60,7 @@ def start_pairing(member, lifetime=LIFETIME):
 def pairing_for_link(token):
     """Return the pairing behind a link while it can still be used, else None."""
     return db.session.scalar(select(Pairing).where(
-        Pairing.link_hash == _digest(token), Pairing.used_at.is_(None),
+        Pairing.link_hash == digest(token), Pairing.used_at.is_(None),
         Pairing.expires_at > utcnow()))
 
 
@@ -81,7 +78,7 @@ def redeem(token=None, code=None):
     now = utcnow()
     member_id = db.session.execute(
         update(Pairing)
-        .where(digest_of == _digest(secret), Pairing.used_at.is_(None), Pairing.expires_at > now)
+        .where(digest_of == digest(secret), Pairing.used_at.is_(None), Pairing.expires_at > now)
         .values(used_at=now)
         .returning(Pairing.member_id)
     ).scalar()

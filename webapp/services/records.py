@@ -1,5 +1,6 @@
 """Lookups shared by the services: household scoping and write-once inserts."""
 
+import hashlib
 import os
 import time
 import uuid
@@ -68,6 +69,15 @@ def _insert_once_statements(model, dialect):
     inserted = _INSERTS[dialect](table).on_conflict_do_nothing().returning(*table.c)
     stored = select(table).where(table.c.id == bindparam("id"))
     return inserted, stored
+
+
+def digest(secret):
+    """Hash a random secret (a token, a key, a code) for keeping: SHA-256, hex.
+
+    The secrets are long and random (or single-use and short-lived), so a fast
+    hash is enough; a passphrase takes argon2 instead (services/accounts.py).
+    """
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def uuid7():

@@ -4,6 +4,7 @@ its browser as a device (a phone paired by code takes the name it was given)."""
 from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 
 from api.schemas import DeviceSchema
+from webapp import hosts
 from webapp.errors import envelope
 from webapp.services import accounts, devices, pairing
 from webapp.views import attempt, household_id, submit
@@ -19,14 +20,11 @@ def index():
 
 def devices_page(errors=None, form=None):
     """The Devices screen, with the "Add a phone" form's errors if any."""
+    loopback = hosts.normalise(request.host) in hosts.LOOPBACK  # [::1]:8000 included
     return render_template(
         "devices/index.html", devices=pairing.list_devices(household_id()),
         members=accounts.household_members(household_id()), errors=errors or {},
-        form=form or {}, secure=request.is_secure or request.host.split(":")[0] in LOOPBACK,
-        loopback=request.host.split(":")[0] in LOOPBACK)
-
-
-LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
+        form=form or {}, secure=request.is_secure or loopback, loopback=loopback)
 
 
 @bp.post("")
