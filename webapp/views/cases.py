@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from api.schemas import CaseSchema, CompanionSchema
+from webapp.schemas.forms import CaseSchema, CompanionSchema
 from webapp.services import accounts, cases, library, pairing
 from webapp.views import attempt, household_id, submit
 from webapp.views.pairing import render_pairing

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from api.schemas import VisitSchema
+from webapp.schemas.forms import VisitSchema
 from webapp.services import cases, library, notes, visits
 from webapp.services.capture import consent_state
 from webapp.views import household_id, submit

@@ -70,7 +70,7 @@ function setStates(f, rows) {
 // A row the home computer sent (another phone's, or written at home), in the
 // shape of this phone's own captures, so the same markup shows it.
 function fromReplica({ entity, data }) {
-  const kind = { note: "note", answer: "answer", consent_event: "consent" }[entity];
+  const kind = ["note", "answer", "consent"].includes(entity) ? entity : null;
   if (!kind) return null;
   return { id: data.id, kind, visit_id: data.visit_id, question_id: data.question_id,
     text: data.text, tags: data.tags || [], who: data.who, consent: data.kind,
