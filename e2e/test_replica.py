@@ -23,7 +23,9 @@ OLD_DATABASE = """async ({visitId, noteId, version}) => {
       d.createObjectStore("meta", { keyPath: "key" });
       d.createObjectStore("captures", { keyPath: "id" }).createIndex("visit_id", "visit_id");
       d.createObjectStore("outbox", { keyPath: "seq" });
-      if (version >= 2) d.createObjectStore("replica", { keyPath: "key" }).createIndex("visit_id", "visit_id");
+      if (version >= 2) {
+        d.createObjectStore("replica", { keyPath: "key" }).createIndex("visit_id", "visit_id");
+      }
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
