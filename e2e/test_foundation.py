@@ -369,7 +369,7 @@ def test_printable_summary(walk, browser, browser_context_args, axe, shoot):
     page.get_by_role("button", name="Sync now").click()
     wait_until(page, "AskTwiceDB.pendingCount().then(n => n === 0)", timeout=20)
     expect(page.locator("[data-sync-summary]")).to_contain_text("Everything is synced")
-    page.get_by_role("link", name="After the visit: see the summary").click()
+    page.get_by_role("link", name="See the summary").click()
     expect(heading(page, f"Visit with {CLINICIAN}")).to_be_visible()
     axe.check(page, "summary (phone)")
     shoot(page, "16-summary-phone")

@@ -408,7 +408,7 @@ def test_screens_that_need_the_server_say_so_offline(browser, browser_context_ar
         # The visit screen (made ready) opens by address; its summary link needs the server.
         page.goto(visit.path)
         phone.expect_visit_screen(visit)
-        page.get_by_role("link", name="After the visit: see the summary").click()
+        page.get_by_role("link", name="See the summary").click()
         expect(offline_heading).to_be_visible()
 
         # Typed addresses of screens never opened.

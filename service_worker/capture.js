@@ -11,6 +11,7 @@ const Capture = (() => {
     [/^\/visits\/(\d+)\/consent$/, consent],
     [/^\/visits\/(\d+)\/notes\/([0-9a-f-]{36})\/edit$/, noteEdit],
     [/^\/visits\/(\d+)\/notes\/([0-9a-f-]{36})\/delete$/, noteDelete],
+    [/^\/visits\/(\d+)\/debrief$/, debrief],
   ];
 
   function route(url) {
@@ -130,6 +131,20 @@ const Capture = (() => {
       { id: captureId(form), kind: "note_delete", visit_id: visitId, note_id: noteId, version: base + 1 },
       "note.delete", { visit_id: visitId, note_id: noteId, base_version: base });
     return answerWith("", "body", "none", { message: "Note deleted on this phone.", deleted: row });
+  }
+
+  // A person's debrief: every save kept, the latest by clock shown (webapp/services/debriefs.py).
+  const DEBRIEF_PARTS = ["takeaways", "open_questions", "words", "heard"];
+
+  async function debrief(form, f, visitId) {
+    const parts = Object.fromEntries(DEBRIEF_PARTS.map((part) => [part, (form.get(part) || "").trim()]));
+    if (!DEBRIEF_PARTS.some((part) => parts[part])) return refuse("Write something in at least one box before saving.");
+    if (DEBRIEF_PARTS.some((part) => parts[part].length > LONG_TEXT)) {
+      return refuse("This is too long to save: please keep it under 10,000 characters.");
+    }
+    await Outbox.enqueue({ id: captureId(form), kind: "debrief", visit_id: visitId, ...parts },
+      "debrief.save", { visit_id: visitId, ...parts });
+    return answerWith("", "body", "none", { message: "Saved on this phone." });
   }
 
   async function answer(form, f, visitId, questionId) {

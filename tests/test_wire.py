@@ -16,7 +16,8 @@ def test_the_protocol_doc_shows_the_declared_ops_and_entities():
 def test_wire_names_are_not_table_names_where_they_differ():
     assert {name: e.model.__tablename__ for name, e in ENTITIES.items()
             if name != e.model.__tablename__} == {"question": "visit_question",
-                                                   "consent": "consent_event"}
+                                                   "consent": "consent_event",
+                                                   "debrief": "debrief_entry"}
 
 
 def test_push_applies_exactly_the_declared_ops():

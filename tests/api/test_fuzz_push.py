@@ -16,6 +16,7 @@ from webapp.models import (
     Answer,
     AskedEvent,
     ConsentEvent,
+    DebriefEntry,
     Device,
     Member,
     Note,
@@ -37,7 +38,7 @@ anything = st.one_of(hostile_text, hostile_number, st.none(),
                      st.dictionaries(hostile_text, hostile_text, max_size=2))
 STORED = {"note.create": Note, "answer.create": Answer, "consent.record": ConsentEvent,
           "question.mark_asked": AskedEvent, "note.edit": NoteRevision,
-          "note.delete": NoteRevision}
+          "note.delete": NoteRevision, "debrief.save": DebriefEntry}
 
 
 def valid_data(visit):
@@ -55,6 +56,7 @@ def valid_data(visit):
         "answer.create": {"visit_id": visit.id, "question_id": question, "text": "ok"},
         "consent.record": {"visit_id": visit.id, "kind": "agreed", "who": "Dr A"},
         "question.mark_asked": {"visit_id": visit.id, "question_id": question, "asked": True},
+        "debrief.save": {"visit_id": visit.id, "takeaways": "ok", "heard": "ok"},
     }
 
 
@@ -64,7 +66,7 @@ def mutation_drafts(draw):
     op = draw(st.sampled_from(sorted(OPS)))
     spoiled = draw(st.dictionaries(st.sampled_from(
         ["visit_id", "question_id", "text", "tags", "kind", "who", "asked", "note_id",
-         "base_version"]), anything,
+         "base_version", "takeaways", "heard"]), anything,
         max_size=3))
     envelope = draw(st.dictionaries(st.sampled_from(["op", "id", "hlc"]), hostile_text,
                                     max_size=1))

@@ -109,7 +109,7 @@ def test_no_page_or_form_of_the_family_answers_an_outsider(app, family, outsider
 def _mutation(op, family, seq):
     data = {"visit_id": int(family["visit_id"]), "question_id": family["question_id"],
             "note_id": family["note_id"], "text": "x", "tags": [], "asked": True,
-            "kind": "agreed", "who": "Dr X", "base_version": 1}
+            "kind": "agreed", "who": "Dr X", "base_version": 1, "takeaways": "x"}
     fields = OPS[op].schema._declared_fields
     return {"seq": seq, "op": op, "id": str(uuid.uuid4()), "hlc": "1800000000000-0000-x",
             "data": {key: value for key, value in data.items() if key in fields}}

@@ -1,6 +1,7 @@
 """Database models, one module per aggregate."""
 
 from webapp.models.cases import Case, Child, Clinician
+from webapp.models.debriefs import DebriefEntry
 from webapp.models.household import Household, Login, Member, Pairing, Setup, SignInFailure
 from webapp.models.sync import AskedEvent, Change, Device, Rejection
 from webapp.models.visits import Answer, ConsentEvent, Note, NoteRevision, Visit, VisitQuestion
@@ -15,6 +16,7 @@ __all__ = [
     "Child",
     "Clinician",
     "ConsentEvent",
+    "DebriefEntry",
     "Household",
     "Login",
     "Member",

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from webapp.schemas import (
     LONG_TEXT,
@@ -143,6 +143,24 @@ class NoteSchema(InputSchema):
     tags = fields.List(one_of(library.NOTE_TAGS, "Choose from the tags shown."), load_default=list,
                        validate=validate.Length(max=len(library.NOTE_TAGS),
                                                 error="Choose from the tags shown."))
+
+
+class DebriefSchema(InputSchema):
+    """One person's debrief: any of its parts, but not none."""
+
+    id = client_id()
+    takeaways = _long_text(None)
+    open_questions = _long_text(None)
+    words = _long_text(None)
+    heard = _long_text(None)
+
+    @validates_schema
+    def something_written(self, data, **kwargs):
+        if not any(data.get(part) for part in ("takeaways", "open_questions", "words", "heard")):
+            raise ValidationError(NOTHING_WRITTEN, "takeaways")
+
+
+NOTHING_WRITTEN = "Write something in at least one box before saving."
 
 
 class AnswerSchema(InputSchema):

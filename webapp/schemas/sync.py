@@ -10,6 +10,7 @@ from webapp.schemas.forms import (
     AnswerSchema,
     AskedSchema,
     ConsentSchema,
+    DebriefSchema,
     NoteDeleteSchema,
     NoteEditSchema,
     NoteSchema,
@@ -52,6 +53,10 @@ class NoteDeleteMutationSchema(NoteDeleteSchema):
 
 
 class ConsentRecordSchema(ConsentSchema):
+    visit_id = _visit_id()
+
+
+class DebriefSaveSchema(DebriefSchema):
     visit_id = _visit_id()
 
 
@@ -129,3 +134,16 @@ class QuestionOutSchema(Schema):
     asked = fields.Boolean()
     asked_at = fields.AwareDateTime(allow_none=True)
     asked_hlc = fields.String(allow_none=True)
+
+
+class DebriefOutSchema(Schema):
+    id = fields.UUID()
+    visit_id = fields.Integer()
+    author = fields.Function(lambda entry: entry.author.name)
+    device_id = fields.UUID(allow_none=True)
+    takeaways = fields.String()
+    open_questions = fields.String()
+    words = fields.String()
+    heard = fields.String()
+    hlc = fields.String()
+    created_at = fields.AwareDateTime()

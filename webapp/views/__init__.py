@@ -20,6 +20,7 @@ def register_views(app):
         cases,
         children,
         clinicians,
+        debriefs,
         devices,
         home,
         installed,
@@ -32,7 +33,7 @@ def register_views(app):
     )
 
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, notes,
-                   devices, pairing, phone, offline, installed):
+                   debriefs, devices, pairing, phone, offline, installed):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

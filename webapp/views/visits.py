@@ -44,7 +44,8 @@ def appointment_context(visit, **extra):
 
 def _kept_for_offline(visit):
     """What "Get ready" keeps for use with no signal: the visit's pages this person may open."""
-    return [url_for(endpoint, visit_id=visit.id) for endpoint in ("visits.show", "questions.index")
+    pages = ("visits.show", "debriefs.show", "questions.index")
+    return [url_for(endpoint, visit_id=visit.id) for endpoint in pages
             if access.may_open(g.member, endpoint)]
 
 

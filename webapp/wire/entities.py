@@ -4,8 +4,14 @@ from dataclasses import dataclass, field
 
 from marshmallow import Schema
 
-from webapp.models import Answer, ConsentEvent, Note, VisitQuestion
-from webapp.schemas.sync import AnswerOutSchema, ConsentOutSchema, NoteOutSchema, QuestionOutSchema
+from webapp.models import Answer, ConsentEvent, DebriefEntry, Note, VisitQuestion
+from webapp.schemas.sync import (
+    AnswerOutSchema,
+    ConsentOutSchema,
+    DebriefOutSchema,
+    NoteOutSchema,
+    QuestionOutSchema,
+)
 
 
 @dataclass(frozen=True)
@@ -29,5 +35,6 @@ QUESTION = Entity("question", VisitQuestion, QuestionOutSchema())
 ANSWER = Entity("answer", Answer, AnswerOutSchema(), via=(VisitQuestion,))
 NOTE = Entity("note", Note, NoteOutSchema(), gone=Note.deleted_at.is_not(None))
 CONSENT = Entity("consent", ConsentEvent, ConsentOutSchema())
+DEBRIEF = Entity("debrief", DebriefEntry, DebriefOutSchema())
 
-ENTITIES = {entity.name: entity for entity in (QUESTION, ANSWER, NOTE, CONSENT)}
+ENTITIES = {entity.name: entity for entity in (QUESTION, ANSWER, NOTE, CONSENT, DEBRIEF)}

@@ -11,8 +11,8 @@ from marshmallow import Schema, validate
 
 from webapp.models._types import utcnow
 from webapp.schemas import sync as schemas
-from webapp.services import capture, clock, notes, visits
-from webapp.wire.entities import ANSWER, CONSENT, NOTE, QUESTION, Entity
+from webapp.services import capture, clock, debriefs, notes, visits
+from webapp.wire.entities import ANSWER, CONSENT, DEBRIEF, NOTE, QUESTION, Entity
 
 
 def _visit(visit_of, data):
@@ -39,6 +39,10 @@ def _captured_at(mutation):
 
 def _tick_clock(mutation):
     return {"hlc": mutation["hlc"]}
+
+
+def _both_clocks(mutation):
+    return {**_captured_at(mutation), **_tick_clock(mutation)}
 
 
 def _no_clock(mutation):
@@ -88,4 +92,6 @@ OPS = {op.name: op for op in (
        _tick_clock),
     Op("consent.record", CONSENT, schemas.ConsentRecordSchema, "visit", capture.record_consent,
        _captured_at),
+    Op("debrief.save", DEBRIEF, schemas.DebriefSaveSchema, "visit", debriefs.save_debrief,
+       _both_clocks),
 )}

@@ -176,11 +176,13 @@ function place(f, row) {
     }
     return;
   }
-  const [target, html, where] = {
+  const shape = {
     note: () => [document.getElementById("note-list"), Capture.renderNote(f, row), "afterbegin"],
     answer: () => [document.getElementById(`answers-${row.question_id}`), Capture.renderAnswer(f, row), "beforeend"],
     consent: () => [document.getElementById("consent-log"), Capture.renderConsent(f, row), "beforeend"],
-  }[row.kind]();
+  }[row.kind];
+  if (!shape) return; // kept elsewhere (a debrief has its own page)
+  const [target, html, where] = shape();
   if (target) target.insertAdjacentHTML(where, html);
 }
 
@@ -376,8 +378,24 @@ export function startCaptures() {
   });
 }
 
+// The debrief page, kept by the worker: this phone's latest save (by clock) fills
+// the form when it is newer than the one the page was kept with.
+async function showLocalDebrief(section) {
+  const form = section.querySelector("#debrief-form");
+  const saves = (await DB.capturesOfVisit(Number(section.dataset.debriefOf)))
+    .filter((row) => row.kind === "debrief").sort((a, b) => (a.hlc < b.hlc ? -1 : 1));
+  const latest = saves[saves.length - 1];
+  if (!form || !latest || latest.hlc <= (section.dataset.debriefHlc || "")) return;
+  for (const part of ["takeaways", "open_questions", "words", "heard"]) {
+    const field = form.elements.namedItem(part);
+    if (field && field.value === field.defaultValue) field.value = latest[part] || "";
+  }
+}
+
 // Run for each piece htmx loads: the first page, and a boosted navigation.
 export function visitScreen(root) {
+  const debrief = root.querySelector && root.querySelector("[data-debrief-of]");
+  if (debrief) showLocalDebrief(debrief).catch(() => {});
   const screen = root.querySelector && root.querySelector("[data-visit-id]");
   if (!screen) return;
   // data-local says when this phone's own copy is drawn over the page (tests wait for it).

@@ -1,8 +1,9 @@
 """One visit as a family lives it: the home computer, a parent's phone and a companion's.
 
 The parent's phone pairs by typed code, the companion's by the invitation
-link. With the server stopped, both phones take notes and the parent changes
-and deletes notes on the phone. Back online, each phone shows the other's
+link. With the server stopped, both phones take notes and write their
+debriefs, and the parent changes and deletes notes on the phone. Back
+online, the home computer shows both debriefs side by side; each phone shows the other's
 notes (offline too, with their authors), the home computer shows one merged
 visit, and an edit that crossed one made at home is settled there. A removed
 phone keeps its unsynced note and sends it once after pairing again; wiping
@@ -64,6 +65,18 @@ def delete_note(phone, text):
     expect(phone.note(text)).to_have_count(0)
 
 
+def write_debrief(phone, visit, heard):
+    """Save a debrief with no signal; it is still there after a reload."""
+    page = phone.page
+    page.goto(f"{visit.path}/debrief")
+    field = page.get_by_label("What you heard the doctor say")
+    field.fill(heard)
+    page.get_by_role("button", name="Save my debrief").click()
+    expect(page.locator("#status")).to_have_text("Saved on this phone.")
+    page.reload()
+    expect(page.get_by_label("What you heard the doctor say")).to_have_value(heard)
+
+
 def test_two_phones_and_the_home_computer_share_one_visit(
         browser, browser_context_args, home, base_url, live_server, shoot, axe):
     visit = home.make_visit("Family")
@@ -108,7 +121,12 @@ def test_two_phones_and_the_home_computer_share_one_visit(
             expect(parent.note("Bring the MRI disc and the report")).to_have_count(1)
             expect(parent.note("Bring the MRI disc")).to_have_count(0)
             expect(parent.note("A note typed by mistake")).to_have_count(0)
-            assert parent.pending() == 4 and companion.pending() == 1
+            # Each person's debrief, on their own phone.
+            write_debrief(parent, visit, "Six weeks of rest, then a scan")
+            write_debrief(companion, visit, "Eight weeks, I think")
+            shoot(companion.page, "family-03-debrief-offline", full_page=False)
+            axe.check(companion.page, "debrief offline")
+            assert parent.pending() == 5 and companion.pending() == 2
         finally:
             live_server.start()
 
@@ -133,7 +151,13 @@ def test_two_phones_and_the_home_computer_share_one_visit(
             expect(phone.note(theirs)).to_contain_text(author)
             expect(phone.note("A note typed by mistake")).to_have_count(0)
             phone.context.set_offline(False)
-        shoot(companion.page, "family-03-companion-sees-the-parents-notes", full_page=False)
+        shoot(companion.page, "family-04-companion-sees-the-parents-notes", full_page=False)
+
+        # At home: both debriefs side by side, each under its author.
+        page_text = home.api.get(f"{visit.path}/debrief").text()
+        debriefs = page_text[page_text.index('id="everyone-heading"'):]
+        assert "Six weeks of rest, then a scan" in debriefs and "Eight weeks, I think" in debriefs
+        assert debriefs.index(COMPANION) < debriefs.index("Eight weeks") < debriefs.index(OWNER)
 
         # At home: one visit with every note once, and the crossed edit to settle.
         summary = home.summary(visit)
@@ -143,7 +167,7 @@ def test_two_phones_and_the_home_computer_share_one_visit(
         phone_edit = page.locator(".inset", has_text="Bring the MRI disc and the report")
         expect(phone_edit).to_contain_text(f"{OWNER}'s edit")
         expect(page.locator(".inset", has_text="Bring the MRI disc (home)")).to_be_visible()
-        shoot(page, "family-04-settle-a-crossed-edit")
+        shoot(page, "family-05-settle-a-crossed-edit")
         axe.check(page, "settle a crossed edit")
         phone_edit.get_by_role("button", name="Keep this").click()
         expect(page.get_by_text("Nothing to settle")).to_be_visible()
@@ -162,8 +186,9 @@ def test_two_phones_and_the_home_computer_share_one_visit(
         companion.open_visit(visit)
         companion.save_note("Joe: the drive took an hour")
         page.goto("/devices")
-        page.get_by_role("button", name=re.compile(f"^Remove {COMPANION}")).first.click()
-        expect(page.get_by_text("It must be paired again to sync.")).to_be_visible()
+        card = page.locator("li.card", has_text=f"· {COMPANION}")
+        card.get_by_role("button", name=re.compile("^Remove")).click()
+        expect(card.get_by_text("It must be paired again to sync.")).to_be_visible()
         companion.context.set_offline(False)
 
         def told_unpaired():
