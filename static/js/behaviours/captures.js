@@ -8,10 +8,18 @@ import { csrfToken } from "../sw-bridge.js";
 import { showSavedNear } from "./appointment.js";
 import { arrangeQuestions, questionTicked } from "./questions.js";
 import "../../../service_worker/idb.js";
-import "../../../service_worker/capture.js";
 
 const DB = self.AskTwiceDB;
-const { Capture, Fragments } = self.AskTwiceCapture;
+// Loaded on first use (see each module's header).
+const local = () => import("./local-captures.js");
+const deps = { fillClientIds, csrfToken, arrangeQuestions };
+
+async function showLocalCaptures(screen) {
+  const visitId = Number(screen.dataset.visitId);
+  // What other phones wrote, as of this phone's last sync: shown with no signal too.
+  const [captures, others] = await Promise.all([DB.capturesOfVisit(visitId), DB.replicaOfVisit(visitId)]);
+  if (captures.length || others.length) await (await local()).show(screen, captures, others, deps);
+}
 
 function formOf(event) {
   const source = event.detail && event.detail.elt ? event.detail.elt : event.target;
@@ -56,147 +64,6 @@ function onRefused(event) {
     }
   }
   say(message);
-}
-
-// Show each {id, state, reason} on its item, with the badge the server's macro makes.
-function setStates(f, rows) {
-  for (const row of rows) {
-    const item = document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`);
-    const badge = item && item.querySelector("[data-sync-state]");
-    if (badge) badge.outerHTML = Capture.renderState(f, row);
-  }
-}
-
-// A row the home computer sent (another phone's, or written at home), in the
-// shape of this phone's own captures, so the same markup shows it.
-function fromReplica({ entity, data }) {
-  const kind = { note: "note", answer: "answer", consent_event: "consent" }[entity];
-  if (!kind) return null;
-  return { id: data.id, kind, visit_id: data.visit_id, question_id: data.question_id,
-    text: data.text, tags: data.tags || [], who: data.who, consent: data.kind,
-    author: data.author || "", saved_at: Date.parse(data.created_at || data.recorded_at) || Date.now(),
-    state: "synced" };
-}
-
-function place(f, row) {
-  if (document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`)) return; // states below
-  const [target, html, where] = {
-    note: () => [document.getElementById("note-list"), Capture.renderNote(f, row), "afterbegin"],
-    answer: () => [document.getElementById(`answers-${row.question_id}`), Capture.renderAnswer(f, row), "beforeend"],
-    consent: () => [document.getElementById("consent-log"), Capture.renderConsent(f, row), "beforeend"],
-  }[row.kind]();
-  if (target) target.insertAdjacentHTML(where, html);
-}
-
-async function showLocalCaptures(screen) {
-  const visitId = Number(screen.dataset.visitId);
-  const captures = await DB.capturesOfVisit(visitId);
-  // What other phones wrote, as of this phone's last sync: shown with no signal too.
-  const others = (await DB.replicaOfVisit(visitId)).map(fromReplica).filter(Boolean)
-    .sort((a, b) => a.saved_at - b.saved_at);
-  if (!captures.length && !others.length) return;
-  const f = await Fragments.get();
-  others.forEach((row) => place(f, row));
-  const latestTick = new Map();
-  for (const row of captures.sort((a, b) => (a.hlc < b.hlc ? -1 : 1))) {
-    if (row.kind === "asked") { latestTick.set(row.question_id, row); continue; }
-    place(f, row);
-  }
-  for (const row of latestTick.values()) {
-    if (row.state === "synced") continue; // the page (or its next load) already shows it
-    const form = document.getElementById(`asked-form-${row.question_id}`);
-    if (!form) continue;
-    form.outerHTML = Capture.renderAsked(f, row, csrfToken());
-    document.getElementById(`question-${row.question_id}`).classList.toggle("question--asked", row.asked);
-  }
-  arrangeQuestions();
-  showLatestConsent(f);
-  settleConsent(false);
-  if (window.htmx) window.htmx.process(document.getElementById("main"));
-  // Re-read: a sync may have changed states while the page was drawing.
-  setStates(f, await DB.capturesOfVisit(visitId));
-}
-
-// The status line above the consent log says what the latest event in the log
-// says: the server's rows and this phone's own captures alike (issue 8), so it
-// can never contradict the log, whichever of them is newer.
-function latestConsent() {
-  let latest = null;
-  let latestAt = -Infinity;
-  for (const item of document.querySelectorAll("#consent-log li[data-consent-kind]")) {
-    const time = item.querySelector("time");
-    const at = time ? Date.parse(time.getAttribute("datetime")) : NaN;
-    if (!Number.isNaN(at) && at >= latestAt) { latest = item; latestAt = at; }
-  }
-  return latest;
-}
-
-function showLatestConsent(f) {
-  const status = document.getElementById("consent-status");
-  const item = latestConsent();
-  if (!status || !item || status.dataset.consentOf === item.dataset.captureId) return;
-  const html = Capture.renderConsentStatus(f, {
-    id: item.dataset.captureId,
-    visit_id: Number(document.querySelector("[data-visit-id]").dataset.visitId),
-    who: item.dataset.who,
-    kind: item.dataset.consentKind,
-    when: item.querySelector("time").textContent,
-  }, csrfToken());
-  const fresh = document.createRange().createContextualFragment(html).firstElementChild;
-  fresh.removeAttribute("hx-swap-oob");
-  status.replaceWith(fresh);
-  fillClientIds(fresh);
-  if (window.htmx) window.htmx.process(fresh);
-}
-
-// Once an answer is logged, the form folds away under the status line; after a
-// tap on it, focus goes to that line, which says what was logged.
-function settleConsent(moveFocus) {
-  const status = document.getElementById("consent-status");
-  const ask = document.querySelector("[data-consent-ask]");
-  if (!status || !ask || !status.dataset.consentOf) return;
-  if (ask.contains(document.activeElement) && !moveFocus) return;
-  ask.open = false;
-  if (moveFocus) {
-    status.setAttribute("tabindex", "-1");
-    status.focus();
-  }
-}
-
-// The worker, once it is in charge: just after the page opens it may still be
-// starting. Null only when this browser has no service workers at all.
-async function workerInCharge(timeoutMs = 15000) {
-  if (!("serviceWorker" in navigator)) return null;
-  if (navigator.serviceWorker.controller) return navigator.serviceWorker.controller;
-  const late = new Promise((resolve) => setTimeout(() => resolve(undefined), timeoutMs));
-  const registration = await Promise.race([navigator.serviceWorker.ready, late]);
-  return navigator.serviceWorker.controller || (registration && registration.active) || undefined;
-}
-
-async function getReady(button) {
-  const status = document.querySelector("[data-ready-status]");
-  if (!("serviceWorker" in navigator)) {
-    status.textContent = "This browser cannot keep the visit for offline use.";
-    return;
-  }
-  button.disabled = true;
-  status.textContent = "Getting ready…";
-  const worker = await workerInCharge();
-  if (!worker) {
-    button.disabled = false;
-    status.textContent = "Not ready yet: the phone is still setting up. Please try again in a moment.";
-    return;
-  }
-  const channel = new MessageChannel();
-  const answer = new Promise((resolve) => { channel.port1.onmessage = (event) => resolve(event.data); });
-  worker.postMessage({ type: "get-ready", urls: JSON.parse(button.dataset.urls) }, [channel.port2]);
-  const result = await answer;
-  button.disabled = false;
-  if (!result.ok) { status.textContent = "Could not get ready: please check the connection and try again."; return; }
-  const persisted = navigator.storage && navigator.storage.persist ? await navigator.storage.persist() : false;
-  await DB.setMeta(`ready:${button.dataset.visitId}`, { at: result.at, persisted });
-  showReady(status, { at: result.at, persisted });
-  say(status.textContent);
 }
 
 function showReady(status, ready) {
@@ -254,7 +121,7 @@ export function startCaptures() {
   document.addEventListener("htmx:configRequest", sendFormToken);
   document.addEventListener("htmx:afterSettle", (event) => {
     if (event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("#consent, #consent-log")) {
-      Fragments.get().then((f) => { showLatestConsent(f); settleConsent(true); }).catch(() => {});
+      local().then((view) => view.consentChanged(deps)).catch(() => {});
     }
   });
   document.body.addEventListener("captured", onCaptured);
@@ -262,7 +129,7 @@ export function startCaptures() {
   // A sync says which items changed state, and to what.
   document.addEventListener("sync-status", (event) => {
     const changed = event.detail.changed || [];
-    if (changed.length) Fragments.get().then((f) => setStates(f, changed)).catch(() => {});
+    if (changed.length) local().then((view) => view.setStates(changed)).catch(() => {});
   });
 }
 
@@ -273,7 +140,9 @@ export function visitScreen(root) {
   showLocalCaptures(screen).catch(() => {});
   const button = screen.querySelector("[data-get-ready]");
   if (button) {
-    button.addEventListener("click", () => getReady(button));
+    button.addEventListener("click", () => {
+      import("./get-ready.js").then((ready) => ready.getReady(button, { say, showReady })).catch(() => {});
+    });
     DB.getMeta(`ready:${button.dataset.visitId}`).then((ready) => {
       if (ready) showReady(document.querySelector("[data-ready-status]"), ready);
     });

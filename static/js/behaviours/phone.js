@@ -1,9 +1,9 @@
 // "This phone": lock with a PIN (offline too), and sign out and wipe.
 // The PIN is kept only as a PBKDF2 digest in IndexedDB, and never leaves the
 // phone. Locking hides the app (everything but the lock screen is inert); it
-// does not encrypt what is stored, and the page says so.
-import "../../../service_worker/idb.js";
-import { csrfToken } from "../sw-bridge.js";
+// does not encrypt what is stored, and the page says so. Loaded by lock.js
+// only where it is used (on "This phone", or once a lock is set); it imports
+// nothing of the first-load bundle, so that no shared chunk is split off.
 
 const DB = self.AskTwiceDB;
 const ITERATIONS = 150_000;
@@ -19,7 +19,7 @@ async function digest(pin, salt) {
   return Array.from(new Uint8Array(bits), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function shield(on) {
+export function shield(on) {
   const screen = document.getElementById("lock-screen");
   if (!screen) return;
   for (const element of document.body.children) {
@@ -29,14 +29,6 @@ function shield(on) {
   if (on) screen.querySelector("input").focus();
 }
 
-// Run on every page and swap: a locked phone shows only the lock screen.
-export async function applyLock() {
-  // Pairing again is the way out of a forgotten PIN: its pages are never locked.
-  if (!document.body.dataset.signedIn || document.querySelector("[data-pairing-page]")) return;
-  const lock = await DB.getMeta("lock");
-  shield(Boolean(lock && lock.locked));
-}
-
 function showError(slot, field, message) {
   slot.textContent = message;
   slot.hidden = !message;
@@ -44,7 +36,7 @@ function showError(slot, field, message) {
   else field.removeAttribute("aria-invalid");
 }
 
-async function lockNow(form) {
+export async function lockNow(form) {
   const field = form.querySelector("input[name=pin]");
   const slot = form.querySelector("[data-lock-error]");
   if (!/^\d{4,8}$/.test(field.value)) {
@@ -59,7 +51,7 @@ async function lockNow(form) {
   shield(true);
 }
 
-async function unlock(form) {
+export async function unlock(form) {
   const field = form.querySelector("input");
   const slot = form.querySelector("[data-unlock-error]");
   const lock = await DB.getMeta("lock");
@@ -83,7 +75,7 @@ async function unlock(form) {
   setTimeout(() => { wrongTries = 0; showError(slot, field, ""); }, PAUSE_MS);
 }
 
-async function wipe(anyway) {
+export async function wipe(anyway, csrfToken) {
   const status = document.querySelector("[data-wipe-status]");
   const again = document.querySelector("[data-wipe-anyway]");
   const pending = await DB.pendingCount();
@@ -117,17 +109,4 @@ async function wipe(anyway) {
     request.onsuccess = request.onerror = request.onblocked = resolve;
   });
   window.location.replace("/signin?wiped=1");
-}
-
-export function startPhone() {
-  document.addEventListener("lock-changed", () => applyLock().catch(() => {}));
-  document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (form.matches("[data-lock-form]")) { event.preventDefault(); lockNow(form).catch(() => {}); }
-    if (form.matches("[data-unlock-form]")) { event.preventDefault(); unlock(form).catch(() => {}); }
-  });
-  document.addEventListener("click", (event) => {
-    if (event.target.closest("[data-wipe]")) wipe(false).catch(() => {});
-    if (event.target.closest("[data-wipe-anyway]")) wipe(true).catch(() => {});
-  });
 }
