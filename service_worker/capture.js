@@ -25,11 +25,18 @@ const Capture = (() => {
   // carrying the session's CSRF token both in the X-CSRFToken header, which a
   // cross-site form cannot set, and in the form. Anything else goes to the
   // server, which checks the token itself. Sec-Fetch-* headers are added
-  // after the worker, so they cannot be checked here.
+  // after the worker, so they cannot be checked here. Asking the browser
+  // about a window takes a few milliseconds, so each window is asked about
+  // once: its id stays the same for as long as it shows that page.
+  const ownWindows = new Set();
+
   async function isOwnWindow(clientId) {
     if (!clientId) return false;
+    if (ownWindows.has(clientId)) return true;
     const client = await self.clients.get(clientId);
-    return Boolean(client) && client.type === "window" && new URL(client.url).origin === self.location.origin;
+    const own = Boolean(client) && client.type === "window" && new URL(client.url).origin === self.location.origin;
+    if (own) ownWindows.add(clientId);
+    return own;
   }
 
   function fromOwnPage(request, ownWindow, form) {
