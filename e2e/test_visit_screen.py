@@ -240,7 +240,8 @@ def drafts(page, visit):
     return page.evaluate("""async (id) => {
       const keys = ['note-text', 'consent-who'];
       const out = {};
-      for (const key of keys) out[key] = await AskTwiceDB.getMeta(`draft:${id}:${key}`);
+      const drafts = await AskTwiceDB.draftsOf(`draft:${id}:`);
+      for (const key of keys) out[key] = drafts.get(`draft:${id}:${key}`) || null;
       return out;
     }""", visit.id)
 
