@@ -12,8 +12,8 @@ export async function applyLock() {
   if (!document.body.dataset.signedIn || document.querySelector("[data-pairing-page]")) return;
   const lock = await DB.getMeta("lock");
   const locked = Boolean(lock && lock.locked);
-  const screen = document.getElementById("lock-screen");
-  if (screen && (locked || !screen.hidden)) (await phone()).shield(locked);
+  const screen = document.getElementById("lock-screen"); // made by phone.js when first needed
+  if (locked || (screen && !screen.hidden)) (await phone()).shield(locked);
 }
 
 export function startPhone() {

@@ -19,9 +19,33 @@ async function digest(pin, salt) {
   return Array.from(new Uint8Array(bits), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+// The lock screen, made the first time a page needs it (most never do, so it
+// is not in every page's markup).
+const LOCK_SCREEN = `<div class="lock-screen" id="lock-screen" role="dialog" aria-modal="true" aria-labelledby="lock-title" hidden>
+  <form class="narrow" data-unlock-form hx-boost="false" novalidate>
+    <h2 id="lock-title">Ask Twice is locked</h2>
+    <div class="field">
+      <label class="label" for="unlock-pin">PIN</label>
+      <p class="error-message" id="unlock-pin-error" data-unlock-error hidden></p>
+      <input class="input input--pin" id="unlock-pin" type="password" inputmode="numeric" autocomplete="off" aria-describedby="unlock-pin-error">
+    </div>
+    <button class="button" type="submit">Unlock</button>
+    <p class="hint">Forgot the PIN? On the home computer, make a code in Phones, then <a href="">pair this phone again</a>.</p>
+  </form>
+</div>`;
+
+function lockScreen() {
+  let screen = document.getElementById("lock-screen");
+  if (!screen) {
+    document.body.insertAdjacentHTML("beforeend", LOCK_SCREEN);
+    screen = document.getElementById("lock-screen");
+    screen.querySelector("a").href = document.body.dataset.pairUrl;
+  }
+  return screen;
+}
+
 export function shield(on) {
-  const screen = document.getElementById("lock-screen");
-  if (!screen) return;
+  const screen = lockScreen();
   for (const element of document.body.children) {
     if (element !== screen) element.inert = on;
   }
