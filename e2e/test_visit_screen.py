@@ -83,6 +83,14 @@ def in_visit_flow(phone, visit, shoot, axe, label):
     recording.click()
     assert in_view(agreed), "at 200% text 'They agreed' is not in view after one tap"
     shoot(page, f"visit-{label}-01c-200-after-tapping-recording", full_page=False)
+    # Keys still reach every part there, in the page's own order: the question's "Asked".
+    page.evaluate("() => { document.activeElement.blur(); scrollTo(0, 0); }")
+    asked_first = first.get_by_role("button", name="Asked")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if asked_first.evaluate("(button) => button === document.activeElement"):
+            break
+    expect(asked_first).to_be_focused()
     page.evaluate("() => { document.documentElement.style.fontSize = ''; scrollTo(0, 0); }")
 
     # Note: one tap, focused, with the tags; it stays open for the next note.
