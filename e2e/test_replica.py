@@ -116,3 +116,48 @@ def test_an_old_database_keeps_its_outbox_and_every_phone_gets_the_replica(
     finally:
         old.context.close()
         other.context.close()
+
+
+# Version 2 as it shipped: drafts lived in meta, beside the device and the clocks.
+DRAFTS_IN_META = """async ({key, text}) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("ask-twice", 2);
+    request.onupgradeneeded = () => {
+      const d = request.result;
+      d.createObjectStore("meta", { keyPath: "key" });
+      d.createObjectStore("captures", { keyPath: "id" }).createIndex("visit_id", "visit_id");
+      d.createObjectStore("outbox", { keyPath: "seq" });
+      d.createObjectStore("replica", { keyPath: "key" }).createIndex("visit_id", "visit_id");
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const tx = db.transaction(["meta"], "readwrite");
+  tx.objectStore("meta").put({ key, value: { text, at: Date.now() } });
+  tx.objectStore("meta").put({ key: "nextSeq", value: 7 });
+  await new Promise((resolve) => { tx.oncomplete = resolve; });
+  db.close();
+}"""
+
+
+def test_a_half_typed_note_survives_the_move_of_drafts_to_their_own_store(
+        browser, browser_context_args, home):
+    """Drafts moved out of meta (a draft write must never hold up a capture): what a
+    phone had typed before the update comes back in the composer after it."""
+    visit = home.make_visit("Drafts moved")
+    phone = new_phone(browser, browser_context_args, "phone")
+    key, text = f"draft:{visit.id}:note-text", "Typed before the update"
+    try:
+        phone.page.goto("/static/offline.html")  # our origin, no app script yet
+        phone.page.evaluate(DRAFTS_IN_META, {"key": key, "text": text})
+        phone.sign_in()  # the app opens the database: version 2 upgrades to the latest
+        page = phone.page
+        moved = page.evaluate("async (k) => (await AskTwiceDB.draftsOf(k)).get(k)", key)
+        assert moved["text"] == text
+        assert page.evaluate("(k) => AskTwiceDB.getMeta(k)", key) is None
+        assert page.evaluate("() => AskTwiceDB.getMeta('nextSeq')") == 7  # the rest stays
+        phone.open_visit(visit)
+        expect(page.locator("#note-text")).to_have_value(text)
+        expect(page.locator("#note-text")).to_be_visible()  # the composer reopened
+    finally:
+        phone.context.close()

@@ -70,8 +70,28 @@ def in_visit_flow(phone, visit, shoot, axe, label):
     expect(page.locator(".question--next")).to_have_count(1)
     expect(page.locator("#asked-group")).to_be_hidden()
     title_at = page.locator("h1").bounding_box()["y"]
+    recording = bar(page, "Recording")
+    expect(recording).to_have_accessible_name("Recording (not asked yet)")  # the mark: ask first
     axe.check(page, f"appointment ({label}), first paint")
     larger_text_and_dark(page, shoot, axe, f"visit-{label}-01-first-paint")
+
+    # At 200% text the first view still holds the next question whole (the consent
+    # banner follows the questions there), and "Recording" is one tap to its buttons.
+    page.evaluate("() => { document.documentElement.style.fontSize = '200%'; scrollTo(0, 0); }")
+    assert in_view(first.locator(".question__text")), "at 200% text the next question is hidden"
+    shoot(page, f"visit-{label}-01b-first-paint-200-question-first", full_page=False)
+    recording.click()
+    assert in_view(agreed), "at 200% text 'They agreed' is not in view after one tap"
+    shoot(page, f"visit-{label}-01c-200-after-tapping-recording", full_page=False)
+    # Keys still reach every part there, in the page's own order: the question's "Asked".
+    page.evaluate("() => { document.activeElement.blur(); scrollTo(0, 0); }")
+    asked_first = first.get_by_role("button", name="Asked")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if asked_first.evaluate("(button) => button === document.activeElement"):
+            break
+    expect(asked_first).to_be_focused()
+    page.evaluate("() => { document.documentElement.style.fontSize = ''; scrollTo(0, 0); }")
 
     # Note: one tap, focused, with the tags; it stays open for the next note.
     bar(page, "Note").click()
@@ -151,6 +171,7 @@ def in_visit_flow(phone, visit, shoot, axe, label):
     expect(status).to_be_focused()
     expect(page.locator("[data-consent-ask]")).not_to_have_attribute("open", "")
     expect(status.get_by_role("button", name="Record that they withdrew")).to_be_visible()
+    expect(recording).to_have_accessible_name("Recording")  # asked: the mark is gone
     shoot(page, f"visit-{label}-04-consent-agreed", full_page=False)
     larger_text_and_dark(page, shoot, axe, f"visit-{label}-04-consent-agreed")
 
@@ -240,7 +261,8 @@ def drafts(page, visit):
     return page.evaluate("""async (id) => {
       const keys = ['note-text', 'consent-who'];
       const out = {};
-      for (const key of keys) out[key] = await AskTwiceDB.getMeta(`draft:${id}:${key}`);
+      const drafts = await AskTwiceDB.draftsOf(`draft:${id}:`);
+      for (const key of keys) out[key] = drafts.get(`draft:${id}:${key}`) || null;
       return out;
     }""", visit.id)
 

@@ -1,7 +1,7 @@
 // Answers the appointment screen's form posts from IndexedDB (design.md §3):
 // validate as the server would, store entity + outbox entry in one
 // transaction, then answer htmx with a fragment rendered from the markup the
-// server provided (/sw/fragments.json), every value escaped.
+// server provided (/sw/fragments.json, filled by render.js), every value escaped.
 const Capture = (() => {
   const LONG_TEXT = 10000;
   const ROUTES = [
@@ -14,10 +14,11 @@ const Capture = (() => {
     [/^\/visits\/(\d+)\/debrief$/, debrief],
   ];
 
+  // The handler and its URL's values for a capture URL, else null.
   function route(url) {
     for (const [pattern, handler] of ROUTES) {
       const match = url.pathname.match(pattern);
-      if (match) return (request) => handle(request, handler, match);
+      if (match) return { handler, visitId: Number(match[1]), questionId: match[2] };
     }
     return null;
   }
@@ -27,29 +28,45 @@ const Capture = (() => {
   // carrying the session's CSRF token both in the X-CSRFToken header, which a
   // cross-site form cannot set, and in the form. Anything else goes to the
   // server, which checks the token itself. Sec-Fetch-* headers are added
-  // after the worker, so they cannot be checked here.
-  async function fromOwnPage(event) {
-    const { request } = event;
-    if (request.mode === "navigate" || !event.clientId) return false;
-    const client = await self.clients.get(event.clientId);
-    if (!client || client.type !== "window" || new URL(client.url).origin !== self.location.origin) {
-      return false;
-    }
+  // after the worker, so they cannot be checked here. Asking the browser
+  // about a window takes a few milliseconds, so each window is asked about
+  // once: its id stays the same for as long as it shows that page.
+  const ownWindows = new Set();
+
+  async function isOwnWindow(clientId) {
+    if (!clientId) return false;
+    if (ownWindows.has(clientId)) return true;
+    const client = await self.clients.get(clientId);
+    const own = Boolean(client) && client.type === "window" && new URL(client.url).origin === self.location.origin;
+    if (own) ownWindows.add(clientId);
+    return own;
+  }
+
+  function fromOwnPage(request, ownWindow, form) {
+    if (request.mode === "navigate" || !ownWindow) return false;
     const header = request.headers.get("X-CSRFToken") || "";
-    const field = (await request.clone().formData()).get("csrf_token") || "";
-    return Boolean(header) && header === field;
+    return Boolean(header) && header === (form.get("csrf_token") || "");
   }
 
-  const escapeHtml = (value) => String(value).replace(/[&<>"']/g, (c) => (
-    { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" }[c]));
-
-  // One pass over the template: `values` are escaped, `raw` are markup we rendered.
-  function fill(template, values, raw = {}) {
-    return template.replace(/%%(\w+)%%/g, (whole, name) => (
-      name in raw ? raw[name] : name in values ? escapeHtml(values[name]) : whole));
+  // Answer a capture post: from IndexedDB when one of our pages sent it, else
+  // from the server. The window, the form and the markup are looked up at once,
+  // and the form is read once: every millisecond here comes before "Saved".
+  async function save(event, found) {
+    const { request } = event;
+    const [ownWindow, form, f] = await Promise.all([
+      isOwnWindow(event.clientId),
+      request.clone().formData(),
+      Render.fragments().catch(() => null),
+    ]);
+    if (!fromOwnPage(request, ownWindow, form)) return fetch(request);
+    try {
+      if (!f) throw new Error("no fragments");
+      return await found.handler(form, f, found.visitId, found.questionId);
+    } catch (error) {
+      return refuse("Could not save on this phone. Your text is still here. Please try again.");
+    }
   }
 
-  const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
   const newId = () => (self.crypto.randomUUID ? self.crypto.randomUUID() : String(Date.now()));
 
   function answerWith(html, target, swap, detail) {
@@ -84,16 +101,6 @@ const Capture = (() => {
     return /^[0-9a-f-]{36}$/i.test(id) ? id.toLowerCase() : newId();
   };
 
-  async function handle(request, handler, match) {
-    const form = await request.formData();
-    const fragments = await Fragments.get();
-    try {
-      return await handler(form, fragments, Number(match[1]), match[2]);
-    } catch (error) {
-      return refuse("Could not save on this phone. Your text is still here. Please try again.");
-    }
-  }
-
   async function note(form, f, visitId) {
     const [text, problem] = longText(form, "Write a note before saving.");
     if (problem) return refuse(problem);
@@ -101,7 +108,7 @@ const Capture = (() => {
     const id = captureId(form);
     const row = await Outbox.enqueue({ id, kind: "note", visit_id: visitId, text, tags },
       "note.create", { visit_id: visitId, text, tags });
-    return answerWith(renderNote(f, row), "#note-list", "afterbegin", { reset: true });
+    return answerWith(Render.note(f, row), "#note-list", "afterbegin", { reset: true });
   }
 
   // An edit or delete names the version the phone showed: if the note moved on
@@ -153,14 +160,14 @@ const Capture = (() => {
     const id = captureId(form);
     const row = await Outbox.enqueue({ id, kind: "answer", visit_id: visitId, question_id: questionId, text },
       "answer.create", { visit_id: visitId, question_id: questionId, text });
-    return answerWith(renderAnswer(f, row), `#answers-${questionId}`, "beforeend", { reset: true });
+    return answerWith(Render.answer(f, row), `#answers-${questionId}`, "beforeend", { reset: true });
   }
 
   async function asked(form, f, visitId, questionId) {
     const value = form.get("asked") === "true";
     const row = await Outbox.enqueue({ id: newId(), kind: "asked", visit_id: visitId, question_id: questionId, asked: value },
       "question.mark_asked", { visit_id: visitId, question_id: questionId, asked: value });
-    const html = renderAsked(f, row, form.get("csrf_token") || "");
+    const html = Render.asked(f, row, form.get("csrf_token") || "");
     return answerWith(html, `#asked-form-${questionId}`, "outerHTML", { question: questionId, asked: value });
   }
 
@@ -173,77 +180,10 @@ const Capture = (() => {
     const id = captureId(form);
     const row = await Outbox.enqueue({ id, kind: "consent", visit_id: visitId, who, consent: kind },
       "consent.record", { visit_id: visitId, who, kind });
-    const status = renderConsentStatus(f, { id: row.id, visit_id: visitId, who, kind, when: clock(row.saved_at) },
+    const status = Render.consentStatus(f, { id: row.id, visit_id: visitId, who, kind, when: Render.clock(row.saved_at) },
       form.get("csrf_token") || "");
-    return answerWith(renderConsent(f, row) + status, "#consent-log", "beforeend", { reset: kind !== "withdrawn" });
+    return answerWith(Render.consent(f, row) + status, "#consent-log", "beforeend", { reset: kind !== "withdrawn" });
   }
 
-  const when = (row) => ({ iso: new Date(row.saved_at).toISOString(), when: clock(row.saved_at) });
-
-  // The badge "On this phone" / "Synced" / "Not saved: reason".
-  function renderState(f, row) {
-    return fill(f.states[row.state] || "", { reason: row.reason || "" });
-  }
-
-  const renderTags = (f, tags) => tags.map((tag) => fill(f.tag, { label: f.labels.tags[tag] })).join("");
-
-  function renderNote(f, row) {
-    return fill(f.note, { id: row.id, ...when(row), author: row.author || "", text: row.text,
-      visit: row.visit_id, version: row.version || 1 },
-    { tags_html: renderTags(f, row.tags), sync_state: renderState(f, row) });
-  }
-
-  function renderNoteEditor(f, note, csrf) {
-    const checked = Object.fromEntries(Object.keys(f.labels.tags).map(
-      (key) => [`checked_${key}`, note.tags.includes(key) ? " checked" : ""]));
-    return fill(f.note_editor, { id: note.id, visit: note.visit_id, version: note.version,
-      text: note.text, csrf }, checked);
-  }
-
-  function renderAnswer(f, row) {
-    return fill(f.answer, { id: row.id, text: row.text, author: row.author || "" },
-      { sync_state: renderState(f, row) });
-  }
-
-  function renderConsent(f, row) {
-    return fill(f.consent_item,
-      { id: row.id, ...when(row), who: row.who, kind: row.consent, author: row.author || "",
-        kind_text: f.labels.consent[row.consent] },
-      { sync_state: renderState(f, row) });
-  }
-
-  // The status line above the log, from its latest event {id, visit_id, who, kind, when}.
-  function renderConsentStatus(f, event, csrf) {
-    const template = event.kind === "agreed" ? f.consent_status_agreed : f.consent_status_other;
-    return fill(template, { id: event.id, visit: event.visit_id, who: event.who, when: event.when,
-      kind_text: f.labels.consent[event.kind] || "", csrf });
-  }
-
-  function renderAsked(f, row, csrf) {
-    const template = row.asked ? f.asked_true : f.asked_false;
-    return fill(template, { visit: row.visit_id, question: row.question_id, csrf });
-  }
-
-  return { route, fromOwnPage, clock, renderState, renderNote, renderNoteEditor, renderTags,
-    renderAnswer, renderConsent, renderConsentStatus, renderAsked };
+  return { route, save };
 })();
-
-// The fragment markup, fetched with the shell and kept in the static cache.
-const Fragments = (() => {
-  const URL_ = "/sw/fragments.json";
-  let loaded = null;
-  async function get() {
-    if (!loaded) {
-      loaded = (async () => {
-        const cached = await caches.match(URL_);
-        const response = cached || await fetch(URL_);
-        return response.json();
-      })().catch((error) => { loaded = null; throw error; });
-    }
-    return loaded;
-  }
-  return { get };
-})();
-
-// Pages bundle this file as a module, where top-level names stay private.
-self.AskTwiceCapture = { Capture, Fragments };

@@ -1,9 +1,11 @@
 // IndexedDB as promises, shared by the service worker and the pages (a classic
 // script: the worker loads it with importScripts, pages with a script tag).
 // One database: meta (device, clocks, cursors), captures (what this phone
-// saved, with its sync state), outbox (named mutations by seq) and replica
+// saved, with its sync state), outbox (named mutations by seq), replica
 // (what the home computer holds for this phone's person: every device's notes,
-// answers, ticks and consent entries, as pull last said).
+// answers, ticks and consent entries, as pull last said) and drafts (text
+// typed but not yet saved, written as it is typed: a store of its own, so
+// that writing a draft never holds up a capture's transaction).
 (function (scope) {
   const NAME = "ask-twice";
   // Each version's step, run in order from the version a phone has: an
@@ -25,6 +27,18 @@
       // longer their tables': refill the replica under the new names.
       tx.objectStore("replica").clear();
       tx.objectStore("meta").delete("cursor");
+    },
+    (db, tx) => {
+      // Drafts were kept in meta as "draft:<visit>:<field>": they move, keys and all.
+      const drafts = db.createObjectStore("drafts", { keyPath: "key" });
+      const meta = tx.objectStore("meta");
+      meta.openCursor(IDBKeyRange.bound("draft:", "draft:\uffff")).onsuccess = (event) => {
+        const cursor = event.target.result;
+        if (!cursor) return;
+        drafts.put(cursor.value);
+        cursor.delete();
+        cursor.continue();
+      };
     },
   ];
   const VERSION = MIGRATIONS.length - 1;
@@ -80,6 +94,15 @@
 
   const setMeta = (key, value) => transact(["meta"], "readwrite", (s) => { s.meta.put({ key, value }); });
 
+  const setDraft = (key, value) => transact(["drafts"], "readwrite", (s) => {
+    if (value) s.drafts.put({ key, value }); else s.drafts.delete(key);
+  });
+
+  // Every draft whose key starts with `prefix`, as a Map of key to value.
+  const draftsOf = (prefix) => transact(["drafts"], "readonly",
+    (s) => req(s.drafts.getAll(IDBKeyRange.bound(prefix, `${prefix}\uffff`))))
+    .then((rows) => new Map(rows.map((row) => [row.key, row.value])));
+
   const capturesOfVisit = (visitId) => transact(["captures"], "readonly",
     (s) => req(s.captures.index("visit_id").getAll(visitId)));
 
@@ -88,6 +111,6 @@
   const replicaOfVisit = (visitId) => transact(["replica"], "readonly",
     (s) => req(s.replica.index("visit_id").getAll(visitId)));
 
-  scope.AskTwiceDB = { NAME, VERSION, req, transact, getMeta, setMeta, capturesOfVisit,
-    replicaOfVisit, pendingCount };
+  scope.AskTwiceDB = { NAME, VERSION, req, transact, getMeta, setMeta, setDraft, draftsOf,
+    capturesOfVisit, replicaOfVisit, pendingCount };
 })(self);

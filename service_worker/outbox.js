@@ -2,6 +2,7 @@
 // mutation (never a raw form POST). docs/sync-protocol.md is the contract.
 //   1. A capture is ONE transaction: the entity, its outbox entry, the next
 //      seq and the clock reading; only then may the page say "Saved on this phone".
+//      The worker keeps the seq and the clock in memory too, to read less then.
 //   2. Replay pushes entries in seq order and deletes one only when the
 //      server's last_applied_seq covers it; a rejection is kept on the capture.
 //   3. A 409 tells the seq the server expects: entries below it were applied
@@ -39,22 +40,37 @@ const Outbox = (() => {
     return `${String(wall).padStart(13, "0")}-${String(counter).padStart(4, "0")}-${node}`;
   }
 
-  // 1.
+  // 1. The seq, the node and the clock reading stay in the worker's memory once
+  // read (only this worker writes them, and renumber() forgets them), so the
+  // capture's transaction reads only the device. Each capture takes its seq
+  // as its transaction starts, and readwrite transactions over the same stores
+  // run in the order they start: seqs are stored in the order they are taken.
+  let counters = null; // { seq, node, hlc } as stored, once read
   async function enqueue(capture, op, data) {
     const row = await transact(["meta", "captures", "outbox"], "readwrite", async (s) => {
-      const [seq, savedNode, previous, device] = await Promise.all([meta(s, "nextSeq", 1),
-        meta(s, "node", null), meta(s, "hlc", null), meta(s, "device", null)]);
-      const node = savedNode || randomNode();
-      if (!savedNode) s.meta.put({ key: "node", value: node });
-      const hlc = nextHlc(previous, node);
+      const deviceRead = meta(s, "device", null);
+      if (!counters) {
+        const [seq, node, hlc] = await Promise.all(
+          [meta(s, "nextSeq", 1), meta(s, "node", null), meta(s, "hlc", null)]);
+        counters = counters || { seq, node: node || randomNode(), hlc };
+        if (!node) s.meta.put({ key: "node", value: counters.node });
+      }
+      const seq = counters.seq;
+      const hlc = nextHlc(counters.hlc, counters.node);
+      counters.seq = seq + 1;
+      counters.hlc = hlc;
       s.meta.put({ key: "nextSeq", value: seq + 1 });
       s.meta.put({ key: "hlc", value: hlc });
       // The author is this phone's person, as its device registration said.
+      const device = await deviceRead;
       const author = (device && device.author) || "";
       const stored = { ...capture, author, seq, hlc, state: "local", saved_at: Date.now() };
       s.captures.put(stored);
       s.outbox.put({ seq, op, id: capture.id, hlc, data });
       return stored;
+    }).catch((error) => {
+      counters = null; // not stored: read them again next time
+      throw error;
     });
     return row;
   }
@@ -106,6 +122,7 @@ const Outbox = (() => {
 
   // 3. The device is new to the server: number the waiting entries from `expected`.
   async function renumber(expected) {
+    counters = null;
     await transact(["meta", "captures", "outbox"], "readwrite", async (s) => {
       const entries = await req(s.outbox.getAll());
       s.outbox.clear();

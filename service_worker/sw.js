@@ -18,13 +18,15 @@ const SHELL = [
   MANIFEST_URL,
   "/static/build/app.css",
   "/static/build/app.js",
+  // The bundle's parts loaded on first use (lock and wipe, read back, ...): the server lists them.
+  ..."__LAZY__".split(" ").filter(Boolean),
   "/static/vendor/htmx.min.js",
   "/static/icons/icon.svg",
   "/static/icons/apple-touch-icon.png",
   "/sw/fragments.json",
 ];
 
-importScripts("/sw/idb.js", "/sw/outbox.js", "/sw/capture.js", "/sw/strategies.js");
+importScripts("/sw/idb.js", "/sw/outbox.js", "/sw/render.js", "/sw/capture.js", "/sw/strategies.js");
 
 self.addEventListener("install", (event) => {
   // No skipWaiting(): a new version waits until the page says the user agreed.
@@ -52,7 +54,7 @@ self.addEventListener("fetch", (event) => {
     }
     const capture = Capture.route(url);
     if (!capture || request.mode === "navigate") return; // a form navigation: the server checks it
-    const answer = Capture.fromOwnPage(event).then((own) => (own ? capture(request) : fetch(request)));
+    const answer = Capture.save(event, capture);
     event.respondWith(answer);
     event.waitUntil(answer.then(() => Outbox.afterCapture()).catch(() => {}));
     return;

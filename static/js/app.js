@@ -7,7 +7,7 @@ import { printButtons } from "./behaviours/print.js";
 import { startCaptures, visitScreen } from "./behaviours/captures.js";
 import { installOffers, startInstall } from "./behaviours/install.js";
 import { startBridge } from "./sw-bridge.js";
-import { applyLock, startPhone } from "./behaviours/phone.js";
+import { applyLock, startPhone } from "./behaviours/lock.js";
 import { appointmentScreen, startAppointment } from "./behaviours/appointment.js";
 import { listenForQuestions, startQuestions } from "./behaviours/questions.js";
 import { restoreDrafts, startDrafts } from "./behaviours/drafts.js";

@@ -3,14 +3,13 @@
 // for sync at the right moments, and offer updates without ever swapping the
 // page under a form someone is filling in.
 import "../../service_worker/idb.js";
-import "../../service_worker/capture.js";
 
 import { say } from "./behaviours/status.js";
 
 const DB = self.AskTwiceDB;
 const UNREACHABLE = "Can't reach your computer. Your notes are safe on this phone.";
 const NOT_PAIRED = "This phone is no longer paired. Your notes are safe on it: pair it again from the home computer.";
-const { clock } = self.AskTwiceCapture.Capture;
+const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
 
 // The token of this session, from any form on the page (a boosted swap keeps
 // the body's own attributes from an earlier page).

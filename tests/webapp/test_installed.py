@@ -1,6 +1,7 @@
 """Installing on a phone: the manifest, where the installed app opens, the help page."""
 
 import json
+import re
 from datetime import date, timedelta
 
 from webapp.extensions import db
@@ -87,3 +88,32 @@ def test_static_files_carry_the_security_headers_and_no_open_cors(client):
         assert response.headers["X-Frame-Options"] == "DENY", path
         assert "Access-Control-Allow-Origin" not in response.headers, path
         response.close()
+
+
+def test_the_first_load_bundle_imports_nothing_and_the_worker_keeps_its_later_parts(client):
+    """Parts loaded on first use (lock and wipe, read back, …) are files of their own; the
+    worker precaches each, so they work offline, and the first load fetches none of them."""
+    def text(path):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = response.get_data(as_text=True)
+        response.close()
+        return body
+
+    bundle = text("/static/build/app.js")
+    static_import = re.search(r"""(^|[;}\s])import\s*[{*"'\w]""", bundle)
+    assert not static_import, "a static import: one more request on every first load"
+    later = set(re.findall(r"""import\("\./([\w-]+\.js)"\)""", bundle))
+    assert {"phone.js", "read-back.js", "local-captures.js"} <= later, later
+    worker = text("/sw.js")
+    assert "__LAZY__" not in worker
+    for name in later:
+        assert f"/static/build/{name}" in worker, name
+        assert "export" in text(f"/static/build/{name}"), name
+
+
+def test_pages_carry_the_tab_icon_inline(signed_in):
+    page = signed_in.get("/").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    assert icon.startswith("data:image/svg+xml,%3Csvg ") and "%23005eb8" in icon
+    assert not set('"<>&') & set(icon)

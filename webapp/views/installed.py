@@ -2,8 +2,12 @@
 app opens, and the help page that explains installing on each kind of phone."""
 
 from datetime import date
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, current_app, g, json, redirect, render_template, url_for
+from markupsafe import Markup
 
 from webapp.services import access, cases
 from webapp.views import household_id
@@ -16,9 +20,18 @@ BACKGROUND = "#f2f5f7"  # the page's colour while the app starts
 # (static/offline.html, a plain file, repeats THEME in its head)
 
 
+@cache
+def icon_data_url():
+    """The tab's icon, static/icons/icon.svg, as a data: URL: one request fewer per first load."""
+    svg = (Path(current_app.static_folder) / "icons" / "icon.svg").read_text()
+    # Percent-encoded but for a few plain characters, with no ", <, > or &: safe in an attribute.
+    text = " ".join(svg.split()).replace('"', "'")
+    return Markup("data:image/svg+xml," + quote(text, safe=" '=:/.,;-"))
+
+
 @bp.app_context_processor
 def theme_colours():
-    return {"theme_colours": THEME}
+    return {"theme_colours": THEME, "icon_data_url": icon_data_url}
 
 
 def _icon(name, size, purpose):

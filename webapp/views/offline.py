@@ -14,7 +14,8 @@ bp = Blueprint("offline", __name__)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WORKER = ROOT / "service_worker"
-HELPERS = {"idb.js", "outbox.js", "capture.js", "strategies.js"}
+HELPERS = {"idb.js", "outbox.js", "render.js", "capture.js", "strategies.js"}
+BUILD = ROOT / "static" / "build"
 _VISIT, _QUESTION, _NOTE = 987654321, uuid.UUID(int=0), uuid.UUID(int=1)
 
 
@@ -45,7 +46,10 @@ def _script(body, extra_headers=None):
 @bp.get("/sw.js")
 def worker():
     """Serve the service worker with its version set from the files' hashes."""
+    lazy = " ".join(f"/static/build/{path.name}" for path in sorted(BUILD.glob("*.js"))
+                    if path.name != "app.js")
     body = (WORKER / "sw.js").read_text().replace("__VERSION__", version())
+    body = body.replace("__LAZY__", lazy)
     return _script(body, {"Service-Worker-Allowed": "/"})
 
 

@@ -2,7 +2,8 @@
 // the composer, focused, and it stays open after each save; "Questions" and
 // "Recording" bring their part into view and put focus there; "Case summary"
 // and "Read back" open full screen. Without scripts the bar's links still go
-// to each part (the composer shows as the link's :target).
+// to each part (the composer shows as the link's :target). The read-back
+// list is built by read-back.js, loaded on the first tap.
 const composer = () => document.getElementById("note-form");
 
 export function openComposer({ focus = true } = {}) {
@@ -48,38 +49,9 @@ const BAR = {
   },
 };
 
-// Read back: built from the screen itself, so it holds what this phone saved too.
-function fillReadBack(dialog) {
-  const list = (texts, empty) => {
-    if (!texts.length) return Object.assign(document.createElement("p"), { textContent: empty });
-    const ol = document.createElement("ul");
-    for (const [text, extra] of texts) {
-      const li = ol.appendChild(document.createElement("li"));
-      li.appendChild(Object.assign(document.createElement("p"), { textContent: text, className: "read-back__text" }));
-      for (const line of extra || []) li.appendChild(Object.assign(document.createElement("p"), { textContent: line }));
-    }
-    return ol;
-  };
-  const questions = Array.from(document.querySelectorAll("#questions li[data-question]"))
-    .sort((a, b) => a.dataset.order - b.dataset.order);
-  const text = (element) => element.firstChild ? element.firstChild.textContent.trim() : "";
-  const answered = questions.map((item) => [item.querySelector(".question__text").textContent,
-    Array.from(item.querySelectorAll(".answers li"), text)]).filter(([, answers]) => answers.length);
-  const unasked = questions.filter((item) => !item.classList.contains("question--asked"))
-    .map((item) => [item.querySelector(".question__text").textContent]);
-  const label = document.querySelector("label[for=tag-next-step]");
-  const steps = Array.from(document.querySelectorAll("#note-list li.note"))
-    .filter((note) => label && Array.from(note.querySelectorAll(".tag"), (tag) => tag.textContent).includes(label.textContent))
-    .map((note) => [note.querySelector(".note__text").textContent]);
-  const parts = { answers: list(answered, "No answers written yet."),
-    unasked: list(unasked, "Every question is asked."),
-    "next-steps": list(steps, "No notes tagged “Next step” yet.") };
-  for (const [name, content] of Object.entries(parts)) dialog.querySelector(`[data-read-back="${name}"]`).replaceChildren(content);
-}
-
-function openDialog(id) {
+async function openDialog(id) {
   const dialog = document.getElementById(id);
-  if (id === "read-back") fillReadBack(dialog);
+  if (id === "read-back") (await import("./read-back.js")).fillReadBack(dialog);
   dialog.showModal();
   dialog.querySelector("h2").setAttribute("tabindex", "-1");
   dialog.querySelector("h2").focus();
@@ -105,7 +77,7 @@ export function startAppointment() {
     event.preventDefault();
     event.stopPropagation(); // before htmx's boost sees the link
     if (bar) BAR[bar.dataset.bar]();
-    else if (opens) openDialog(opens.dataset.opens);
+    else if (opens) openDialog(opens.dataset.opens).catch(() => {});
     else if (close.hasAttribute("data-close-dialog")) close.closest("dialog").close();
     else closeComposer();
   }, true);

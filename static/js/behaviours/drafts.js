@@ -14,7 +14,7 @@ const keyOf = (field) => {
 
 // One write at a time, in the order typed: the last one always wins.
 function keep(key, text) {
-  writes = writes.then(() => DB.setMeta(key, text ? { text, at: Date.now() } : null)).catch(() => {});
+  writes = writes.then(() => DB.setDraft(key, text ? { text, at: Date.now() } : null)).catch(() => {});
   return writes;
 }
 
@@ -25,13 +25,14 @@ function onInput(event) {
   if (key) keep(key, field.value === field.defaultValue ? "" : field.value);
 }
 
-// Bring back each draft into a field that holds only what the page put there.
+// Bring back each draft into a field that holds only what the page put there
+// (the visit's drafts in one read: most fields have none).
 export async function restoreDrafts(screen) {
-  const fields = document.querySelectorAll("[data-draft], #note-text, #consent-who");
-  for (const field of fields) {
-    const key = keyOf(field);
-    const draft = key && (await DB.getMeta(key).catch(() => null));
-    if (!draft || field.value !== field.defaultValue || !screen.isConnected) continue;
+  const drafts = await DB.draftsOf(`draft:${screen.dataset.visitId}:`).catch(() => new Map());
+  if (!drafts.size || !screen.isConnected) return;
+  for (const field of document.querySelectorAll("[data-draft], #note-text, #consent-who")) {
+    const draft = drafts.get(keyOf(field));
+    if (!draft || field.value !== field.defaultValue) continue;
     field.value = draft.text;
     for (let box = field.closest("details"); box; box = box.parentElement.closest("details")) box.open = true;
     if (field.id === "note-text") openComposer({ focus: false });

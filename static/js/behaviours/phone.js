@@ -1,9 +1,9 @@
 // "This phone": lock with a PIN (offline too), and sign out and wipe.
 // The PIN is kept only as a PBKDF2 digest in IndexedDB, and never leaves the
 // phone. Locking hides the app (everything but the lock screen is inert); it
-// does not encrypt what is stored, and the page says so.
-import "../../../service_worker/idb.js";
-import { csrfToken } from "../sw-bridge.js";
+// does not encrypt what is stored, and the page says so. Loaded by lock.js
+// only where it is used (on "This phone", or once a lock is set); it imports
+// nothing of the first-load bundle, so that no shared chunk is split off.
 
 const DB = self.AskTwiceDB;
 const ITERATIONS = 150_000;
@@ -19,22 +19,38 @@ async function digest(pin, salt) {
   return Array.from(new Uint8Array(bits), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function shield(on) {
-  const screen = document.getElementById("lock-screen");
-  if (!screen) return;
+// The lock screen, made the first time a page needs it (most never do, so it
+// is not in every page's markup).
+const LOCK_SCREEN = `<div class="lock-screen" id="lock-screen" role="dialog" aria-modal="true" aria-labelledby="lock-title" hidden>
+  <form class="narrow" data-unlock-form hx-boost="false" novalidate>
+    <h2 id="lock-title">Ask Twice is locked</h2>
+    <div class="field">
+      <label class="label" for="unlock-pin">PIN</label>
+      <p class="error-message" id="unlock-pin-error" data-unlock-error hidden></p>
+      <input class="input input--pin" id="unlock-pin" type="password" inputmode="numeric" autocomplete="off" aria-describedby="unlock-pin-error">
+    </div>
+    <button class="button" type="submit">Unlock</button>
+    <p class="hint">Forgot the PIN? On the home computer, make a code in Phones, then <a href="">pair this phone again</a>.</p>
+  </form>
+</div>`;
+
+function lockScreen() {
+  let screen = document.getElementById("lock-screen");
+  if (!screen) {
+    document.body.insertAdjacentHTML("beforeend", LOCK_SCREEN);
+    screen = document.getElementById("lock-screen");
+    screen.querySelector("a").href = document.body.dataset.pairUrl;
+  }
+  return screen;
+}
+
+export function shield(on) {
+  const screen = lockScreen();
   for (const element of document.body.children) {
     if (element !== screen) element.inert = on;
   }
   screen.hidden = !on;
   if (on) screen.querySelector("input").focus();
-}
-
-// Run on every page and swap: a locked phone shows only the lock screen.
-export async function applyLock() {
-  // Pairing again is the way out of a forgotten PIN: its pages are never locked.
-  if (!document.body.dataset.signedIn || document.querySelector("[data-pairing-page]")) return;
-  const lock = await DB.getMeta("lock");
-  shield(Boolean(lock && lock.locked));
 }
 
 function showError(slot, field, message) {
@@ -44,7 +60,7 @@ function showError(slot, field, message) {
   else field.removeAttribute("aria-invalid");
 }
 
-async function lockNow(form) {
+export async function lockNow(form) {
   const field = form.querySelector("input[name=pin]");
   const slot = form.querySelector("[data-lock-error]");
   if (!/^\d{4,8}$/.test(field.value)) {
@@ -59,7 +75,7 @@ async function lockNow(form) {
   shield(true);
 }
 
-async function unlock(form) {
+export async function unlock(form) {
   const field = form.querySelector("input");
   const slot = form.querySelector("[data-unlock-error]");
   const lock = await DB.getMeta("lock");
@@ -83,7 +99,7 @@ async function unlock(form) {
   setTimeout(() => { wrongTries = 0; showError(slot, field, ""); }, PAUSE_MS);
 }
 
-async function wipe(anyway) {
+export async function wipe(anyway, csrfToken) {
   const status = document.querySelector("[data-wipe-status]");
   const again = document.querySelector("[data-wipe-anyway]");
   const pending = await DB.pendingCount();
@@ -117,17 +133,4 @@ async function wipe(anyway) {
     request.onsuccess = request.onerror = request.onblocked = resolve;
   });
   window.location.replace("/signin?wiped=1");
-}
-
-export function startPhone() {
-  document.addEventListener("lock-changed", () => applyLock().catch(() => {}));
-  document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (form.matches("[data-lock-form]")) { event.preventDefault(); lockNow(form).catch(() => {}); }
-    if (form.matches("[data-unlock-form]")) { event.preventDefault(); unlock(form).catch(() => {}); }
-  });
-  document.addEventListener("click", (event) => {
-    if (event.target.closest("[data-wipe]")) wipe(false).catch(() => {});
-    if (event.target.closest("[data-wipe-anyway]")) wipe(true).catch(() => {});
-  });
 }
