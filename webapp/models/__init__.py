@@ -1,5 +1,6 @@
 """Database models, one module per aggregate."""
 
+from webapp.models.after_visit import ComparisonRow, Decision, Letter, Opinion, ValueView
 from webapp.models.cases import Case, Child, Clinician
 from webapp.models.household import Household, Login, Member, Pairing, Setup, SignInFailure
 from webapp.models.sync import AskedEvent, Change, Device, Rejection
@@ -14,6 +15,11 @@ __all__ = [
     "Case",
     "Child",
     "Clinician",
+    "ComparisonRow",
+    "Decision",
+    "Letter",
+    "Opinion",
+    "ValueView",
     "ConsentEvent",
     "Household",
     "Login",
