@@ -212,6 +212,11 @@ def read_archive(source):
             listed = manifest["members"]
             if sorted(set(names) - {MANIFEST}) != sorted(listed) or len(names) != len(set(names)):
                 raise ArchiveRefused("This archive's contents do not match its manifest.")
+            for name, expected in listed.items():  # before reading: no zip bombs
+                if not isinstance(expected, dict) or (
+                        archive.getinfo(name).file_size != expected.get("size")):
+                    raise ArchiveRefused(f"This archive was changed after it was made ({name} "
+                                         "does not match its size), so nothing was restored.")
             contents = {name: archive.read(name) for name in listed}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
         raise ArchiveRefused("This archive is damaged or incomplete, so nothing was restored."
