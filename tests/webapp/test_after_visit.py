@@ -167,8 +167,9 @@ def test_letters_are_drafted_from_the_case_and_decision_and_can_be_edited(
     url = f"/decisions/{decision.id}/letters/family-update"
     assert signed_in.post(url, data={"text": ""}).status_code == 422
     response = signed_in.post(url, data={"text": "Our own words"})
-    assert response.status_code == 200 and "Letter saved." in response.text
-    assert "Our own words" in signed_in.get(url).text
+    assert response.status_code == 303
+    page = signed_in.get(response.headers["Location"]).text
+    assert "Letter saved." in page and "Our own words" in page
     assert Letter.query.one().text == "Our own words"
     signed_in.post(f"{url}/redraft")
     assert "Hello everyone" in signed_in.get(url).text and Letter.query.count() == 0
@@ -200,3 +201,28 @@ def test_another_households_after_visit_pages_are_not_found(signed_in, stranger)
         assert response.status_code == 404, (method, url)
         assert "Secret" not in response.text
     assert Opinion.query.count() == 1 and Decision.query.one().reopened_at is None
+
+
+def test_the_comparison_is_a_page_or_its_block(hx, visit, second_visit):
+    write_opinion(hx.client, visit, diagnosis="ALL")
+    write_opinion(hx.client, second_visit, diagnosis="AML")
+    url = f"/cases/{visit.case_id}/compare"
+    page = hx.client.get(url)
+    assert page.text.startswith("<!doctype html>") and "HX-Request" in page.headers["Vary"]
+    block = hx.get(url, target="comparison")
+    assert block.text.lstrip().startswith('<div id="comparison"') and "<html" not in block.text
+    assert hx.get(url, target="comparison", boosted=True).text.startswith("<!doctype html>")
+    values = hx.post(f"/cases/{visit.case_id}/values", target="family-values",
+                     data={"member_id": "1", "goals": "Home by spring"})
+    assert values.text.lstrip().startswith('<section id="family-values"')
+    assert "Home by spring" in values.text and "Views saved." in values.text
+
+
+def test_an_opinion_given_elsewhere_needs_whose_it_is(signed_in, visit):
+    url = f"/cases/{visit.case_id}/opinions"
+    response = signed_in.post(url, data={"diagnosis": "ALL"})
+    assert response.status_code == 422 and "Choose whose opinion this is." in response.text
+    response = signed_in.post(url, data={"diagnosis": "ALL", "clinician_id": visit.clinician_id})
+    assert response.status_code == 303
+    assert "Given elsewhere" in signed_in.get(response.headers["Location"]).text
+    assert Opinion.query.one().visit_id is None

@@ -62,23 +62,33 @@ def save_opinion(case, opinion=None, *, clinician_id=None, visit_id=None, topics
 
     Raises:
         ValidationFailed: no topic written, a clinician or visit not the case's,
-            or a source that is not one of that visit's notes and answers.
+            a visit whose opinion is written down already, or a source that is
+            not one of that visit's notes and answers.
     """
     visit = opinion.visit if opinion else _case_visit(case, visit_id)
-    if opinion is None:
-        clinician = visit.clinician if visit else _clinician(case, clinician_id)
-        opinion = Opinion(household_id=case.household_id, case_id=case.id,
-                          clinician_id=clinician.id, visit_id=visit.id if visit else None)
-        db.session.add(opinion)
     if not any(text for text in topics.values()):
         raise ValidationFailed({"diagnosis": ["Write at least one thing they said."]})
     available = visit_sources(visit)
     for key, picked in sources.items():
         if any(source not in available for source in picked):
             raise ValidationFailed({key: ["That note or answer is not from this visit."]})
+    if opinion is None:
+        opinion = _new_opinion(case, visit, clinician_id)
     opinion.topics = dict(topics)
     opinion.sources = {key: list(picked) for key, picked in sources.items() if picked}
     db.session.flush()
+    return opinion
+
+
+def _new_opinion(case, visit, clinician_id):
+    if visit is not None and db.session.scalar(
+            select(Opinion.id).where(Opinion.visit_id == visit.id)):
+        raise ValidationFailed({"visit_id": [
+            "This visit's opinion is written down already: change it instead."]})
+    clinician = visit.clinician if visit else _clinician(case, clinician_id)
+    opinion = Opinion(household_id=case.household_id, case_id=case.id,
+                      clinician_id=clinician.id, visit_id=visit.id if visit else None)
+    db.session.add(opinion)
     return opinion
 
 
@@ -93,9 +103,11 @@ def _case_visit(case, visit_id):
 
 def _clinician(case, clinician_id):
     try:
-        return get_clinician(case.household_id, clinician_id)
+        if clinician_id is not None:
+            return get_clinician(case.household_id, clinician_id)
     except NotFound:
-        raise ValidationFailed({"clinician_id": ["Choose whose opinion this is."]}) from None
+        pass
+    raise ValidationFailed({"clinician_id": ["Choose whose opinion this is."]})
 
 
 def delete_opinion(opinion):

@@ -80,14 +80,15 @@ def letter(decision_id, kind):
     """Show a letter to edit, print or copy; save the family's version of it."""
     case, decision = _decision(decision_id)
     label = decisions.kind_label(kind)
-    errors, saved = {}, False
+    errors = {}
     if request.method == "POST":
         _, errors = submit(LetterSchema, lambda data: decisions.save_letter(decision, kind, **data))
-        saved = not errors
+        if not errors:
+            return redirect(url_for(".letter", decision_id=decision.id, kind=kind, saved=1), 303)
     text = (request.form.get("text", "") if errors else
             decisions.letter_text(decision, kind, letter_context(case, decision)))
     return render_template("decisions/letter.html", case=case, decision=decision, kind=kind,
-                           label=label, text=text, errors=errors or {}, saved=saved,
+                           label=label, text=text, errors=errors, saved="saved" in request.args,
                            edited=any(kept.kind == kind for kept in decision.letters)
                            ), 422 if errors else 200
 
