@@ -178,12 +178,13 @@ def restore_archive(source):
     staging = _stage_files(files)
     try:
         with db.engine.begin() as connection:
+            _refuse_unless_empty(connection)  # again, inside: nothing slipped in meanwhile
             for table in db.metadata.sorted_tables:
                 rows = [_decode_row(table, row) for row in tables.get(table.name, [])]
                 if rows:
                     connection.execute(table.insert(), rows)
             _move_sequences_on(connection)
-    except IntegrityError as error:
+    except IntegrityError as error:  # an archive whose rows do not fit together
         shutil.rmtree(staging, ignore_errors=True)
         raise ArchiveRefused("This archive's rows do not fit together, so nothing was restored."
                              ) from error
@@ -306,17 +307,20 @@ def _decode(column_type, value):
     return value
 
 
-def is_empty():
-    """Tell whether every table is empty and no file is attached."""
-    with db.engine.connect() as connection:
-        for table in db.metadata.sorted_tables:
-            if connection.execute(select(func.count()).select_from(table)).scalar():
-                return False
+def is_empty(connection=None):
+    """Tell whether every table is empty and no file is attached (`connection`: read
+    in its transaction)."""
+    if connection is None:
+        with db.engine.connect() as connection:
+            return is_empty(connection)
+    for table in db.metadata.sorted_tables:
+        if connection.execute(select(func.count()).select_from(table)).scalar():
+            return False
     return not any(True for _ in _attached_files())
 
 
-def _refuse_unless_empty():
-    if not is_empty():
+def _refuse_unless_empty(connection=None):
+    if not is_empty(connection):
         raise ArchiveRefused(
             "This Ask Twice already holds data, so nothing was restored. Restore into a fresh "
             "install (an empty database and no instance/files folder).")
