@@ -46,7 +46,7 @@ def opened(browser, home, **context_args):
     return context, page, errors
 
 
-def write_opinion(page, axe, who, diagnosis, treatment, link_note=None):
+def write_opinion(page, axe, shoot, who, diagnosis, treatment, link_note=None):
     page.get_by_role("link", name=re.compile(f"^Write down {re.escape(who)}'s opinion")).click()
     expect(page.get_by_role("heading", level=1, name=f"{who}'s opinion")).to_be_visible()
     page.get_by_role("textbox", name=re.compile("^Diagnosis")).fill(diagnosis)
@@ -62,6 +62,7 @@ def write_opinion(page, axe, who, diagnosis, treatment, link_note=None):
     expect(page.locator(".opinion")).to_contain_text(treatment)
     if link_note:
         expect(page.locator(".opinion__sources")).to_contain_text(link_note)
+        shoot(page, "after-visit-00-opinion-with-its-source-wide")
     axe.check(page, f"{who}'s opinion")
     page.get_by_role("link", name=re.compile("^Opinions:")).click()
 
@@ -76,8 +77,9 @@ def test_from_two_opinions_to_letters_on_a_wide_screen_and_a_phone(
         page.get_by_role("link", name="Each doctor's opinion").click()
         expect(page.get_by_role("heading", level=1, name="Each doctor's opinion")).to_be_visible()
         axe.check(page, "opinions, none yet")
-        write_opinion(page, axe, family_case["first"], "Stress fracture", "Rest for six weeks")
-        write_opinion(page, axe, family_case["second"], "Stress fracture",
+        write_opinion(page, axe, shoot, family_case["first"], "Stress fracture",
+                      "Rest for six weeks")
+        write_opinion(page, axe, shoot, family_case["second"], "Stress fracture",
                       "A cast for three weeks", link_note="She would shorten the treatment")
         shoot(page, "after-visit-01-opinions-wide")
         axe.check(page, "opinions list")

@@ -98,7 +98,7 @@ def test_a_comparison_row_refuses_an_unknown_verdict_and_keeps_nothing(hx, visit
     assert ComparisonRow.query.count() == 0
     response = hx.post(f"/cases/{visit.case_id}/compare/nonsense", data={"verdict": "agree"},
                        target="comparison")
-    assert response.status_code == 422 and ComparisonRow.query.count() == 0
+    assert response.status_code == 404 and ComparisonRow.query.count() == 0
 
 
 def test_each_parent_writes_their_view_on_the_familys_values(signed_in, owner, visit):

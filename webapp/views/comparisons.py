@@ -2,6 +2,7 @@
 
 from flask import Blueprint, g, request, url_for
 
+from webapp.errors import NotFound
 from webapp.htmx import answer_post, render_page_or_block
 from webapp.schemas.after_visit import ComparisonRowSchema, ValuesSchema
 from webapp.services import cases, library, opinions
@@ -30,6 +31,8 @@ def show(case_id):
 def update_row(case_id, topic):
     """Mark one topic agree, differ or not covered, with why and the family's note."""
     case = cases.get_case(household_id(), case_id)
+    if topic not in opinions.topic_labels():
+        raise NotFound()
     _, errors = submit(ComparisonRowSchema, lambda data: opinions.save_row(case, topic, **data))
     return answer_post("comparisons/show.html", "comparison", errors,
                        url_for(".show", case_id=case.id, _anchor=f"topic-{topic}"),
