@@ -91,6 +91,7 @@ def test_the_archive_has_a_readable_copy_and_a_manifest_of_checksums(full, tmp_p
     assert "files/records/2026/scan report.txt" in names
     assert "Dr Okafor" in readable and "Chemo for two years" in readable
     assert "Dear Dr Okafor, we continue." in readable
+    assert "They differ" in readable and "Ask again" in readable
 
 
 def rewrite(source, target, change):

@@ -136,8 +136,8 @@ def _attached_files():
 
 def _readable(tables):
     """What the readable copy shows: the family's cases and, for the rest, each table."""
-    from webapp.models import Case, Decision, Opinion
-    from webapp.services import library
+    from webapp.models import Case, ComparisonRow, Decision, Opinion
+    from webapp.services import library, opinions
 
     def by_case(model):
         found = {}
@@ -148,7 +148,9 @@ def _readable(tables):
     content = library.after_visit()
     return {"cases": db.session.scalars(select(Case).order_by(Case.id)).all(),
             "opinions": by_case(Opinion), "decisions": by_case(Decision),
+            "comparisons": by_case(ComparisonRow),
             "topics": content["topic"],
+            "topic_labels": opinions.topic_labels(), "verdicts": opinions.VERDICTS,
             "options": {option["key"]: option["label"] for option in content["option"]},
             "letters": {kind["key"]: kind["label"] for kind in content["letter"]},
             "tables": tables, "created_at": utcnow()}
