@@ -76,12 +76,22 @@ def test_a_decision_is_reopened_before_the_next_and_both_stay(visit):
     assert decisions.current(case) == second and decisions.history(case) == [second, first]
 
 
-@pytest.mark.parametrize("kind", [kind["key"] for kind in decisions.letter_kinds()])
-def test_every_letter_drafts_without_two_opinions_too(app, owner, visit, kind):
-    decision = decisions.decide(visit.case, option="switch", reasons="Closer",
+@pytest.mark.parametrize("option", [option["key"] for option in decisions.options()])
+def test_every_letter_drafts_for_every_option_without_two_opinions_too(app, owner, visit,
+                                                                      option):
+    decision = decisions.decide(visit.case, option=option, reasons="Closer",
                                 decided_on=date.today())
+    kinds = [kind["key"] for kind in decisions.letter_kinds(decision)]
+    assert ("transfer" in kinds) == (option == "switch")  # care moves: ask for it
+    for kind in kinds:
+        check_draft(app, owner, visit, decision, kind)
+
+
+def check_draft(app, owner, visit, decision, kind):
     context = {"case": visit.case, "child": visit.case.child, "decision": decision, "me": owner,
-               "option": "Switch", "first": None, "second": None}
+               "option": "Our choice", "first": None, "second": None}
     with app.test_request_context():
         text = decisions.draft(kind, context)
-    assert "Ada" in text and "Sam" in text and "None" not in text
+    assert "Ada" in text and "Sam" in text
+    assert kind == "transfer" or "our choice" in text.lower()
+    assert "None" not in text and "{" not in text and "\n\n\n" not in text

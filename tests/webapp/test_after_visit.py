@@ -7,7 +7,7 @@ import pytest
 
 from webapp.extensions import db
 from webapp.models import ComparisonRow, Decision, Letter, Opinion, ValueView
-from webapp.services import capture, cases, visits
+from webapp.services import capture, cases, decisions, visits
 
 
 @pytest.fixture
@@ -174,6 +174,11 @@ def test_letters_are_drafted_from_the_case_and_decision_and_can_be_edited(
     signed_in.post(f"{url}/redraft")
     assert "Hello everyone" in signed_in.get(url).text and Letter.query.count() == 0
     assert signed_in.get(f"/decisions/{decision.id}/letters/unknown").status_code == 404
+    decisions.reopen(decision, "New scan")
+    kept = decisions.decide(decision.case, option="continue", reasons="x", decided_on=date.today())
+    db.session.commit()
+    assert "Ask to move care" not in signed_in.get(f"/decisions/{kept.id}/letters").text
+    assert signed_in.get(f"/decisions/{kept.id}/letters/transfer").status_code == 404
 
 
 def test_another_households_after_visit_pages_are_not_found(signed_in, stranger):

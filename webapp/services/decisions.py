@@ -16,9 +16,11 @@ def options():
     return library.after_visit()["option"]
 
 
-def letter_kinds():
-    """Return the letters drafted from a decision (key, label), in order."""
-    return library.after_visit()["letter"]
+def letter_kinds(decision=None):
+    """Return the letters drafted from `decision` (key, label), in order: all of them
+    when it is None."""
+    return [kind for kind in library.after_visit()["letter"]
+            if decision is None or kind.get("only_for", decision.option) == decision.option]
 
 
 def history(case):
@@ -67,9 +69,9 @@ def reopen(decision, reason):
     return decision
 
 
-def kind_label(kind):
-    """Return the label of a letter kind. Raises NotFound for an unknown one."""
-    for letter in letter_kinds():
+def kind_label(decision, kind):
+    """Return the label of a letter kind. Raises NotFound for one not drafted from `decision`."""
+    for letter in letter_kinds(decision):
         if letter["key"] == kind:
             return letter["label"]
     raise NotFound()
@@ -77,7 +79,7 @@ def kind_label(kind):
 
 def letter_text(decision, kind, context):
     """Return the letter as the family last saved it, else our draft for it."""
-    kind_label(kind)
+    kind_label(decision, kind)
     saved = _saved(decision, kind)
     if saved is not None:
         return saved.text
@@ -96,7 +98,7 @@ def _saved(decision, kind):
 
 def save_letter(decision, kind, text):
     """Keep the family's own version of a letter."""
-    kind_label(kind)
+    kind_label(decision, kind)
     letter = _saved(decision, kind) or Letter(decision_id=decision.id, kind=kind, edits=0)
     letter.text = text
     letter.edits += 1

@@ -71,7 +71,7 @@ def letters(decision_id):
     case, decision = _decision(decision_id)
     saved = {letter.kind for letter in decision.letters}
     return render_template("decisions/letters.html", case=case, decision=decision,
-                           kinds=decisions.letter_kinds(), saved=saved,
+                           kinds=decisions.letter_kinds(decision), saved=saved,
                            labels=_option_labels())
 
 
@@ -79,7 +79,7 @@ def letters(decision_id):
 def letter(decision_id, kind):
     """Show a letter to edit, print or copy; save the family's version of it."""
     case, decision = _decision(decision_id)
-    label = decisions.kind_label(kind)
+    label = decisions.kind_label(decision, kind)
     errors = {}
     if request.method == "POST":
         _, errors = submit(LetterSchema, lambda data: decisions.save_letter(decision, kind, **data))
@@ -97,6 +97,6 @@ def letter(decision_id, kind):
 def redraft(decision_id, kind):
     """Go back to our draft of a letter, dropping the family's edits."""
     _, decision = _decision(decision_id)
-    decisions.kind_label(kind)
+    decisions.kind_label(decision, kind)
     attempt(lambda: decisions.redraft(decision, kind))
     return redirect(url_for(".letter", decision_id=decision.id, kind=kind), 303)
