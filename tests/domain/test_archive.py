@@ -113,6 +113,8 @@ def tampered_note(name, content):
     (lambda data: data[: len(data) // 2], "damaged or incomplete"),
     (lambda data: b"", "damaged or incomplete"),
     ("tamper", "does not match its checksum"),
+    ("tamper-file", "does not match its checksum"),
+    ("escape", "where none belongs"),
     ("missing", "do not match its manifest"),
     ("foreign", "not an Ask Twice export"),
     ("version", "format version 2"),
@@ -124,6 +126,13 @@ def test_a_damaged_or_foreign_archive_is_refused_with_nothing_changed(
     bad = tmp_path / "bad.zip"
     if damage == "tamper":
         rewrite(good, bad, tampered_note)
+    elif damage == "tamper-file":
+        rewrite(good, bad, lambda name, content: (name, content.replace(b"page 2", b"page 3"))
+                if name.startswith("files/") else (name, content))
+    elif damage == "escape":
+        rewrite(good, bad, lambda name, content: (name, content.replace(
+            b"files/photo.bin", b"files/../../photo.bin")) if name == "manifest.json"
+            else (name.replace("files/photo.bin", "files/../../photo.bin"), content))
     elif damage == "missing":
         rewrite(good, bad, lambda name, content: None if name == "data/letter.json"
                 else (name, content))
@@ -140,6 +149,8 @@ def test_a_damaged_or_foreign_archive_is_refused_with_nothing_changed(
     with pytest.raises(archive.ArchiveRefused, match=message):
         archive.restore_archive(bad)
     assert archive.is_empty() and not files.exists()
+    assert list(files.parent.glob(".restoring-*")) == []  # nothing staged is left behind
+    assert not (files.parent.parent / "photo.bin").exists()
 
 
 def test_restore_refuses_a_database_that_is_not_empty(full, tmp_path):

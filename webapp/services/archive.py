@@ -175,9 +175,17 @@ def restore_archive(source):
             or schema, or the database or files folder is not empty. Nothing
             has changed then.
     """
-    tables, files = read_archive(source)
-    _refuse_unless_empty()
-    staging = _stage_files(files)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            listed = _check_listing(archive)
+            tables = _tables(listed, {name: _read_checked(archive, name, expected)
+                                      for name, expected in listed["members"].items()
+                                      if not name.startswith("files/")})
+            _refuse_unless_empty()
+            staging = _stage_files(archive, listed["members"])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
+        raise ArchiveRefused("This archive is damaged or incomplete, so nothing was restored."
+                             ) from error
     try:
         with db.engine.begin() as connection:
             _refuse_unless_empty(connection)  # again, inside: nothing slipped in meanwhile
@@ -190,45 +198,82 @@ def restore_archive(source):
         shutil.rmtree(staging, ignore_errors=True)
         raise ArchiveRefused("This archive's rows do not fit together, so nothing was restored."
                              ) from error
-    except Exception:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if files:
+    if any(staging.iterdir()):
         staging.replace(files_folder())
     else:
         shutil.rmtree(staging, ignore_errors=True)
     return {name: len(rows) for name, rows in tables.items()}
 
 
-def read_archive(source):
-    """Read and check the whole archive; return ({table: rows}, {relative path: bytes}).
+def _check_listing(archive):
+    """Check the manifest and that the archive holds what it lists, no more, no larger.
 
-    Raises:
-        ArchiveRefused: with a plain message saying what is wrong.
+    Sizes are compared before anything is read, so a small file that would
+    unpack into a huge one is refused first.
     """
+    names = archive.namelist()
+    if MANIFEST not in names:
+        raise ArchiveRefused("This is not an Ask Twice export: it has no manifest.")
+    manifest = _manifest(archive.read(MANIFEST))
+    listed = manifest["members"]
+    if sorted(set(names) - {MANIFEST}) != sorted(listed) or len(names) != len(set(names)):
+        raise ArchiveRefused("This archive's contents do not match its manifest.")
+    for name, expected in listed.items():
+        _check_place(name)
+        if not isinstance(expected, dict) or (
+                archive.getinfo(name).file_size != expected.get("size")):
+            raise ArchiveRefused(f"This archive was changed after it was made ({name} does "
+                                 "not match its size), so nothing was restored.")
+    return manifest
+
+
+def _check_place(name):
+    path = PurePosixPath(name)
+    allowed = name == READABLE or (
+        len(path.parts) >= 2 and path.parts[0] in {"data", "files"}
+        and not path.is_absolute() and ".." not in path.parts and "\\" not in name)
+    if not allowed:
+        raise ArchiveRefused(f"This archive holds a file where none belongs: {name}.")
+
+
+def _read_checked(archive, name, expected):
+    content = archive.read(name)
+    _check_digest(name, hashlib.sha256(content).hexdigest(), expected)
+    return content
+
+
+def _check_digest(name, sha256, expected):
+    if sha256 != expected.get("sha256"):
+        raise ArchiveRefused(f"This archive was changed after it was made ({name} does not "
+                             "match its checksum), so nothing was restored.")
+
+
+def _stage_files(archive, listed):
+    """Unpack the archive's files beside the files folder, checking each one's checksum
+    as it streams; they move in once the rows are in. Returns the staging folder."""
+    root = files_folder()
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".restoring-", dir=root.parent))
     try:
-        with zipfile.ZipFile(source) as archive:
-            names = archive.namelist()
-            if MANIFEST not in names:
-                raise ArchiveRefused("This is not an Ask Twice export: it has no manifest.")
-            manifest = _manifest(archive.read(MANIFEST))
-            listed = manifest["members"]
-            if sorted(set(names) - {MANIFEST}) != sorted(listed) or len(names) != len(set(names)):
-                raise ArchiveRefused("This archive's contents do not match its manifest.")
-            for name, expected in listed.items():  # before reading: no zip bombs
-                if not isinstance(expected, dict) or (
-                        archive.getinfo(name).file_size != expected.get("size")):
-                    raise ArchiveRefused(f"This archive was changed after it was made ({name} "
-                                         "does not match its size), so nothing was restored.")
-            contents = {name: archive.read(name) for name in listed}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
-        raise ArchiveRefused("This archive is damaged or incomplete, so nothing was restored."
-                             ) from error
-    for name, content in contents.items():
-        _check_member(name, content, listed[name])
-    return _tables(manifest, contents), {
-        name.removeprefix("files/"): content
-        for name, content in contents.items() if name.startswith("files/")}
+        for name, expected in listed.items():
+            if name.startswith("files/"):
+                path = staging / name.removeprefix("files/")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                digest = hashlib.sha256()
+                with archive.open(name) as packed, path.open("wb") as unpacked:
+                    for chunk in iter(lambda: packed.read(1 << 16), b""):
+                        digest.update(chunk)
+                        unpacked.write(chunk)
+                _check_digest(name, digest.hexdigest(), expected)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if root.exists():  # an empty folder (is_empty said so): the staged one takes its place
+        root.rmdir()
+    return staging
 
 
 def _manifest(raw):
@@ -249,19 +294,6 @@ def _manifest(raw):
                                                                         list):
         raise ArchiveRefused("This archive's manifest is incomplete.")
     return manifest
-
-
-def _check_member(name, content, expected):
-    path = PurePosixPath(name)
-    allowed = name == READABLE or (
-        len(path.parts) >= 2 and path.parts[0] in {"data", "files"}
-        and not path.is_absolute() and ".." not in path.parts and "\\" not in name)
-    if not allowed:
-        raise ArchiveRefused(f"This archive holds a file where none belongs: {name}.")
-    if not isinstance(expected, dict) or _fingerprint(content) != {
-            "sha256": expected.get("sha256"), "size": expected.get("size")}:
-        raise ArchiveRefused(f"This archive was changed after it was made ({name} does not "
-                             "match its checksum), so nothing was restored.")
 
 
 def _tables(manifest, contents):
@@ -326,20 +358,6 @@ def _refuse_unless_empty(connection=None):
         raise ArchiveRefused(
             "This Ask Twice already holds data, so nothing was restored. Restore into a fresh "
             "install (an empty database and no instance/files folder).")
-
-
-def _stage_files(files):
-    """Write the archive's files beside the files folder, to move in once rows are in."""
-    root = files_folder()
-    root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restoring-", dir=root.parent))
-    for relative, content in files.items():
-        path = staging / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-    if root.exists():  # an empty folder: the staged one takes its place
-        root.rmdir()
-    return staging
 
 
 def _move_sequences_on(connection):

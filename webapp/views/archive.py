@@ -1,7 +1,7 @@
 """Export everything (a button and `flask export`), `flask restore` and `flask backup`."""
 
-import io
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -22,7 +22,7 @@ def index():
 @bp.post("/export")
 def create():
     """Download one archive with every row, every attached file and a readable copy."""
-    buffer = io.BytesIO()
+    buffer = tempfile.TemporaryFile()  # on disk, not in memory: attached files can be large
     archive.export_archive(buffer)
     buffer.seek(0)
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
