@@ -231,3 +231,18 @@ def test_an_opinion_given_elsewhere_needs_whose_it_is(signed_in, visit):
     assert response.status_code == 303
     assert "Given elsewhere" in signed_in.get(response.headers["Location"]).text
     assert Opinion.query.one().visit_id is None
+
+
+def test_the_export_button_downloads_one_archive(signed_in, visit):
+    import io
+    import zipfile
+
+    assert "Download the export" in signed_in.get("/export").text
+    response = signed_in.post("/export")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=ask-twice-")
+    assert response.headers["Cache-Control"] == "no-store"
+    content = response.data
+    response.close()  # as a server does: the archive's temporary file goes
+    with zipfile.ZipFile(io.BytesIO(content)) as made:
+        assert "data/visit.json" in made.namelist() and "index.html" in made.namelist()
