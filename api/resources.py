@@ -5,8 +5,10 @@ from functools import wraps
 from flask import g, jsonify, request
 
 from api import bp, sync
-from api.schemas import MAX_INT, PullSchema, PushSchema, load
 from webapp.errors import ValidationFailed, envelope
+from webapp.models._types import MAX_INT
+from webapp.schemas import load
+from webapp.schemas.sync import PullSchema, PushSchema
 from webapp.services import access, devices
 
 

@@ -18,44 +18,19 @@ from flask import current_app, request
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 
-from api.schemas import (
-    MAX_INT,
-    AnswerCreateSchema,
-    AnswerOutSchema,
-    ConsentOutSchema,
-    ConsentRecordSchema,
-    MarkAskedSchema,
-    MutationSchema,
-    NoteCreateSchema,
-    NoteDeleteMutationSchema,
-    NoteEditMutationSchema,
-    NoteOutSchema,
-    QuestionOutSchema,
-    load,
-)
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.models import (
-    Answer,
-    Change,
-    ConsentEvent,
-    Device,
-    Note,
-    Rejection,
-    Visit,
-    VisitQuestion,
-)
-from webapp.models._types import utcnow
-from webapp.services import access, capture, changes, notes, visits
+from webapp.models import Change, Device, Rejection, Visit
+from webapp.models._types import MAX_INT
+from webapp.schemas import load
+from webapp.schemas.sync import MutationSchema
+from webapp.services import access, changes
+from webapp.wire.entities import ENTITIES
+from webapp.wire.ops import OPS
 
 
 class Transient(Exception):
     """A fault worth retrying: this mutation was not applied and did not advance the seq."""
-
-
-def _when(mutation):
-    """The capture time the phone's clock gave, never later than now."""
-    return min(changes.hlc_time(mutation["hlc"]), utcnow())
 
 
 class _Batch:
@@ -75,48 +50,6 @@ class _Batch:
         visit = access.visible_visit(self.member, visit_id)
         self._visits[visit.id] = visit
         return visit
-
-
-def _note_create(batch, mutation, data):
-    visit = batch.visit(data.pop("visit_id"))
-    capture.add_note(visit, batch.member, device=batch.device, at=_when(mutation), **data)
-
-
-def _answer_create(batch, mutation, data):
-    question = visits.get_question(batch.visit(data.pop("visit_id")), data.pop("question_id"))
-    capture.add_answer(question, batch.member, device=batch.device, at=_when(mutation), **data)
-
-
-def _mark_asked(batch, mutation, data):
-    question = visits.get_question(batch.visit(data.pop("visit_id")), data.pop("question_id"))
-    visits.mark_asked(question, hlc=mutation["hlc"], device=batch.device, author=batch.member,
-                      **data)
-
-
-def _note_edit(batch, mutation, data):
-    note = notes.get_note(batch.visit(data.pop("visit_id")), data.pop("note_id"))
-    notes.edit_note(note, batch.member, device=batch.device, **data)
-
-
-def _note_delete(batch, mutation, data):
-    note = notes.get_note(batch.visit(data.pop("visit_id")), data.pop("note_id"))
-    notes.delete_note(note, batch.member, device=batch.device, **data)
-
-
-def _consent_record(batch, mutation, data):
-    visit = batch.visit(data.pop("visit_id"))
-    capture.record_consent(visit, batch.member, device=batch.device, at=_when(mutation), **data)
-
-
-# Every op a phone may send: its input schema and the service call behind it.
-MUTATIONS = {
-    "note.create": (NoteCreateSchema, _note_create),
-    "note.edit": (NoteEditMutationSchema, _note_edit),
-    "note.delete": (NoteDeleteMutationSchema, _note_delete),
-    "answer.create": (AnswerCreateSchema, _answer_create),
-    "question.mark_asked": (MarkAskedSchema, _mark_asked),
-    "consent.record": (ConsentRecordSchema, _consent_record),
-}
 
 
 class GapError(Exception):
@@ -223,12 +156,12 @@ def _apply(batch, seq, raw):
     """Run the mutation in the transaction `_advance` opened, and commit both."""
     try:
         mutation = load(MutationSchema, raw)
-        if mutation["op"] not in MUTATIONS:
+        if mutation["op"] not in OPS:
             raise DomainError(UNKNOWN_OP)
-        schema, apply = MUTATIONS[mutation["op"]]
-        data = load(schema, {**mutation["data"], "id": str(mutation["id"])})
+        op = OPS[mutation["op"]]
+        data = load(op.schema, {**mutation["data"], "id": str(mutation["id"])})
         _test_fault("transient")
-        apply(batch, mutation, data)
+        op.apply(batch.visit, batch.member, batch.device, mutation, data)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -292,19 +225,6 @@ def _test_fault(name):
     os._exit(17)  # the server dies after commit, before answering
 
 
-# What a pull returns, by the entity names the change log uses (table names):
-# the model, its output schema, and how to reach its visit (for a snapshot).
-ENTITIES = {
-    model.__tablename__: (model, schema, path)
-    for model, schema, path in (
-        (VisitQuestion, QuestionOutSchema(), ()),
-        (Answer, AnswerOutSchema(), (VisitQuestion,)),
-        (Note, NoteOutSchema(), ()),
-        (ConsentEvent, ConsentOutSchema(), ()),
-    )
-}
-
-
 def pull(household_id, cursor, case_id=None):
     """Return the changes after `cursor`, or everything with `reset` for an unknown cursor.
 
@@ -338,16 +258,15 @@ def _stored_rows(keys, case_id=None):
     return {(entity, str(row.id)): row
             for entity, wanted in ids.items()
             for row in db.session.scalars(_select(entity, case_id=case_id).where(
-                ENTITIES[entity][0].id.in_(wanted)))}
+                ENTITIES[entity].model.id.in_(wanted)))}
 
 
 def _select(entity, household_id=None, case_id=None):
     """Select an entity's rows, joined to their visit when limited to a household or case."""
-    model, _, path = ENTITIES[entity]
-    query = select(model)
+    query = select(ENTITIES[entity].model)
     if household_id is None and case_id is None:
         return query
-    for step in (*path, Visit):
+    for step in (*ENTITIES[entity].via, Visit):
         query = query.join(step)
     if household_id is not None:
         query = query.where(Visit.household_id == household_id)
@@ -360,16 +279,16 @@ def _change(entity, row, entity_id):
     if row is None:  # 5. deleted (a tombstone, or gone since): the phone drops its copy
         return {"entity": entity, "id": entity_id, "deleted": True}
     return {"entity": entity, "id": entity_id, "deleted": False,
-            "data": ENTITIES[entity][1].dump(row)}
+            "data": ENTITIES[entity].dump(row)}
 
 
 def _snapshot(household_id, case_id=None):
     """Every entity of the household (or of one case), for a phone starting over."""
     changes_ = []
-    for entity, (model, _, _) in ENTITIES.items():
-        query = _select(entity, household_id, case_id)
-        if model is Note:
-            query = query.where(Note.deleted_at.is_(None))  # tombstones are not sent anew
+    for entity in ENTITIES.values():
+        query = _select(entity.name, household_id, case_id)
+        if entity.gone is not None:
+            query = query.where(~entity.gone)  # tombstones are not sent anew
         for row in db.session.scalars(query):
-            changes_.append(_change(entity, row, str(row.id)))
+            changes_.append(_change(entity.name, row, str(row.id)))
     return changes_

@@ -217,9 +217,11 @@ class Phone:
         self.expect_visit_screen(visit)
 
     def expect_visit_screen(self, visit):
+        """The visit screen, with what this phone holds drawn over the page."""
         title = re.compile(f"^With {re.escape(visit.clinician)}")
         expect(self.page.get_by_role("heading", level=1, name=title)).to_be_visible()
         assert path_of(self.page.url) == visit.path, self.page.url
+        expect(self.page.locator("[data-visit-screen]")).to_have_attribute("data-local", "shown")
 
     def get_ready(self):
         self.page.get_by_role("button", name="Get ready for this visit").click()

@@ -9,6 +9,8 @@ const Capture = (() => {
     [/^\/visits\/(\d+)\/questions\/([0-9a-f-]{36})\/answers$/, answer],
     [/^\/visits\/(\d+)\/questions\/([0-9a-f-]{36})\/asked$/, asked],
     [/^\/visits\/(\d+)\/consent$/, consent],
+    [/^\/visits\/(\d+)\/notes\/([0-9a-f-]{36})\/edit$/, noteEdit],
+    [/^\/visits\/(\d+)\/notes\/([0-9a-f-]{36})\/delete$/, noteDelete],
   ];
 
   function route(url) {
@@ -101,6 +103,35 @@ const Capture = (() => {
     return answerWith(renderNote(f, row), "#note-list", "afterbegin", { reset: true });
   }
 
+  // An edit or delete names the version the phone showed: if the note moved on
+  // meanwhile, the home computer keeps both for the family to choose.
+  function baseVersion(form) {
+    const version = Number(form.get("base_version"));
+    return Number.isInteger(version) && version >= 1 && version <= 2147483647 ? version : null;
+  }
+  const NOT_FOLLOWED = "This note changed in a way we could not follow. Please reload.";
+
+  async function noteEdit(form, f, visitId, noteId) {
+    const [text, problem] = longText(form, "Write a note before saving.");
+    if (problem) return refuse(problem);
+    const base = baseVersion(form);
+    if (!base) return refuse(NOT_FOLLOWED);
+    const tags = form.getAll("tags").filter((tag) => tag in f.labels.tags);
+    const row = await Outbox.enqueue(
+      { id: captureId(form), kind: "note_edit", visit_id: visitId, note_id: noteId, text, tags, version: base + 1 },
+      "note.edit", { visit_id: visitId, note_id: noteId, base_version: base, text, tags });
+    return answerWith("", "body", "none", { message: "Changed on this phone.", edited: row });
+  }
+
+  async function noteDelete(form, f, visitId, noteId) {
+    const base = baseVersion(form);
+    if (!base) return refuse(NOT_FOLLOWED);
+    const row = await Outbox.enqueue(
+      { id: captureId(form), kind: "note_delete", visit_id: visitId, note_id: noteId, version: base + 1 },
+      "note.delete", { visit_id: visitId, note_id: noteId, base_version: base });
+    return answerWith("", "body", "none", { message: "Note deleted on this phone.", deleted: row });
+  }
+
   async function answer(form, f, visitId, questionId) {
     const [text, problem] = longText(form, "Write the answer before saving.");
     if (problem) return refuse(problem);
@@ -139,10 +170,19 @@ const Capture = (() => {
     return fill(f.states[row.state] || "", { reason: row.reason || "" });
   }
 
+  const renderTags = (f, tags) => tags.map((tag) => fill(f.tag, { label: f.labels.tags[tag] })).join("");
+
   function renderNote(f, row) {
-    const tags = row.tags.map((tag) => fill(f.tag, { label: f.labels.tags[tag] })).join("");
-    return fill(f.note, { id: row.id, ...when(row), author: row.author || "", text: row.text },
-      { tags_html: tags, sync_state: renderState(f, row) });
+    return fill(f.note, { id: row.id, ...when(row), author: row.author || "", text: row.text,
+      visit: row.visit_id, version: row.version || 1 },
+    { tags_html: renderTags(f, row.tags), sync_state: renderState(f, row) });
+  }
+
+  function renderNoteEditor(f, note, csrf) {
+    const checked = Object.fromEntries(Object.keys(f.labels.tags).map(
+      (key) => [`checked_${key}`, note.tags.includes(key) ? " checked" : ""]));
+    return fill(f.note_editor, { id: note.id, visit: note.visit_id, version: note.version,
+      text: note.text, csrf }, checked);
   }
 
   function renderAnswer(f, row) {
@@ -169,8 +209,8 @@ const Capture = (() => {
     return fill(template, { visit: row.visit_id, question: row.question_id, csrf });
   }
 
-  return { route, fromOwnPage, clock, renderState, renderNote, renderAnswer, renderConsent,
-    renderConsentStatus, renderAsked };
+  return { route, fromOwnPage, clock, renderState, renderNote, renderNoteEditor, renderTags,
+    renderAnswer, renderConsent, renderConsentStatus, renderAsked };
 })();
 
 // The fragment markup, fetched with the shell and kept in the static cache.

@@ -20,6 +20,12 @@
       // Pull fills the replica from the start: a full pull on the next sync.
       tx.objectStore("meta").delete("cursor");
     },
+    (db, tx) => {
+      // Entities are named by their wire names now ("question", "consent"), no
+      // longer their tables': refill the replica under the new names.
+      tx.objectStore("replica").clear();
+      tx.objectStore("meta").delete("cursor");
+    },
   ];
   const VERSION = MIGRATIONS.length - 1;
   let opening = null;

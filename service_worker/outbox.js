@@ -150,7 +150,7 @@ const Outbox = (() => {
     await transact(["meta", "captures", "replica"], "readwrite", async (s) => {
       if (body.reset) s.replica.clear();
       for (const change of body.changes) {
-        keep(s.replica, change);
+        await keep(s.replica, change);
         const capture = await req(s.captures.get(change.id));
         if (capture && !change.deleted && capture.state === "local") {
           capture.state = "synced";
@@ -164,11 +164,16 @@ const Outbox = (() => {
     return changed;
   }
 
-  // The phone's copy of what the home computer holds, tombstones removing rows.
-  function keep(replica, change) {
+  // The phone's copy of what the home computer holds. A tombstone marks the row
+  // it had as deleted, so a kept page that still shows it can hide it.
+  async function keep(replica, change) {
     const key = `${change.entity}:${change.id}`;
-    if (change.deleted) replica.delete(key);
-    else replica.put({ key, entity: change.entity, id: change.id, visit_id: change.data.visit_id, data: change.data });
+    if (!change.deleted) {
+      replica.put({ key, entity: change.entity, id: change.id, visit_id: change.data.visit_id, data: change.data });
+      return;
+    }
+    const kept = await req(replica.get(key));
+    if (kept) replica.put({ ...kept, deleted: true });
   }
 
   async function broadcast(extra = {}) {

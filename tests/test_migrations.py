@@ -5,10 +5,11 @@ import os
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from webapp import create_app
 from webapp.extensions import db
+from webapp.wire.entities import ENTITIES
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrade_empties(tmp_path):
@@ -24,3 +25,34 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_empties(tmp_path):
         db.engine.dispose()
     assert differences == []
     assert left == set()
+
+
+def test_the_change_log_moves_to_wire_names_and_back(tmp_path):
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'names.sqlite'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test only", "SQLALCHEMY_DATABASE_URI": url})
+    logged = ["visit_question", "answer", "note", "consent_event"]
+    with app.app_context():
+        upgrade(revision="4d8b2e6f0a13")  # the last revision that logged table names
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO household (id, name, version, created_at) "
+                                    "VALUES (1, 'The Okafors', 4, '2026-12-01 05:00:00')"))
+            for version, name in enumerate(logged, 1):
+                connection.execute(text(
+                    "INSERT INTO change (household_id, version, entity, entity_id, deleted) "
+                    "VALUES (1, :version, :name, 'x', false)"), {"version": version, "name": name})
+        names = lambda: db.session.execute(  # noqa: E731
+            text("SELECT entity FROM change ORDER BY version")).scalars().all()
+        upgrade()
+        upgraded = names()
+        db.session.remove()
+        downgrade(revision="4d8b2e6f0a13")
+        downgraded = names()
+        db.session.remove()
+        with db.engine.begin() as connection:
+            connection.execute(text("DELETE FROM change"))
+            connection.execute(text("DELETE FROM household"))
+        downgrade(revision="base")
+        db.engine.dispose()
+    assert upgraded == ["question", "answer", "note", "consent"]
+    assert set(upgraded) == set(ENTITIES)
+    assert downgraded == logged

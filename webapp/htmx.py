@@ -4,8 +4,8 @@ from flask import redirect, render_template, request
 from jinja2_fragments.flask import render_block
 from marshmallow import fields
 
-from api.schemas import instance
 from webapp.extensions import htmx
+from webapp.schemas import instance
 
 
 def wants_block(target_id):

@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from webapp.extensions import db
-from webapp.services import changes, devices
+from webapp.services import clock, devices
 
 
 class Phone:
@@ -18,7 +18,7 @@ class Phone:
             self.seq += 1
             seq = self.seq
         return {"seq": seq, "op": op, "id": str(id or uuid.uuid4()),
-                "hlc": hlc or changes.next_hlc(node="phone"), "data": data}
+                "hlc": hlc or clock.next_hlc(node="phone"), "data": data}
 
     def push(self, *mutations, headers=None, **body):
         payload = {"device_id": str(self.device.id), "schema_version": 1,

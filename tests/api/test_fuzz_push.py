@@ -11,7 +11,6 @@ import uuid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.sync import MUTATIONS
 from webapp.extensions import db
 from webapp.models import (
     Answer,
@@ -24,6 +23,7 @@ from webapp.models import (
     Rejection,
 )
 from webapp.services import capture
+from webapp.wire.ops import OPS
 
 EDGES = ["\x00", "a\x00b", "\ud800", "\udfff", "\ud83d\ude00", "\ufeff", "\u202e", "", " ",
          "x" * 10_001, "<script>", "💥" * 3]
@@ -61,7 +61,7 @@ def valid_data(visit):
 @st.composite
 def mutation_drafts(draw):
     """An op with some of its fields replaced by hostile values, and maybe an extra one."""
-    op = draw(st.sampled_from(sorted(MUTATIONS)))
+    op = draw(st.sampled_from(sorted(OPS)))
     spoiled = draw(st.dictionaries(st.sampled_from(
         ["visit_id", "question_id", "text", "tags", "kind", "who", "asked", "note_id",
          "base_version"]), anything,

@@ -6,6 +6,7 @@ INTEGER column, `seq: true`), so every later mutation waited behind it forever.
 """
 
 import json
+from dataclasses import replace
 
 import pytest
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
@@ -13,7 +14,7 @@ from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 from webapp.extensions import db
 from webapp.models import Device, Note, Rejection
 from webapp.models._types import MAX_INT
-from webapp.services import capture
+from webapp.wire.ops import OPS
 
 NUL = "before\x00after"
 SURROGATE = "half a pair: \ud83d"
@@ -179,7 +180,7 @@ def test_a_rejection_says_plain_words_never_database_text(phone, visit, monkeypa
     def failing(*args, **kwargs):
         raise fault
 
-    monkeypatch.setattr(capture, "add_note", failing)
+    monkeypatch.setitem(OPS, "note.create", replace(OPS["note.create"], service=failing))
     response = phone.push(phone.mutation("note.create", {"visit_id": visit.id, "text": "x"}))
     rejection = response.get_json()["rejections"][0]
     assert rejection["message"] == "This could not be stored as it was sent. Please type it again."
@@ -197,7 +198,7 @@ def test_only_passing_faults_answer_503(app, phone, visit, monkeypatch):
     def broken(*args, **kwargs):
         raise ProgrammingError("SELECT nonsense", {}, Exception("syntax error"))
 
-    monkeypatch.setattr(capture, "add_note", broken)
+    monkeypatch.setitem(OPS, "note.create", replace(OPS["note.create"], service=broken))
     response = phone.push(phone.mutation("note.create", {"visit_id": visit.id, "text": "x"}))
     assert response.status_code == 500  # a bug in the server: loud, and nothing advanced
     assert set(response.get_json()) == {"code", "message", "errors"}

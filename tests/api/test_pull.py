@@ -14,9 +14,9 @@ def test_no_cursor_gives_a_full_snapshot_to_start_from(phone, visit):
     body = phone.pull().get_json()
     assert body["reset"] is True
     entities = by_entity(body)
-    assert {e for e, _ in entities} == {"visit_question"}
+    assert {e for e, _ in entities} == {"question"}
     assert len(entities) == 2
-    question = entities[("visit_question", str(visit.questions[0].id))]["data"]
+    question = entities[("question", str(visit.questions[0].id))]["data"]
     assert question["text"] == visit.questions[0].text and question["asked"] is False
 
 
@@ -37,15 +37,15 @@ def test_a_removed_question_comes_back_as_a_tombstone(phone, visit):
     visits.remove_question(visit, removed)
     db.session.commit()
     changes = phone.pull(cursor).get_json()["changes"]
-    assert changes == [{"entity": "visit_question", "id": str(removed.id), "deleted": True}]
+    assert changes == [{"entity": "question", "id": str(removed.id), "deleted": True}]
 
 
 def test_several_writes_to_one_row_arrive_once_in_their_latest_state(phone, visit):
     cursor = phone.pull().get_json()["cursor"]
     question = visit.questions[0]
-    visits.mark_asked(question, True)
-    visits.mark_asked(question, False)
-    visits.mark_asked(question, True)
+    visits.mark_asked(question, None, True)
+    visits.mark_asked(question, None, False)
+    visits.mark_asked(question, None, True)
     db.session.commit()
     changes = phone.pull(cursor).get_json()["changes"]
     assert len(changes) == 1 and changes[0]["data"]["asked"] is True

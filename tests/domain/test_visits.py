@@ -40,11 +40,11 @@ def test_a_question_with_answers_cannot_be_removed(visit, owner):
 
 def test_marking_asked_keeps_the_first_time_and_can_be_undone(visit):
     question = visit.questions[0]
-    visits.mark_asked(question, True)
+    visits.mark_asked(question, None, True)
     first_time = question.asked_at
-    visits.mark_asked(question, True)
+    visits.mark_asked(question, None, True)
     assert question.asked_at == first_time
-    visits.mark_asked(question, False)
+    visits.mark_asked(question, None, False)
     assert not question.asked
 
 

@@ -1,5 +1,6 @@
 """A companion invited to one case: sees and writes that case's visits, nothing else."""
 
+import json
 import re
 import uuid
 from datetime import date
@@ -185,3 +186,25 @@ def test_every_entry_says_who_wrote_it_on_each_screen(signed_in, companion, visi
     fragments = companion.get("/sw/fragments.json").get_json()
     assert "%%author%%" in fragments["answer"] and "%%author%%" in fragments["consent_item"]
     assert "Grandma Rosa" not in str(fragments)  # nothing of one person in the worker's markup
+
+
+def test_a_companion_gets_a_new_link_for_another_phone_until_removed(app, signed_in, visit):
+    invite(signed_in, visit.case_id)
+    rosa = Member.query.filter_by(name="Grandma Rosa").one()
+    page = signed_in.post(f"/cases/{visit.case_id}/companions/{rosa.id}/link")
+    assert page.status_code == 200 and "Invite Grandma Rosa" in page.text
+    link = re.search(r"http://localhost(/pair/[\w-]+)", page.text).group(1)
+    phone = app.test_client()
+    assert phone.post(link, data={"name": "Rosa's new phone"}).status_code == 303
+    assert phone.post("/devices", data={"name": "x"}).get_json()["author"] == "Grandma Rosa"
+    assert Member.query.filter_by(name="Grandma Rosa").count() == 1  # the same person
+    signed_in.post(f"/cases/{visit.case_id}/companions/{rosa.id}/remove")
+    refused = signed_in.post(f"/cases/{visit.case_id}/companions/{rosa.id}/link")
+    assert refused.status_code == 422 and "was removed from this case" in refused.text
+
+
+def test_get_ready_keeps_only_the_pages_the_person_may_open(signed_in, companion, visit):
+    mine = re.search(r"data-urls='([^']*)'", signed_in.get(f"/visits/{visit.id}").text).group(1)
+    theirs = re.search(r"data-urls='([^']*)'", companion.get(f"/visits/{visit.id}").text).group(1)
+    assert f"/visits/{visit.id}/questions" in mine
+    assert json.loads(theirs) == [f"/visits/{visit.id}"]  # the question list is the family's

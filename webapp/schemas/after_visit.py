@@ -1,12 +1,12 @@
 """Input schemas after the visits: opinions, comparison rows, values, decisions, letters.
 
-Built from api/schemas.py's fields, so text is checked the same way everywhere
+Built from webapp/schemas' fields, so text is checked the same way everywhere
 (no NUL byte, no lone surrogate, trimmed, with a plain message when too long).
 """
 
 from marshmallow import fields, validate
 
-from api.schemas import InputSchema, Text, one_of, record_id, text
+from webapp.schemas import InputSchema, Text, one_of, record_id, text
 from webapp.services import decisions, library, opinions
 
 TOPIC_TEXT = 4000

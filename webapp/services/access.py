@@ -32,6 +32,12 @@ def visible_visit(member, visit_id):
     return visit
 
 
+def may_open(member, endpoint):
+    """Tell whether `member` may open the pages of `endpoint` (of a visit they may see)."""
+    return (not is_companion(member) or endpoint in EVERYONE
+            or endpoint.partition(".")[0] in VISIT_PAGES)
+
+
 def check_page(member, endpoint, blueprint, view_args):
     """Raise NotFound unless `member` may open this page (companions: their visits only)."""
     if not is_companion(member) or endpoint in EVERYONE:

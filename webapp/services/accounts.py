@@ -155,6 +155,17 @@ def get_companion(case, member_id):
     return member
 
 
+def still_helping(member):
+    """Return the companion if they were not removed from the case.
+
+    Raises:
+        ValidationFailed: they were removed; what they wrote stays, but they cannot pair again.
+    """
+    if member.removed_at is not None:
+        raise ValidationFailed({"_form": [f"{member.name} was removed from this case."]})
+    return member
+
+
 def remove_companion(member):
     """Remove a companion: every sign-in and device of theirs stops; their notes stay."""
     now = utcnow()

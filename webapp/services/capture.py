@@ -5,20 +5,21 @@ delivery stores nothing twice.
 """
 
 from webapp.extensions import db
-from webapp.models import Answer, ConsentEvent, Note
 from webapp.models._types import utcnow
 from webapp.services import changes
 from webapp.services.records import insert_once_under, uuid7
+from webapp.wire.entities import ANSWER, CONSENT, NOTE
 
 
-def _store(model, row_id, parent_key, parent, collection, household_id, **values):
+def _store(entity, row_id, parent_key, parent, collection, household_id, **values):
     """Insert once under `parent`; return the stored row's values.
 
     An id already used under another parent is a conflict.
     """
-    row, created = insert_once_under(model, parent_key, parent.id, id=row_id or uuid7(), **values)
+    row, created = insert_once_under(entity.model, parent_key, parent.id, id=row_id or uuid7(),
+                                     **values)
     if created:
-        changes.bump(household_id, model.__tablename__, row.id)
+        changes.bump(household_id, entity, row.id)
     # The insert bypassed the ORM: reload the parent's list of these rows, and
     # only that, so a sync batch does not read the visit again for every note.
     db.session.expire(parent, [collection])
@@ -27,21 +28,21 @@ def _store(model, row_id, parent_key, parent, collection, household_id, **values
 
 def add_note(visit, author, text, tags=(), id=None, device=None, at=None):
     """Save a time-stamped note for the visit (`at`: when the phone captured it)."""
-    return _store(Note, id, "visit_id", visit, "notes", visit.household_id,
+    return _store(NOTE, id, "visit_id", visit, "notes", visit.household_id,
                   author_id=author.id, device_id=device and device.id, text=text,
                   tags=list(tags), created_at=at or utcnow())
 
 
 def add_answer(question, author, text, id=None, device=None, at=None):
     """Save an answer under a question."""
-    return _store(Answer, id, "question_id", question, "answers", question.visit.household_id,
+    return _store(ANSWER, id, "question_id", question, "answers", question.visit.household_id,
                   author_id=author.id, device_id=device and device.id, text=text,
                   created_at=at or utcnow())
 
 
 def record_consent(visit, author, kind, who, id=None, device=None, at=None):
     """Log that someone agreed to, declined or withdrew consent to recording."""
-    return _store(ConsentEvent, id, "visit_id", visit, "consent_events", visit.household_id,
+    return _store(CONSENT, id, "visit_id", visit, "consent_events", visit.household_id,
                   author_id=author.id, device_id=device and device.id, kind=kind, who=who,
                   recorded_at=at or utcnow())
 

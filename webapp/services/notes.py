@@ -16,8 +16,7 @@ from webapp.models import Note, NoteRevision
 from webapp.models._types import utcnow
 from webapp.services import changes
 from webapp.services.records import insert_once_under, uuid7
-
-NOTE = Note.__tablename__
+from webapp.wire.entities import NOTE
 
 
 def get_note(visit, note_id):

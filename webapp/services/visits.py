@@ -6,11 +6,10 @@ from sqlalchemy import delete, func, select
 from webapp.errors import NotFound, ValidationFailed
 from webapp.extensions import db
 from webapp.models import AskedEvent, Visit, VisitQuestion
-from webapp.services import changes, library
+from webapp.services import changes, clock, library
 from webapp.services.cases import get_clinician
 from webapp.services.records import insert_once_under, owned, uuid7
-
-QUESTION = VisitQuestion.__tablename__
+from webapp.wire.entities import QUESTION
 
 
 def add_visit(case, clinician_id, day, start_time=None, place=""):
@@ -107,7 +106,7 @@ def remove_question(visit, question):
     db.session.expire(visit, ["questions"])
 
 
-def mark_asked(question, asked, hlc=None, id=None, device=None, author=None):
+def mark_asked(question, author, asked, hlc=None, id=None, device=None):
     """Tick a question asked or not asked; the latest tick by clock wins, all are kept.
 
     A phone sends its own hybrid-logical-clock reading; a tick made here gets
@@ -121,12 +120,12 @@ def mark_asked(question, asked, hlc=None, id=None, device=None, author=None):
     # writer at a time): ticks from two phones at the same moment queue here, so the
     # comparison below never works on a value another transaction has since replaced.
     db.session.refresh(question, ["asked_hlc", "asked_at"], with_for_update=True)
-    hlc = hlc or changes.next_hlc(question.asked_hlc)
+    hlc = hlc or clock.next_hlc(question.asked_hlc)
     _, created = insert_once_under(AskedEvent, "question_id", question.id, id=id or uuid7(),
                                    asked=asked, hlc=hlc, device_id=device and device.id,
                                    author_id=author and author.id)
     if created and (question.asked_hlc is None or hlc > question.asked_hlc):
-        ticked_at = changes.hlc_time(hlc)
+        ticked_at = clock.hlc_time(hlc)
         question.asked_hlc = hlc
         question.asked_at = (question.asked_at or ticked_at) if asked else None
         db.session.flush()

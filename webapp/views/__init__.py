@@ -5,10 +5,10 @@ from urllib.parse import unquote, urlsplit
 
 from flask import g, request, url_for
 
-from api.schemas import load
 from webapp.errors import ValidationFailed
 from webapp.extensions import db
 from webapp.htmx import form_data
+from webapp.schemas import load
 from webapp.services.library import NOTE_TAGS
 
 

@@ -2,11 +2,12 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from api.schemas import SetupSchema, SignInSchema, load
 from webapp import security
 from webapp.errors import Conflict
 from webapp.extensions import db
 from webapp.htmx import form_data
+from webapp.schemas import load
+from webapp.schemas.forms import SetupSchema, SignInSchema
 from webapp.services import accounts, throttle
 from webapp.views import attempt, safe_next, submit
 

@@ -6,8 +6,8 @@ makes the id of each new entry, so a repeated post stores nothing twice.
 
 from flask import Blueprint, g, request, url_for
 
-from api.schemas import AnswerSchema, AskedSchema, ConsentSchema, NoteSchema
 from webapp.htmx import answer_post
+from webapp.schemas.forms import AnswerSchema, AskedSchema, ConsentSchema, NoteSchema
 from webapp.services import capture, visits
 from webapp.views import household_id, submit
 from webapp.views.visits import appointment_context
@@ -39,7 +39,7 @@ def mark_asked(visit_id, question_id):
     visit = visits.get_visit(household_id(), visit_id)
     question = visits.get_question(visit, question_id)
     _, errors = submit(AskedSchema,
-                       lambda data: visits.mark_asked(question, author=g.member, **data))
+                       lambda data: visits.mark_asked(question, g.member, **data))
     return _question(visit, question, errors)
 
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from api.schemas import CaseSchema, CompanionSchema
+from webapp.schemas.forms import CaseSchema, CompanionSchema
 from webapp.services import accounts, cases, library, pairing
 from webapp.views import attempt, household_id, submit
 from webapp.views.pairing import render_pairing
@@ -60,6 +60,20 @@ def invite(case_id):
     made, errors = submit(CompanionSchema, invite_by_name)
     if errors:
         return render_template("cases/show.html", case=case, errors=errors, form=request.form,
+                               companions=accounts.companions_of(case), **_labels()), 422
+    invitation, token, code = made
+    return render_pairing(invitation, token, code, case=case)
+
+
+@bp.post("/cases/<int:case_id>/companions/<int:member_id>/link")
+def new_link(case_id, member_id):
+    """A new one-time link for a companion's phone: a new phone, or one removed from the list."""
+    case = cases.get_case(household_id(), case_id)
+    companion = accounts.get_companion(case, member_id)
+    made, errors = attempt(lambda: pairing.start_pairing(accounts.still_helping(companion),
+                                                         pairing.INVITE_LIFETIME))
+    if errors:
+        return render_template("cases/show.html", case=case, errors=errors, form={},
                                companions=accounts.companions_of(case), **_labels()), 422
     invitation, token, code = made
     return render_pairing(invitation, token, code, case=case)

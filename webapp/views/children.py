@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from api.schemas import ChildSchema
+from webapp.schemas.forms import ChildSchema
 from webapp.services import cases
 from webapp.views import household_id, submit
 

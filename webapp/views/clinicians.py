@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from api.schemas import ClinicianSchema
+from webapp.schemas.forms import ClinicianSchema
 from webapp.services import cases
 from webapp.views import household_id, safe_next, submit
 

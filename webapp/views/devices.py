@@ -3,9 +3,9 @@ its browser as a device (a phone paired by code takes the name it was given)."""
 
 from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 
-from api.schemas import DeviceSchema
 from webapp import hosts
 from webapp.errors import envelope
+from webapp.schemas.forms import DeviceSchema
 from webapp.services import accounts, devices, pairing
 from webapp.views import attempt, household_id, submit
 

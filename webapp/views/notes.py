@@ -2,7 +2,7 @@
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from api.schemas import NoteDeleteSchema, NoteEditSchema, ResolveSchema
+from webapp.schemas.forms import NoteDeleteSchema, NoteEditSchema, ResolveSchema
 from webapp.services import access, library, notes
 from webapp.views import submit
 

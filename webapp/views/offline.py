@@ -15,7 +15,7 @@ bp = Blueprint("offline", __name__)
 ROOT = Path(__file__).resolve().parent.parent.parent
 WORKER = ROOT / "service_worker"
 HELPERS = {"idb.js", "outbox.js", "capture.js", "strategies.js"}
-_VISIT, _QUESTION = 987654321, uuid.UUID(int=0)
+_VISIT, _QUESTION, _NOTE = 987654321, uuid.UUID(int=0), uuid.UUID(int=1)
 
 
 @cache
@@ -59,7 +59,8 @@ def helper(name):
 
 def _placeholder_url(endpoint, **values):
     url = url_for(endpoint, visit_id=_VISIT, **values)
-    return url.replace(str(_VISIT), "%%visit%%").replace(str(_QUESTION), "%%question%%")
+    return (url.replace(str(_VISIT), "%%visit%%").replace(str(_QUESTION), "%%question%%")
+            .replace(str(_NOTE), "%%id%%"))
 
 
 @bp.get("/sw/fragments.json")
@@ -71,7 +72,12 @@ def fragments():
     consent_url = _placeholder_url("capture.record_consent")
     return jsonify(
         note=str(macro("note_card")(ph("id"), ph("iso"), ph("when"), ph("author"),
-                                    ph("tags_html"), ph("text"), ph("sync_state"))),
+                                    ph("tags_html"), ph("text"), ph("sync_state"),
+                                    _placeholder_url("notes.edit", note_id=_NOTE), ph("version"))),
+        note_editor=str(macro("note_editor")(
+            _placeholder_url("notes.edit", note_id=_NOTE),
+            _placeholder_url("notes.delete", note_id=_NOTE), ph("id"), ph("version"), ph("text"),
+            library.NOTE_TAGS, lambda key: ph(f"checked_{key}"), ph("csrf"))),
         tag=str(macro("tag_list")([ph("label")])),
         answer=str(macro("answer_item")(ph("id"), ph("text"), ph("author"), ph("sync_state"))),
         consent_item=str(macro("consent_item")(ph("id"), ph("iso"), ph("when"), ph("who"),

@@ -3,9 +3,9 @@
 import segno
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from api.schemas import PairingCodeSchema, PairingSchema, PhoneNameSchema
 from webapp import security
 from webapp.extensions import db
+from webapp.schemas.forms import PairingCodeSchema, PairingSchema, PhoneNameSchema
 from webapp.services import accounts, pairing, throttle
 from webapp.views import household_id, submit
 from webapp.views.devices import devices_page

@@ -2,8 +2,8 @@
 
 from flask import Blueprint, request, url_for
 
-from api.schemas import LibraryPickSchema, MoveSchema, OwnQuestionSchema
 from webapp.htmx import answer_post, render_page_or_block
+from webapp.schemas.forms import LibraryPickSchema, MoveSchema, OwnQuestionSchema
 from webapp.services import library, visits
 from webapp.views import attempt, household_id, submit
 

@@ -1,9 +1,9 @@
 """Planning a visit, the in-appointment screen and the summary afterwards."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from api.schemas import VisitSchema
-from webapp.services import cases, library, notes, visits
+from webapp.schemas.forms import VisitSchema
+from webapp.services import access, cases, library, notes, visits
 from webapp.services.capture import consent_state
 from webapp.views import household_id, submit
 
@@ -39,7 +39,13 @@ def appointment_context(visit, **extra):
             "next_question": waiting[0] if waiting else None,
             "asked_count": len(visit.questions) - len(waiting),
             "tags": library.NOTE_TAGS, "consent_kinds": library.CONSENT_KINDS,
-            "form": {}, "errors": {}, **extra}
+            "form": {}, "errors": {}, "ready_urls": _kept_for_offline(visit), **extra}
+
+
+def _kept_for_offline(visit):
+    """What "Get ready" keeps for use with no signal: the visit's pages this person may open."""
+    return [url_for(endpoint, visit_id=visit.id) for endpoint in ("visits.show", "questions.index")
+            if access.may_open(g.member, endpoint)]
 
 
 @bp.get("/visits/<int:visit_id>")

@@ -14,13 +14,15 @@ export function openComposer({ focus = true } = {}) {
   if (focus) form.querySelector("textarea").focus();
 }
 
-function closeComposer() {
+// Close the sheet (what was typed stays as a draft); `focus` goes back to the bar.
+export function closeComposer({ focus = true } = {}) {
   const form = composer();
+  if (!form) return;
   form.classList.remove("is-open");
   document.body.classList.remove("composing");
   setExpanded(false);
   if (window.location.hash === "#note-form") history.replaceState(null, "", window.location.pathname);
-  document.querySelector("[data-bar=note]").focus();
+  if (focus) document.querySelector("[data-bar=note]").focus();
 }
 
 function setExpanded(open) {

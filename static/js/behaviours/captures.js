@@ -5,7 +5,7 @@
 import { say } from "./status.js";
 import { fillClientIds } from "./client-id.js";
 import { csrfToken } from "../sw-bridge.js";
-import { showSavedNear } from "./appointment.js";
+import { closeComposer, showSavedNear } from "./appointment.js";
 import { arrangeQuestions, questionTicked } from "./questions.js";
 import "../../../service_worker/idb.js";
 import "../../../service_worker/capture.js";
@@ -30,8 +30,97 @@ function onCaptured(event) {
     if (field) field.focus();
   }
   if (detail.question) questionTicked(detail.question, detail.asked);
-  showSavedNear(form, "Saved on this phone");
+  if (detail.edited || detail.deleted) {
+    Fragments.get().then((f) => noteChanged(f, detail.edited || detail.deleted)).catch(() => {});
+  } else {
+    showSavedNear(form, "Saved on this phone");
+  }
   say(detail.message || "Saved on this phone.");
+}
+
+// A note changed on this phone: its card shows the new words (or goes), and
+// focus moves to what the family sees next.
+function noteChanged(f, row) {
+  const card = applyToNote(f, row);
+  if (!card || !card.isConnected) {
+    focusHeading("notes-heading");
+    return;
+  }
+  const link = card.querySelector("[data-edit-note]");
+  if (link) link.focus();
+}
+
+function focusHeading(id) {
+  const heading = document.getElementById(id);
+  if (!heading) return;
+  heading.setAttribute("tabindex", "-1");
+  heading.focus();
+}
+
+// Show an edit or delete this phone holds ({kind, note_id, text, tags, version,
+// state}) on the note's card; returns the card.
+function applyToNote(f, row) {
+  const card = document.getElementById(`note-${row.note_id}`);
+  if (!card) return null;
+  closeEditor(card);
+  if (row.kind === "note_delete") {
+    card.remove();
+    return card;
+  }
+  card.querySelector(".note__text").textContent = row.text;
+  card.querySelector(".note__tags").innerHTML = Capture.renderTags(f, row.tags);
+  card.dataset.version = row.version;
+  card.dataset.editId = row.id;
+  const badge = card.querySelector("[data-sync-state]");
+  if (badge) badge.outerHTML = Capture.renderState(f, row);
+  return card;
+}
+
+async function openEditor(link) {
+  const card = link.closest("li.note");
+  const screen = document.querySelector("[data-visit-id]");
+  if (!card || !screen) return;
+  if (card.querySelector(".note-editor")) { card.querySelector("textarea").focus(); return; }
+  const f = await Fragments.get();
+  const keyOf = Object.fromEntries(Object.entries(f.labels.tags).map(([key, label]) => [label, key]));
+  const note = {
+    id: card.dataset.captureId, visit_id: Number(screen.dataset.visitId),
+    version: Number(card.dataset.version) || 1,
+    text: card.querySelector(".note__text").textContent,
+    tags: [...card.querySelectorAll(".note__tags .tag")].map((tag) => keyOf[tag.textContent.trim()]).filter(Boolean),
+  };
+  closeComposer({ focus: false }); // the sheet would cover the note being changed
+  card.insertAdjacentHTML("beforeend", Capture.renderNoteEditor(f, note, csrfToken()));
+  card.classList.add("is-editing");
+  const editor = card.querySelector(".note-editor");
+  fillClientIds(editor);
+  if (window.htmx) window.htmx.process(editor);
+  editor.querySelector("textarea").focus();
+}
+
+function closeEditor(card) {
+  const editor = card.querySelector(".note-editor");
+  if (editor) editor.remove();
+  card.classList.remove("is-editing");
+}
+
+// "Edit" on a note: changed in place where the worker can answer (offline
+// too); without a worker, the link opens the home computer's edit page.
+function onEditClick(event) {
+  const target = event.target.closest ? event.target : null;
+  const edit = target && target.closest("#note-list [data-edit-note]");
+  const cancel = target && target.closest("[data-cancel-edit]");
+  if (cancel) {
+    const card = cancel.closest("li.note");
+    closeEditor(card);
+    const link = card.querySelector("[data-edit-note]");
+    if (link) link.focus();
+    return;
+  }
+  if (!edit || !(navigator.serviceWorker && navigator.serviceWorker.controller)) return;
+  event.preventDefault();
+  event.stopPropagation(); // before htmx's boost follows the link
+  openEditor(edit).catch(() => {});
 }
 
 function clearError(form) {
@@ -61,7 +150,8 @@ function onRefused(event) {
 // Show each {id, state, reason} on its item, with the badge the server's macro makes.
 function setStates(f, rows) {
   for (const row of rows) {
-    const item = document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`);
+    const id = CSS.escape(row.id);
+    const item = document.querySelector(`[data-capture-id="${id}"], [data-edit-id="${id}"]`);
     const badge = item && item.querySelector("[data-sync-state]");
     if (badge) badge.outerHTML = Capture.renderState(f, row);
   }
@@ -69,17 +159,23 @@ function setStates(f, rows) {
 
 // A row the home computer sent (another phone's, or written at home), in the
 // shape of this phone's own captures, so the same markup shows it.
-function fromReplica({ entity, data }) {
-  const kind = { note: "note", answer: "answer", consent_event: "consent" }[entity];
+function fromReplica({ entity, data, deleted }) {
+  const kind = ["note", "answer", "consent"].includes(entity) && !deleted ? entity : null;
   if (!kind) return null;
   return { id: data.id, kind, visit_id: data.visit_id, question_id: data.question_id,
-    text: data.text, tags: data.tags || [], who: data.who, consent: data.kind,
+    text: data.text, tags: data.tags || [], who: data.who, consent: data.kind, version: data.version,
     author: data.author || "", saved_at: Date.parse(data.created_at || data.recorded_at) || Date.now(),
     state: "synced" };
 }
 
 function place(f, row) {
-  if (document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`)) return; // states below
+  const shown = document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`);
+  if (shown) { // states below; a note changed since the page was kept shows its latest words
+    if (row.kind === "note" && (row.version || 1) > (Number(shown.dataset.version) || 1)) {
+      shown.outerHTML = Capture.renderNote(f, row);
+    }
+    return;
+  }
   const [target, html, where] = {
     note: () => [document.getElementById("note-list"), Capture.renderNote(f, row), "afterbegin"],
     answer: () => [document.getElementById(`answers-${row.question_id}`), Capture.renderAnswer(f, row), "beforeend"],
@@ -92,15 +188,28 @@ async function showLocalCaptures(screen) {
   const visitId = Number(screen.dataset.visitId);
   const captures = await DB.capturesOfVisit(visitId);
   // What other phones wrote, as of this phone's last sync: shown with no signal too.
-  const others = (await DB.replicaOfVisit(visitId)).map(fromReplica).filter(Boolean)
-    .sort((a, b) => a.saved_at - b.saved_at);
-  if (!captures.length && !others.length) return;
+  const replica = await DB.replicaOfVisit(visitId);
+  const others = replica.map(fromReplica).filter(Boolean).sort((a, b) => a.saved_at - b.saved_at);
+  if (!captures.length && !replica.length) return;
   const f = await Fragments.get();
   others.forEach((row) => place(f, row));
+  // Deleted since the page was kept (a tombstone pull brought).
+  replica.filter((row) => row.deleted && row.entity === "note")
+    .forEach((row) => { const card = document.getElementById(`note-${row.id}`); if (card) card.remove(); });
   const latestTick = new Map();
+  const changes = [];
   for (const row of captures.sort((a, b) => (a.hlc < b.hlc ? -1 : 1))) {
-    if (row.kind === "asked") { latestTick.set(row.question_id, row); continue; }
-    place(f, row);
+    if (row.kind === "asked") latestTick.set(row.question_id, row);
+    else if (row.kind === "note_edit" || row.kind === "note_delete") changes.push(row);
+    else place(f, row);
+  }
+  // This phone's edits and deletes, over the notes as shown: each unless the note
+  // has since moved past the version it made (settled at home, say).
+  for (const row of changes) {
+    const card = document.getElementById(`note-${row.note_id}`);
+    if (row.state !== "rejected" && card && row.version >= (Number(card.dataset.version) || 1)) {
+      applyToNote(f, row);
+    }
   }
   for (const row of latestTick.values()) {
     if (row.state === "synced") continue; // the page (or its next load) already shows it
@@ -247,6 +356,7 @@ export function startCaptures() {
     if (event.target instanceof HTMLFormElement) processed.add(event.target);
   });
   document.addEventListener("submit", guardSubmit, true);
+  document.addEventListener("click", onEditClick, true);
   document.addEventListener("input", (event) => {
     const form = event.target.form;
     if (form && form.hasAttribute("data-capture-form")) lastPost.delete(formKey(form));
@@ -270,7 +380,8 @@ export function startCaptures() {
 export function visitScreen(root) {
   const screen = root.querySelector && root.querySelector("[data-visit-id]");
   if (!screen) return;
-  showLocalCaptures(screen).catch(() => {});
+  // data-local says when this phone's own copy is drawn over the page (tests wait for it).
+  showLocalCaptures(screen).catch(() => {}).finally(() => { screen.dataset.local = "shown"; });
   const button = screen.querySelector("[data-get-ready]");
   if (button) {
     button.addEventListener("click", () => getReady(button));

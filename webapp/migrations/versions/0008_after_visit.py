@@ -1,7 +1,7 @@
 """after the visit: opinions, comparison, values, decisions, letters
 
 Revision ID: 0008_after_visit
-Revises: 4d8b2e6f0a13
+Revises: b7e1c0d2a8f5
 Create Date: 2026-12-01 05:15:53.639199
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_after_visit'
-down_revision = '4d8b2e6f0a13'
+down_revision = 'b7e1c0d2a8f5'  # after main's 0008_wire_names
 branch_labels = None
 depends_on = None
 

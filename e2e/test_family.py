@@ -1,0 +1,204 @@
+"""One visit as a family lives it: the home computer, a parent's phone and a companion's.
+
+The parent's phone pairs by typed code, the companion's by the invitation
+link. With the server stopped, both phones take notes and the parent changes
+and deletes notes on the phone. Back online, each phone shows the other's
+notes (offline too, with their authors), the home computer shows one merged
+visit, and an edit that crossed one made at home is settled there. A removed
+phone keeps its unsynced note and sends it once after pairing again; wiping
+a phone refuses while something is unsynced, with the count.
+"""
+
+import re
+
+from phones import OWNER, SYNC_SUMMARY, new_phone, poll
+from playwright.sync_api import expect
+from test_pairing import NEXT_VISIT, home_browser, make_code
+
+COMPANION = "Grandpa Joe"
+REPLICA_TEXTS = """async (visitId) => (await AskTwiceDB.replicaOfVisit(visitId))
+  .filter((row) => row.entity === "note" && !row.deleted).map((row) => row.data.text)"""
+
+
+def pair_by_code(phone, code, name):
+    phone.page.goto("/pair")
+    phone.page.get_by_label("Code").fill(code)
+    phone.page.get_by_label("Name this phone").fill(name)
+    phone.page.get_by_role("button", name="Pair this phone").click()
+    expect(phone.page).to_have_url(NEXT_VISIT)
+    return phone.wait_for_worker_and_device()
+
+
+def pair_by_link(phone, link):
+    phone.page.goto(link)
+    phone.page.get_by_role("button", name="Pair this phone").click()
+    expect(phone.page).to_have_url(NEXT_VISIT)
+    return phone.wait_for_worker_and_device()
+
+
+def invitation_link(page):
+    return re.search(r"(/pair/[\w-]+)$", page.locator("#pairing-link").text_content()).group(1)
+
+
+def edit_note(phone, text, new_text, shoot=None):
+    """Change a note on the phone's visit screen, in place."""
+    card = phone.note(text)
+    card.get_by_role("link", name=re.compile("^Edit")).click()
+    field = card.get_by_label("Change the note")
+    expect(field).to_be_focused()
+    field.fill(new_text)
+    if shoot:
+        shoot(phone.page, "family-01-changing-a-note-offline", full_page=False)
+    card.get_by_role("button", name="Save changes").click()
+    changed = phone.note(new_text)
+    expect(changed.locator("[data-sync-state]")).to_have_text("On this phone")
+    expect(changed.get_by_role("link", name=re.compile("^Edit"))).to_be_focused()
+    return changed
+
+
+def delete_note(phone, text):
+    card = phone.note(text)
+    card.get_by_role("link", name=re.compile("^Edit")).click()
+    card.get_by_text("Delete this note…").click()
+    card.get_by_role("button", name="Delete the note").click()
+    expect(phone.note(text)).to_have_count(0)
+
+
+def test_two_phones_and_the_home_computer_share_one_visit(
+        browser, browser_context_args, home, base_url, live_server, shoot, axe):
+    visit = home.make_visit("Family")
+    home_context, page = home_browser(browser, base_url)
+    parent = new_phone(browser, browser_context_args, "parent's phone")
+    companion = new_phone(browser, browser_context_args, "companion's phone")
+    try:
+        # Pairing: the parent types a code; the companion follows an invitation to this case.
+        _, code = make_code(page, whose=OWNER)
+        assert pair_by_code(parent, code.lower(), "Sam's phone")["author"] == OWNER
+        page.goto(f"{visit.path}/summary")
+        page.locator('a[href^="/cases/"]').first.click()
+        page.get_by_label("Their name").fill(COMPANION)
+        page.get_by_role("button", name="Invite them").click()
+        assert pair_by_link(companion, invitation_link(page))["author"] == COMPANION
+
+        # A note written at home before the visit, which both edit later.
+        home._post(f"{visit.path}/notes", text="Bring the MRI disc")
+        for phone in (parent, companion):
+            phone.open_visit(visit)
+            phone.get_ready()
+            phone.sync_until_done()
+            phone.page.reload()
+            expect(phone.note("Bring the MRI disc")).to_contain_text(OWNER)
+
+        # In the clinic: no server at all.
+        live_server.stop()
+        try:
+            for phone in (parent, companion):
+                phone.page.reload()
+                phone.expect_visit_screen(visit)
+            parent.save_note("Scan again in two weeks")
+            parent.save_note("A note typed by mistake")
+            companion.save_note("Ask if she can play football")
+            edit_note(parent, "Bring the MRI disc", "Bring the MRI disc and the report", shoot)
+            shoot(parent.page, "family-02-note-changed-offline", full_page=False)
+            axe.check(parent.page, "note changed offline")
+            delete_note(parent, "A note typed by mistake")
+            # A reload with no signal keeps the change and the deletion.
+            parent.page.reload()
+            parent.expect_visit_screen(visit)
+            expect(parent.note("Bring the MRI disc and the report")).to_have_count(1)
+            expect(parent.note("Bring the MRI disc")).to_have_count(0)
+            expect(parent.note("A note typed by mistake")).to_have_count(0)
+            assert parent.pending() == 4 and companion.pending() == 1
+        finally:
+            live_server.start()
+
+        # Meanwhile the same note was changed at home: the phone's edit crosses it.
+        note_id = home.summary(visit)["note_ids"][0]
+        home._post(f"{visit.path}/notes/{note_id}/edit", text="Bring the MRI disc (home)",
+                   base_version="1")
+
+        parent.sync_until_done()
+        companion.sync_until_done()
+        for phone, theirs in ((parent, "Ask if she can play football"),
+                              (companion, "Scan again in two weeks")):
+            phone.page.get_by_role("button", name="Sync now").click()  # a pull brings the other's
+            poll(lambda phone=phone: phone.page.evaluate(REPLICA_TEXTS, visit.id),
+                 lambda texts, theirs=theirs: theirs in texts, what=f"{theirs!r} in the replica")
+
+        # Each phone shows the other's notes with no signal, with their authors.
+        for phone, theirs, author in ((parent, "Ask if she can play football", COMPANION),
+                                      (companion, "Scan again in two weeks", OWNER)):
+            phone.context.set_offline(True)
+            phone.open_visit(visit)
+            expect(phone.note(theirs)).to_contain_text(author)
+            expect(phone.note("A note typed by mistake")).to_have_count(0)
+            phone.context.set_offline(False)
+        shoot(companion.page, "family-03-companion-sees-the-parents-notes", full_page=False)
+
+        # At home: one visit with every note once, and the crossed edit to settle.
+        summary = home.summary(visit)
+        assert sorted(summary["notes"]) == sorted([
+            "Bring the MRI disc (home)", "Scan again in two weeks", "Ask if she can play football"])
+        page.goto(f"{visit.path}/conflicts")
+        phone_edit = page.locator(".inset", has_text="Bring the MRI disc and the report")
+        expect(phone_edit).to_contain_text(f"{OWNER}'s edit")
+        expect(page.locator(".inset", has_text="Bring the MRI disc (home)")).to_be_visible()
+        shoot(page, "family-04-settle-a-crossed-edit")
+        axe.check(page, "settle a crossed edit")
+        phone_edit.get_by_role("button", name="Keep this").click()
+        expect(page.get_by_text("Nothing to settle")).to_be_visible()
+        assert "Bring the MRI disc and the report" in home.summary(visit)["notes"]
+        # The phone that kept an older copy of the visit screen shows the settled words.
+        companion.page.get_by_role("button", name="Sync now").click()
+        poll(lambda: companion.page.evaluate(REPLICA_TEXTS, visit.id),
+             lambda texts: "Bring the MRI disc and the report" in texts, what="the settled words")
+        companion.context.set_offline(True)
+        companion.open_visit(visit)
+        expect(companion.note("Bring the MRI disc and the report")).to_have_count(1)
+        companion.context.set_offline(False)
+
+        # The companion's phone is removed while it holds a note; after a new link it arrives once.
+        companion.context.set_offline(True)
+        companion.open_visit(visit)
+        companion.save_note("Joe: the drive took an hour")
+        page.goto("/devices")
+        page.get_by_role("button", name=re.compile(f"^Remove {COMPANION}")).first.click()
+        expect(page.get_by_text("It must be paired again to sync.")).to_be_visible()
+        companion.context.set_offline(False)
+
+        def told_unpaired():
+            companion.page.get_by_role("button", name="Sync now").click()
+            return companion.page.locator(SYNC_SUMMARY).inner_text()
+        poll(told_unpaired, lambda text: "This phone is no longer paired" in text, interval=2,
+             what="the removed phone to say it must be paired again")
+        assert companion.pending() == 1
+        page.goto(f"{visit.path}/summary")
+        page.locator('a[href^="/cases/"]').first.click()
+        page.get_by_role("button", name=f"New link for a phone of {COMPANION}").click()
+        pair_by_link(companion, invitation_link(page))
+        poll(lambda: companion.device(), lambda device: device and device.get("token"),
+             what="a new device")
+        companion.open_visit(visit)
+        companion.sync_until_done()
+        assert home.summary(visit)["notes"].count("Joe: the drive took an hour") == 1
+
+        # Wiping the parent's phone refuses while a note is unsynced, with the count.
+        parent.page.goto("/phone")  # kept by the worker for use with no signal
+        parent.context.set_offline(True)
+        parent.open_visit(visit)
+        parent.save_note("Not yet sent")
+        parent.page.goto("/phone")
+        parent.page.get_by_role("button", name="Sign out and wipe this phone").click()
+        expect(parent.page.locator("[data-wipe-status]")).to_contain_text(
+            "1 item is not yet synced")
+        parent.context.set_offline(False)
+        parent.sync_until_done()
+        parent.page.goto("/phone")
+        parent.page.get_by_role("button", name="Sign out and wipe this phone").click()
+        expect(parent.page.get_by_text("Ask Twice is signed out and wiped from this phone.")
+               ).to_be_visible(timeout=15_000)
+        assert home.summary(visit)["notes"].count("Not yet sent") == 1
+        assert not parent.errors and not companion.errors
+    finally:
+        for context in (parent.context, companion.context, home_context):
+            context.close()

@@ -1,0 +1,201 @@
+"""Input schemas of the commands a family gives, at home or on a phone."""
+
+from datetime import date
+
+from marshmallow import ValidationError, fields, validate, validates
+
+from webapp.schemas import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    InputSchema,
+    Text,
+    one_of,
+    record_id,
+    text,
+)
+from webapp.services import library
+
+
+class SetupSchema(InputSchema):
+    name = text("Enter your name.", max_length=120)
+    passphrase = Text(
+        required=True,
+        validate=validate.Length(
+            min=10, max=200, error="Use a passphrase of 10 to 200 characters."
+        ),
+        error_messages={"required": "Choose a passphrase."},
+    )
+    passphrase_again = Text(
+        required=True, error_messages={"required": "Type the passphrase again."}
+    )
+
+
+class SignInSchema(InputSchema):
+    name = text("Enter your name.", max_length=120)
+    passphrase = Text(
+        required=True, validate=validate.Length(max=200, error="That passphrase is too long."),
+        error_messages={"required": "Enter your passphrase."},
+    )
+
+
+class ChildSchema(InputSchema):
+    name = text("Enter your child's name.", max_length=120)
+    birth_date = fields.Date(
+        required=True,
+        error_messages={
+            "required": "Enter your child's date of birth.",
+            "invalid": "Enter the date of birth as a date, for example 2015-03-27.",
+        },
+    )
+    conditions = text(max_length=2000)
+    medicines = text(max_length=2000)
+    allergies = text(max_length=2000)
+
+    @validates("birth_date")
+    def not_in_future(self, value, **kwargs):
+        if value > date.today():
+            raise ValidationError("The date of birth cannot be in the future.")
+
+
+class CaseSchema(InputSchema):
+    diagnosis = text("Write the diagnosis so far, even if it is uncertain.", max_length=2000)
+    proposed_treatment = text(max_length=2000)
+    reasons = fields.List(
+        one_of((r["key"] for r in library.reasons()), "Choose from the reasons shown."),
+        load_default=list,
+        validate=validate.Length(max=len(library.reasons()),
+                                 error="Choose from the reasons shown."),
+    )
+    reasons_other = text(max_length=2000)
+    safe_to_wait = one_of(
+        (o["key"] for o in library.safe_to_wait()["option"]),
+        "Choose one answer.",
+        required=True,
+        error_messages={"required": "Choose one answer."},
+    )
+    safe_to_wait_note = text(max_length=2000)
+
+
+class ClinicianSchema(InputSchema):
+    name = text("Enter the clinician's name.", max_length=120)
+    specialty = text(max_length=120)
+    centre = text(max_length=SHORT_TEXT)
+
+
+class VisitSchema(InputSchema):
+    clinician_id = record_id("Choose who you are seeing.", required=True)
+    day = fields.Date(
+        required=True,
+        error_messages={
+            "required": "Enter the date of the visit.",
+            "invalid": "Enter the date as a date, for example 2026-12-01.",
+        },
+    )
+    start_time = fields.Time(
+        load_default=None, error_messages={"invalid": "Enter the time, for example 09:30."}
+    )
+    place = text(max_length=SHORT_TEXT)
+
+
+class OwnQuestionSchema(InputSchema):
+    text = text("Write your question first.", max_length=1000)
+    category = one_of(
+        (c["key"] for c in library.categories()),
+        "Choose a group for the question.",
+        required=True,
+        error_messages={"required": "Choose a group for the question."},
+    )
+
+
+class LibraryPickSchema(InputSchema):
+    keys = fields.List(
+        one_of(library.questions_by_key(), "That question is not in the library."),
+        load_default=list,
+        validate=validate.Length(max=len(library.questions_by_key()),
+                                 error="That question is not in the library."),
+    )
+
+
+class MoveSchema(InputSchema):
+    direction = one_of(("up", "down"), "Move up or down.", required=True)
+
+
+class AskedSchema(InputSchema):
+    asked = fields.Boolean(required=True)
+
+
+def _long_text(required_message):
+    return text(
+        required_message,
+        max_length=LONG_TEXT,
+        too_long=f"This is too long to save: please keep it under {LONG_TEXT:,} characters.",
+    )
+
+
+def client_id():
+    return fields.UUID(load_default=None, error_messages={
+        "invalid_uuid": "This entry lost its label. Please reload the page, then save again."})
+
+
+class NoteSchema(InputSchema):
+    id = client_id()
+    text = _long_text("Write a note before saving.")
+    tags = fields.List(one_of(library.NOTE_TAGS, "Choose from the tags shown."), load_default=list,
+                       validate=validate.Length(max=len(library.NOTE_TAGS),
+                                                error="Choose from the tags shown."))
+
+
+class AnswerSchema(InputSchema):
+    id = client_id()
+    text = _long_text("Write the answer before saving.")
+
+
+class ConsentSchema(InputSchema):
+    id = client_id()
+    kind = one_of(
+        library.CONSENT_KINDS,
+        "Choose what they said.",
+        required=True,
+        error_messages={"required": "Choose what they said."},
+    )
+    who = text("Write who you asked.", max_length=SHORT_TEXT)
+
+def version_seen(strict=False):
+    return record_id("This note changed in a way we could not follow. Please reload.",
+                     strict=strict, required=True)
+
+
+class NoteEditSchema(NoteSchema):
+    base_version = version_seen()
+
+
+class NoteDeleteSchema(InputSchema):
+    id = client_id()
+    base_version = version_seen()
+
+
+class ResolveSchema(InputSchema):
+    choice = Text(required=True, validate=validate.Length(max=40),
+                  error_messages={"required": "Choose one of the texts shown."})
+
+class DeviceSchema(InputSchema):
+    name = text(max_length=120)
+
+
+class PairingSchema(InputSchema):
+    """Whose phone: someone in the family already, or a new person by name."""
+
+    member_id = record_id("Choose whose phone it is.", load_default=None)
+    new_name = text(max_length=120)
+
+
+class CompanionSchema(InputSchema):
+    name = text("Write the name of the person you are inviting.", max_length=120)
+
+
+class PhoneNameSchema(InputSchema):
+    name = text("Give this phone a name, for example Dad's phone.", max_length=120)
+
+
+class PairingCodeSchema(PhoneNameSchema):
+    code = text("Type the code shown on the home computer.", max_length=20)
