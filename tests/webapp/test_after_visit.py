@@ -246,3 +246,10 @@ def test_the_export_button_downloads_one_archive(signed_in, visit):
     response.close()  # as a server does: the archive's temporary file goes
     with zipfile.ZipFile(io.BytesIO(content)) as made:
         assert "data/visit.json" in made.namelist() and "index.html" in made.namelist()
+
+
+def test_on_a_server_shared_by_families_the_button_exports_nothing(signed_in, visit, stranger):
+    assert "cannot be downloaded here" in signed_in.get("/export").text
+    response = signed_in.post("/export")
+    assert response.status_code == 422 and response.mimetype == "text/html"
+    assert "Secret" not in response.text

@@ -82,6 +82,14 @@ def export_archive(target):
     return manifest
 
 
+def one_household():
+    """Tell whether the database holds one household only: the export button exports the
+    whole database, so on a server shared by several families only the command may."""
+    from webapp.models import Household
+
+    return db.session.scalar(select(func.count()).select_from(Household)) <= 1
+
+
 def _read_tables():
     """Return {table name: [row dicts]} for every table, parents before children."""
     with db.engine.connect() as connection:

@@ -16,12 +16,14 @@ bp = Blueprint("archive", __name__, cli_group=None)  # commands: `flask --app we
 @bp.get("/export")
 def index():
     """Explain the export and offer the button."""
-    return render_template("archive/index.html")
+    return render_template("archive/index.html", allowed=archive.one_household())
 
 
 @bp.post("/export")
 def create():
     """Download one archive with every row, every attached file and a readable copy."""
+    if not archive.one_household():  # it would hold the other families' data too
+        return render_template("archive/index.html", allowed=False), 422
     buffer = tempfile.TemporaryFile()  # on disk, not in memory: attached files can be large
     archive.export_archive(buffer)
     buffer.seek(0)
