@@ -2,7 +2,7 @@
 // which htmx fires for the first page and for every piece it swaps in.
 import { fillClientIds } from "./behaviours/client-id.js";
 import { focusAfterSwap } from "./behaviours/focus.js";
-import { announce, reportFailures } from "./behaviours/status.js";
+import { announce, reportFailures, say } from "./behaviours/status.js";
 import { printButtons } from "./behaviours/print.js";
 import { startCaptures, visitScreen } from "./behaviours/captures.js";
 import { installOffers, startInstall } from "./behaviours/install.js";
@@ -26,6 +26,9 @@ function onScreen(root) {
 document.addEventListener("htmx:load", (event) => {
   fillClientIds(event.target);
   printButtons(event.target);
+  if (event.target.querySelector && event.target.querySelector("[data-copy], [data-printed-copy-of]")) {
+    import("./behaviours/letters.js").then((letters) => letters.copyButtons(event.target, say)).catch(() => {});
+  }
   visitScreen(event.target);
   onScreen(event.target);
   installOffers(event.target);

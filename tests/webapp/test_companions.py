@@ -9,7 +9,7 @@ import pytest
 
 from tests.webapp.test_routes import guarded_rules
 from webapp.extensions import db
-from webapp.models import Member, Note
+from webapp.models import ComparisonRow, Letter, Member, Note
 from webapp.services import cases, visits
 
 EVERYONE = {"home.index", "installed.start", "installed.help_page", "devices.create",
@@ -64,17 +64,28 @@ def test_the_companion_sees_their_case_only(companion, visit, other_case):
     for url in (f"/visits/{other_case.id}", f"/visits/{other_case.id}/summary",
                 f"/cases/{other_case.case_id}", f"/cases/{visit.case_id}", "/clinicians",
                 "/devices", f"/children/{other_case.case.child_id}", "/children/new",
-                f"/visits/{visit.id}/questions"):
+                f"/visits/{visit.id}/questions", f"/cases/{visit.case_id}/opinions",
+                f"/cases/{visit.case_id}/compare", f"/cases/{visit.case_id}/decision",
+                "/export"):
         response = companion.get(url)
         assert response.status_code == 404, url
         assert "Private matter" not in response.text
 
 
 def test_every_route_of_another_case_is_not_found_for_a_companion(companion, other_case):
+    from webapp.services import decisions, opinions
+
     question = other_case.questions[0]
+    opinion = opinions.save_opinion(other_case.case, visit_id=other_case.id,
+                                    topics={"diagnosis": "x"}, sources={})
+    decision = decisions.decide(other_case.case, option="continue", reasons="x",
+                                decided_on=date(2026, 12, 4))
+    db.session.commit()
     values = {"visit_id": str(other_case.id), "case_id": str(other_case.case_id),
               "child_id": str(other_case.case.child_id), "question_id": str(question.id),
-              "device_id": str(uuid.uuid4()), "member_id": "1"}
+              "device_id": str(uuid.uuid4()), "member_id": "1",
+              "opinion_id": str(opinion.id), "decision_id": str(decision.id),
+              "topic": "diagnosis", "kind": "tell-first"}
     app = companion.application
     checked = 0
     for rule in guarded_rules(app):
@@ -82,11 +93,14 @@ def test_every_route_of_another_case_is_not_found_for_a_companion(companion, oth
             continue
         url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values.get(m.group(1), "x"), rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            response = companion.open(url, method=method, data={"text": "x", "name": "x"})
+            response = companion.open(url, method=method, data={
+                "text": "x", "name": "x", "verdict": "agree", "reason": "x", "diagnosis": "x"})
             assert response.status_code == 404, (rule.rule, method, response.status_code)
             checked += 1
     assert checked >= 20
     assert Note.query.count() == 1  # the owner's note only: nothing written
+    assert decisions.current(other_case.case) is not None  # not reopened
+    assert ComparisonRow.query.count() == 0 and Letter.query.count() == 0
 
 
 def test_the_companion_writes_in_their_case_under_their_own_name(companion, visit):

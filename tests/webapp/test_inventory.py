@@ -14,13 +14,36 @@ import pytest
 
 from tests.webapp.test_routes import api_rules, guarded_rules
 from webapp.extensions import db
-from webapp.models import Answer, AskedEvent, ConsentEvent, Member, Note, NoteRevision
+from webapp.models import (
+    Answer,
+    AskedEvent,
+    ComparisonRow,
+    ConsentEvent,
+    Decision,
+    Letter,
+    Member,
+    Note,
+    NoteRevision,
+    Opinion,
+    ValueView,
+)
 from webapp.security import PUBLIC_ENDPOINTS
-from webapp.services import access, accounts, capture, cases, devices, pairing, visits
+from webapp.services import (
+    access,
+    accounts,
+    capture,
+    cases,
+    decisions,
+    devices,
+    opinions,
+    pairing,
+    visits,
+)
 from webapp.wire.ops import OPS
 
 SECRET = "Only the family may read this"
-WRITTEN = (Note, NoteRevision, Answer, ConsentEvent, AskedEvent)
+WRITTEN = (Note, NoteRevision, Answer, ConsentEvent, AskedEvent, Opinion, ComparisonRow,
+           ValueView, Decision, Letter)
 
 
 @pytest.fixture
@@ -31,8 +54,14 @@ def family(owner, visit):
     case = cases.add_case(child, diagnosis="Another matter", safe_to_wait="yes")
     visits.add_visit(case, visit.clinician_id, date(2026, 12, 3))
     device, _ = devices.register_device(owner, "Kitchen tablet")
+    opinion = opinions.save_opinion(visit.case, visit_id=visit.id, topics={"diagnosis": SECRET},
+                                    sources={})
+    decision = decisions.decide(visit.case, option="switch", reasons=SECRET,
+                                decided_on=date(2026, 12, 4))
     db.session.commit()
-    return {"visit_id": str(visit.id), "case_id": str(visit.case_id),
+    return {"opinion_id": str(opinion.id), "decision_id": str(decision.id),
+            "topic": "diagnosis", "kind": "transfer",
+            "visit_id": str(visit.id), "case_id": str(visit.case_id),
             "child_id": str(visit.case.child_id), "question_id": str(visit.questions[0].id),
             "note_id": str(note.id), "clinician_id": str(visit.clinician_id),
             "member_id": str(owner.id), "device_id": str(device.id), "elsewhere_case": case}
@@ -91,8 +120,9 @@ def test_no_page_or_form_of_the_family_answers_an_outsider(app, family, outsider
         if who not in ("anonymous", "revoked phone") and rule.endpoint in access.EVERYONE:
             continue  # their own home, their own phone's pages: nothing of the family's
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            response = client.open(_url(rule, family), method=method,
-                                   data={"text": "x", "name": "x", "kind": "agreed"})
+            response = client.open(_url(rule, family), method=method, data={
+                "text": "x", "name": "x", "kind": "agreed", "verdict": "agree",
+                "reason": "x", "diagnosis": "x", "member_id": family["member_id"]})
             expected = ANSWERS[who]
             if who == "another household" and not rule.arguments:
                 expected = {200, 303, 422}  # their own pages and forms: nothing of ours on them

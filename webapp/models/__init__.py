@@ -1,5 +1,6 @@
 """Database models, one module per aggregate."""
 
+from webapp.models.after_visit import ComparisonRow, Decision, Letter, Opinion, ValueView
 from webapp.models.cases import Case, Child, Clinician
 from webapp.models.debriefs import DebriefEntry
 from webapp.models.household import Household, Login, Member, Pairing, Setup, SignInFailure
@@ -15,6 +16,11 @@ __all__ = [
     "Case",
     "Child",
     "Clinician",
+    "ComparisonRow",
+    "Decision",
+    "Letter",
+    "Opinion",
+    "ValueView",
     "ConsentEvent",
     "DebriefEntry",
     "Household",

@@ -61,3 +61,8 @@ CONSENT_KINDS = {
     "declined": "said no to recording",
     "withdrawn": "withdrew permission",
 }
+
+
+def after_visit():
+    """Return the opinion topics, reasons opinions differ, values, options and letters."""
+    return _load("after_visit.toml")

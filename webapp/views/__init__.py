@@ -15,17 +15,21 @@ from webapp.services.library import NOTE_TAGS
 def register_views(app):
     """Register every HTML blueprint on `app`."""
     from webapp.views import (
+        archive,
         auth,
         capture,
         cases,
         children,
         clinicians,
+        comparisons,
         debriefs,
+        decisions,
         devices,
         home,
         installed,
         notes,
         offline,
+        opinions,
         pairing,
         phone,
         questions,
@@ -33,7 +37,8 @@ def register_views(app):
     )
 
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, notes,
-                   debriefs, devices, pairing, phone, offline, installed):
+                   debriefs, devices, pairing, phone, offline, installed,
+                   opinions, comparisons, decisions, archive):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

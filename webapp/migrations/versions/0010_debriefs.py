@@ -1,7 +1,7 @@
 """debriefs: what each person took away from a visit, every save kept
 
 Revision ID: d9a3f6b2c1e8
-Revises: b7e1c0d2a8f5
+Revises: 0008_after_visit
 Create Date: 2026-12-01 06:10:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd9a3f6b2c1e8'
-down_revision = 'b7e1c0d2a8f5'
+down_revision = '0008_after_visit'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,68 @@
+"""Export everything (a button and `flask export`), `flask restore` and `flask backup`."""
+
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from flask import Blueprint, current_app, render_template, send_file
+
+from webapp.errors import DomainError
+from webapp.services import archive
+
+bp = Blueprint("archive", __name__, cli_group=None)  # commands: `flask --app webapp export`
+
+
+@bp.get("/export")
+def index():
+    """Explain the export and offer the button."""
+    return render_template("archive/index.html", allowed=archive.one_household())
+
+
+@bp.post("/export")
+def create():
+    """Download one archive with every row, every attached file and a readable copy."""
+    if not archive.one_household():  # it would hold the other families' data too
+        return render_template("archive/index.html", allowed=False), 422
+    buffer = tempfile.TemporaryFile()  # on disk, not in memory: attached files can be large
+    archive.export_archive(buffer)
+    buffer.seek(0)
+    return send_file(buffer, mimetype="application/zip", as_attachment=True,
+                     download_name=f"ask-twice-{archive.stamp()}.zip", max_age=0)
+
+
+@bp.cli.command("export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the archive (default: ask-twice-<date>.zip here).")
+def export_command(output):
+    """Export every row and attached file to one zip archive."""
+    output = output or Path(f"ask-twice-{archive.stamp()}.zip")
+    manifest = archive.export_archive(output)
+    rows = sum(1 for name in manifest["members"] if name.startswith("data/"))
+    files = sum(1 for name in manifest["members"] if name.startswith("files/"))
+    click.echo(f"Exported {rows} tables and {files} files to {output}.")
+
+
+@bp.cli.command("restore")
+@click.argument("archive_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(archive_path):
+    """Restore an export into this fresh, empty install (refuses anything else)."""
+    try:
+        counts = archive.restore_archive(archive_path)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Restored {sum(counts.values())} rows in {len(counts)} tables "
+               f"from {archive_path}.")
+
+
+@bp.cli.command("backup")
+@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target):
+    """Copy the SQLite database safely while Ask Twice runs (PostgreSQL: use pg_dump)."""
+    backups = Path(current_app.instance_path) / "backups"
+    target = target or backups / f"ask-twice-{archive.stamp()}.sqlite"
+    try:
+        archive.backup_database(target)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Backed up the database to {target}.", file=sys.stdout)
