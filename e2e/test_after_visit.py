@@ -1,11 +1,11 @@
-"""After the visits, at home on a wide screen and on a phone: from two opinions to letters.
+"""After the visits, at home on a wide screen and on a phone: from the debrief to letters.
 
-One walk: write down each doctor's opinion (one topic linked to a visit's
-note), compare them (a topic marked "differ" comes first with a drafted
-question), write a parent's view, decide, then edit, copy and print a letter;
-the same screens on a phone; then the export button. axe-core runs on every
-screen; print-media screenshots of the comparison and a letter are saved in
-e2e/artifacts/.
+One walk: a debrief right after the first visit, then each doctor's opinion
+(one topic linked to a visit's note), the comparison (a topic marked "differ"
+comes first with a drafted question), a parent's view, the decision, then a
+letter edited, copied and printed; the same screens on a phone; then the
+export button. axe-core runs on every screen; print-media screenshots of the
+comparison and a letter are saved in e2e/artifacts/.
 """
 
 import io
@@ -33,7 +33,8 @@ def family_case(home):
                       place="Clinic 9")
     second_id = re.search(r"/visits/(\d+)/questions$", made.url).group(1)
     home._post(f"/visits/{second_id}/notes", text="She would shorten the treatment")
-    return {"case_id": case_id, "first": first.clinician, "second": "Dr Second Lindqvist"}
+    return {"case_id": case_id, "first": first.clinician, "second": "Dr Second Lindqvist",
+            "first_path": first.path}
 
 
 def opened(browser, home, **context_args):
@@ -67,12 +68,26 @@ def write_opinion(page, axe, shoot, who, diagnosis, treatment, link_note=None):
     page.get_by_role("link", name=re.compile("^Opinions:")).click()
 
 
-def test_from_two_opinions_to_letters_on_a_wide_screen_and_a_phone(
+def test_from_the_debrief_to_letters_on_a_wide_screen_and_a_phone(
         browser, browser_context_args, home, family_case, axe, shoot):
     case_id = family_case["case_id"]
     context, page, errors = opened(browser, home, **WIDE)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     try:
+        # Right after the first visit: the debrief, from the visit's summary.
+        page.goto(f"{family_case['first_path']}/summary")
+        page.get_by_role("link", name="Debriefs: what each person took away").click()
+        expect(page.get_by_role("heading", level=1, name="Right after the visit")).to_be_visible()
+        axe.check(page, "debrief, none yet")
+        page.get_by_label("What you will remember").fill("Rest first, no sport for now")
+        page.get_by_role("button", name="Save my debrief").click()
+        everyone = page.locator("section", has=page.get_by_role(
+            "heading", name="What each person took away"))
+        expect(everyone).to_contain_text("Rest first, no sport for now")
+        expect(page.get_by_text("Saved", exact=True)).to_be_focused()
+        axe.check(page, "debrief, saved")
+        shoot(page, "after-visit-00-debrief-wide")
+
         page.goto(f"/cases/{case_id}")
         page.get_by_role("link", name="Each doctor's opinion").click()
         expect(page.get_by_role("heading", level=1, name="Each doctor's opinion")).to_be_visible()
@@ -178,6 +193,10 @@ def test_from_two_opinions_to_letters_on_a_wide_screen_and_a_phone(
                   if key not in ("service_workers", "base_url")}
     context, page, errors = opened(browser, home, **phone_args)
     try:
+        page.goto(f"{family_case['first_path']}/debrief")
+        expect(page.get_by_label("What you will remember")).to_have_value(
+            "Rest first, no sport for now")
+        axe.check(page, "debrief on a phone")
         page.goto(f"/cases/{case_id}/compare")
         expect(page.get_by_role("table", name="What each doctor said, topic by topic")
                ).to_be_hidden()

@@ -60,8 +60,12 @@ def test_at_home_each_person_sees_everyone_side_by_side(app, signed_in, visit):
     everyone = page[page.index('id="everyone-heading"'):]
     assert "Surgery is not urgent" in everyone and "Maybe eight weeks" in everyone
     assert everyone.index("Grandpa Joe") < everyone.index("Sam")  # by name, one column each
+    htmx = {"HX-Request": "true", "HX-Target": "debrief"}
     refused = signed_in.post(f"/visits/{visit.id}/debrief", data={"takeaways": " "},
-                             headers={"HX-Request": "true"})
+                             headers=htmx)
     assert refused.status_code == 422 and "Write something in at least one box" in refused.text
+    assert refused.text.lstrip().startswith('<div id="debrief"')  # the region htmx swaps
+    again = signed_in.post(f"/visits/{visit.id}/debrief", data={"words": "tibia"}, headers=htmx)
+    assert again.status_code == 200 and "tibia" in again.text and "Saved" in again.text
     assert DebriefEntry.query.filter_by(author_id=Member.query.filter_by(
-        name="Sam").one().id).count() == 1
+        name="Sam").one().id).count() == 2
