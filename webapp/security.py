@@ -30,7 +30,10 @@ CSP = (
 HEADERS = {  # on every response, the static files' too (see add_static_headers)
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Never to another site; to our own pages, yes: over https Flask-WTF checks that a
+    # form was posted from this site's own page by its Referer (no-referrer failed
+    # every form behind the https proxy of docs/self-hosting.md).
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     # Only features Chromium knows (an unknown one logs a console warning); the camera
     # and microphone stay open to our own pages for recording and photos.
