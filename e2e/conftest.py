@@ -51,10 +51,12 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run every browser test in Chromium only (pytest-playwright's marker)."""
+    """Run every browser test in Chromium only (pytest-playwright's marker), and the
+    first-run walk first: it sets up the session server's empty database."""
     for item in items:
         if E2E in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.only_browser("chromium"))
+    items.sort(key=lambda item: Path(str(item.path)).name != "test_foundation.py")
 
 
 
