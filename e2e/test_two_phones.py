@@ -75,6 +75,7 @@ def write_debrief(phone, visit, heard):
     expect(page.locator("#status")).to_have_text("Saved on this phone.")
     page.reload()
     expect(page.get_by_label("What you heard the doctor say")).to_have_value(heard)
+    expect(page.get_by_text("Your latest save is on this phone.")).to_be_visible()
 
 
 def test_two_phones_and_the_home_computer_share_one_visit(

@@ -49,7 +49,7 @@ def test_a_bad_debrief_is_refused_in_plain_words_and_stores_nothing(phone, visit
 
 def test_at_home_each_person_sees_everyone_side_by_side(app, signed_in, visit):
     page = signed_in.get(f"/visits/{visit.id}/debrief")
-    assert page.status_code == 200 and "No one has written a debrief yet." in page.text
+    assert page.status_code == 200 and "No debrief has reached the home computer yet." in page.text
     saved = signed_in.post(f"/visits/{visit.id}/debrief",
                            data={"takeaways": "Surgery is not urgent", "heard": "Six weeks"})
     assert saved.status_code == 303

@@ -154,4 +154,7 @@ export function showDebrief(section, saves) {
     const field = form.elements.namedItem(part);
     if (field && field.value === field.defaultValue) field.value = latest[part] || "";
   }
+  // The list below is the page as it was kept: say where the newer save is.
+  const note = section.querySelector("[data-debrief-local]");
+  if (note) note.hidden = latest.state === "synced";
 }
