@@ -38,6 +38,33 @@ def reasons():
     return _load("reasons.toml")["reason"]
 
 
+def suggestions(case, leave_out=()):
+    """Return library questions that fit the case, each once, with why: [(question, because)].
+
+    From its reasons and the words of its proposed treatment (suggestions.toml);
+    keys in `leave_out` (already on the list) are skipped.
+    """
+    treatment = _words(case.proposed_treatment)
+    found = {}
+    for rule in _load("suggestions.toml")["rule"]:
+        if _applies(rule, case, treatment):
+            for key in rule["questions"]:
+                if key not in leave_out:
+                    found.setdefault(key, (questions_by_key()[key], rule["because"]))
+    return list(found.values())
+
+
+def _words(text):
+    return [word.strip("(),.;:'\"") for word in (text or "").lower().split()]
+
+
+def _applies(rule, case, treatment):
+    return (rule.get("always", False)
+            or (rule.get("any_treatment", False) and bool(treatment))
+            or bool(set(rule.get("reasons", ())) & set(case.reasons or ()))
+            or any(word.startswith(stem) for word in treatment for stem in rule.get("words", ())))
+
+
 def cautions():
     """Return the gentle notes on weaker reasons."""
     return _load("reasons.toml")["caution"]

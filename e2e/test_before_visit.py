@@ -1,0 +1,175 @@
+"""Issue 11, before the visit: from a new case to the one-page printout.
+
+The tests are the steps of one walk, run twice in a row: on a phone (Pixel 7,
+412 px) and on a desktop-size window. Every new screen is checked with
+axe-core and saved in e2e/artifacts/ (before-<size>-*.png); the printout is
+also rendered as a PDF, which must be exactly one page.
+"""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from phones import OWNER, HomeComputer
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.incremental
+
+DIAGNOSIS = "Curved spine (scoliosis), 45 degrees"
+TREATMENT = "Spinal fusion surgery in the spring"
+VISIT_DAY = date.today() + timedelta(days=10)
+TICKED = [
+    "How sure are you about the diagnosis?",
+    "Could it be something else? What else did you consider?",
+]
+OWN_QUESTION = "Could a brace be tried first, and for how long?"
+SURGERY_QUESTION = "If surgery is planned: is it needed, is this the right kind, and is now the right time?"
+
+
+class Walk:
+    def __init__(self, size, context):
+        self.size = size
+        self.context = context
+        self.page = context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.errors = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.child = f"Noor {size.title()}"
+        self.case_path = None
+        self.visit_path = None
+
+    def shot(self, shoot, name, **kwargs):
+        return shoot(self.page, f"before-{self.size}-{name}", **kwargs)
+
+
+@pytest.fixture(scope="module", params=["phone", "desktop"])
+def walk(request, playwright, browser, browser_context_args, live_server):
+    HomeComputer(playwright, browser, live_server.url).sign_in().close()  # the household exists
+    if request.param == "phone":
+        args = browser_context_args
+    else:
+        args = {key: value for key, value in browser_context_args.items()
+                if key in ("base_url", "service_workers")}
+        args["viewport"] = {"width": 1280, "height": 900}
+    context = browser.new_context(**args)
+    walk = Walk(request.param, context)
+    yield walk
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def no_page_errors(request):
+    walk = request.getfixturevalue("walk")
+    before = len(walk.errors)
+    yield
+    assert walk.errors[before:] == [], "uncaught errors in the page"
+
+
+def heading(page, name):
+    return page.get_by_role("heading", level=1, name=name)
+
+
+def chosen_texts(page):
+    return page.get_by_role("region", name=re.compile(r"^Your list")).locator(".order-item__text")
+
+
+def test_sign_in_and_add_a_child(walk, axe, shoot):
+    from phones import PASSPHRASE
+
+    page = walk.page
+    page.goto("/signin")
+    page.get_by_label("Your name").fill(OWNER)
+    page.get_by_label("Passphrase").fill(PASSPHRASE)
+    page.get_by_role("button", name="Sign in").click()
+    expect(heading(page, f"Hello, {OWNER}")).to_be_visible()
+    page.goto("/children/new")
+    page.get_by_label("Child's name").fill(walk.child)
+    page.get_by_label("Date of birth").fill("2013-09-02")
+    page.get_by_role("button", name="Save child").click()
+    expect(heading(page, walk.child)).to_be_visible()
+
+
+def test_new_case_and_visit(walk, axe, shoot):
+    page = walk.page
+    page.get_by_role("link", name="Add a health question").click()
+    page.get_by_label("The diagnosis so far").fill(DIAGNOSIS)
+    page.get_by_label("The treatment they propose").fill(TREATMENT)
+    page.get_by_role("checkbox", name=re.compile(r"^Surgery has been proposed")).check()
+    page.get_by_role("radio", name="Yes, they said it is safe to wait").check()
+    page.get_by_role("button", name="Save").click()
+    expect(heading(page, DIAGNOSIS)).to_be_visible()
+    walk.case_path = re.search(r"/cases/\d+", page.url).group(0)
+
+    page.get_by_role("link", name="Plan a visit").click()
+    expect(heading(page, "Plan a visit")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"Add a clinician$")).click()
+    page.get_by_label("Name").fill(f"Dr Lena Park ({walk.size})")
+    page.get_by_role("button", name="Save clinician").click()
+    page.get_by_label("Who are you seeing?").select_option(label=f"Dr Lena Park ({walk.size})")
+    page.get_by_label("Date").fill(VISIT_DAY.isoformat())
+    page.get_by_label("Time").fill("09:15")
+    page.get_by_label("Place").fill("Spine clinic, level 2")
+    page.get_by_role("button", name="Save and prepare questions").click()
+    expect(page).to_have_url(re.compile(r"/visits/\d+/questions$"))
+    walk.visit_path = re.search(r"/visits/\d+", page.url).group(0)
+
+
+def test_ticks_stay_when_an_own_question_is_added_first(walk, axe, shoot):
+    page = walk.page
+    page.locator("summary", has_text="The diagnosis").click()
+    for text in TICKED:
+        page.get_by_role("checkbox", name=text, exact=True).check()
+    page.get_by_label("Question", exact=True).fill(OWN_QUESTION)
+    page.get_by_role("button", name="Add my question").click()
+    expect(chosen_texts(page)).to_have_text([OWN_QUESTION])
+    # The ticks made before are still there, and the category stays open.
+    for text in TICKED:
+        expect(page.get_by_role("checkbox", name=text, exact=True)).to_be_checked()
+    page.get_by_role("button", name="Add ticked questions").click()
+    expect(chosen_texts(page)).to_have_text([OWN_QUESTION, *TICKED])
+    axe.check(page, f"prepare questions ({walk.size})")
+
+
+def test_suggested_questions_and_top_three(walk, axe, shoot):
+    page = walk.page
+    suggested = page.get_by_role("group", name="Suggested for this case")
+    expect(suggested).to_contain_text("Surgery has been proposed")
+    suggested.get_by_role("checkbox", name=SURGERY_QUESTION).check()
+    page.get_by_role("button", name="Add ticked questions").click()
+    expect(chosen_texts(page)).to_have_text([OWN_QUESTION, *TICKED, SURGERY_QUESTION])
+    expect(suggested.get_by_role("checkbox", name=SURGERY_QUESTION)).to_have_count(0)
+    # The surgery question to the top: Up three times; it becomes one of the top 3.
+    up = page.get_by_role("button", name=re.compile(rf"^Up\s*:\s*{re.escape(SURGERY_QUESTION)}$"))
+    order = [OWN_QUESTION, *TICKED, SURGERY_QUESTION]
+    for place in (2, 1, 0):
+        up.click()
+        order.remove(SURGERY_QUESTION)
+        order.insert(place, SURGERY_QUESTION)
+        expect(chosen_texts(page)).to_have_text(order)
+        expect(up).to_be_focused()
+    tops = page.locator(".order-item--top .order-item__text")
+    expect(tops).to_have_text([SURGERY_QUESTION, OWN_QUESTION, TICKED[0]])
+    axe.check(page, f"prepare questions, ordered ({walk.size})")
+    walk.shot(shoot, "01-questions")
+
+
+def test_one_page_printout(walk, axe, shoot):
+    page = walk.page
+    page.get_by_role("link", name="Print for this appointment").click()
+    expect(heading(page, "For this appointment")).to_be_visible()
+    expect(page.get_by_role("region", name=f"About {walk.child}")).to_contain_text(DIAGNOSIS)
+    questions = page.get_by_role("region", name="Our questions, most important first")
+    expect(questions.locator(".printout__question")).to_have_text(
+        [f"Top 3 {SURGERY_QUESTION}", f"Top 3 {OWN_QUESTION}", f"Top 3 {TICKED[0]}", TICKED[1]])
+    axe.check(page, f"printout ({walk.size})")
+    walk.shot(shoot, "02-printout")
+
+    page.emulate_media(media="print")
+    try:
+        walk.shot(shoot, "03-printout-print")
+        assert not page.get_by_role("navigation", name="Main").is_visible()
+        assert not page.get_by_role("button", name="Print this page").is_visible()
+        pdf = page.pdf(format="A4")
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the printout is not one page"
+    finally:
+        page.emulate_media(media="screen")
