@@ -22,6 +22,8 @@ TICKED = [
     "How sure are you about the diagnosis?",
     "Could it be something else? What else did you consider?",
 ]
+MEDICINE = ("Paracetamol", "250 mg when needed")
+ALLERGY = "Plasters (itchy rash)"
 OWN_QUESTION = "Could a brace be tried first, and for how long?"
 SURGERY_QUESTION = "If surgery is planned: is it needed, is this the right kind, and is now the right time?"
 
@@ -87,6 +89,31 @@ def test_sign_in_and_add_a_child(walk, axe, shoot):
     page.get_by_label("Date of birth").fill("2013-09-02")
     page.get_by_role("button", name="Save child").click()
     expect(heading(page, walk.child)).to_be_visible()
+
+
+def test_medicines_and_allergies(walk, axe, shoot):
+    page = walk.page
+    medicines = page.get_by_role("region", name="Medicines")
+    medicines.locator("summary", has_text="Add a medicine").click()
+    medicines.get_by_label("Medicine", exact=True).fill(MEDICINE[0])
+    medicines.get_by_label("Dose").fill(MEDICINE[1])
+    medicines.get_by_label("Since when").fill("2026-02-01")
+    medicines.get_by_role("button", name="Add a medicine").click()
+    added = medicines.get_by_role("listitem").filter(has_text=MEDICINE[0])
+    expect(added).to_contain_text(f"{MEDICINE[1]} · since 1 February 2026")
+    expect(added).to_be_focused()
+
+    allergies = page.get_by_role("region", name="Allergies")
+    allergies.locator("summary", has_text="Add an allergy").click()
+    allergies.get_by_role("button", name="Add an allergy").click()  # empty: explained
+    expect(allergies.get_by_text("Write its name.")).to_be_visible()
+    expect(allergies.get_by_label("Allergic to")).to_be_focused()
+    axe.check(page, f"child page, allergy error ({walk.size})")
+    allergies.get_by_label("Allergic to").fill(ALLERGY)
+    allergies.get_by_role("button", name="Add an allergy").click()
+    expect(allergies.get_by_role("listitem")).to_have_text([re.compile(re.escape(ALLERGY))])
+    axe.check(page, f"child page with lists ({walk.size})")
+    walk.shot(shoot, "00-child-lists")
 
 
 def test_new_case_and_visit(walk, axe, shoot):
@@ -157,7 +184,10 @@ def test_one_page_printout(walk, axe, shoot):
     page = walk.page
     page.get_by_role("link", name="Print for this appointment").click()
     expect(heading(page, "For this appointment")).to_be_visible()
-    expect(page.get_by_role("region", name=f"About {walk.child}")).to_contain_text(DIAGNOSIS)
+    about = page.get_by_role("region", name=f"About {walk.child}")
+    expect(about).to_contain_text(DIAGNOSIS)
+    expect(about).to_contain_text(f"{MEDICINE[0]}, {MEDICINE[1]} (since 1 Feb 2026)")
+    expect(about).to_contain_text(ALLERGY)
     questions = page.get_by_role("region", name="Our questions, most important first")
     expect(questions.locator(".printout__question")).to_have_text(
         [f"Top 3 {SURGERY_QUESTION}", f"Top 3 {OWN_QUESTION}", f"Top 3 {TICKED[0]}", TICKED[1]])

@@ -35,7 +35,8 @@ def family(owner, visit):
     return {"visit_id": str(visit.id), "case_id": str(visit.case_id),
             "child_id": str(visit.case.child_id), "question_id": str(visit.questions[0].id),
             "note_id": str(note.id), "clinician_id": str(visit.clinician_id),
-            "member_id": str(owner.id), "device_id": str(device.id), "elsewhere_case": case}
+            "member_id": str(owner.id), "device_id": str(device.id), "elsewhere_case": case,
+            "item_id": str(visit.case.child.allergies[0].id)}
 
 
 def paired_phone(app, member):

@@ -1,6 +1,6 @@
 """Database models, one module per aggregate."""
 
-from webapp.models.cases import Case, Child, Clinician
+from webapp.models.cases import Case, Child, ChildListItem, Clinician
 from webapp.models.household import Household, Login, Member, Pairing, Setup, SignInFailure
 from webapp.models.sync import AskedEvent, Change, Device, Rejection
 from webapp.models.visits import Answer, ConsentEvent, Note, NoteRevision, Visit, VisitQuestion
@@ -13,6 +13,7 @@ __all__ = [
     "Rejection",
     "Case",
     "Child",
+    "ChildListItem",
     "Clinician",
     "ConsentEvent",
     "Household",

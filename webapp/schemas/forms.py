@@ -48,13 +48,31 @@ class ChildSchema(InputSchema):
         },
     )
     conditions = text(max_length=2000)
-    medicines = text(max_length=2000)
-    allergies = text(max_length=2000)
 
     @validates("birth_date")
     def not_in_future(self, value, **kwargs):
         if value > date.today():
             raise ValidationError("The date of birth cannot be in the future.")
+
+
+class NewChildSchema(ChildSchema):
+    """A new child, with first medicines and allergies typed one a line (each becomes
+    an item of the child's lists, changed there later)."""
+
+    medicines = text(max_length=2000)
+    allergies = text(max_length=2000)
+
+
+class ChildListItemSchema(InputSchema):
+    name = text("Write its name.", max_length=120)
+    detail = text(max_length=SHORT_TEXT)
+    since = fields.Date(load_default=None, error_messages={
+        "invalid": "Enter the date as a date, for example 2026-03-01."})
+
+    @validates("since")
+    def not_in_future(self, value, **kwargs):
+        if value and value > date.today():
+            raise ValidationError("This date is still to come. Enter when it started.")
 
 
 class CaseSchema(InputSchema):

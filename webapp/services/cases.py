@@ -2,17 +2,56 @@
 
 from sqlalchemy import select
 
+from webapp.errors import NotFound
 from webapp.extensions import db
-from webapp.models import Case, Child, Clinician, Visit
+from webapp.models import Case, Child, ChildListItem, Clinician, Visit
 from webapp.services.records import owned
 
+LIST_KINDS = ("medicine", "allergy")
 
-def add_child(household_id, **fields):
-    """Add a child to the household."""
+
+def add_child(household_id, medicines="", allergies="", **fields):
+    """Add a child to the household; each line of `medicines` and `allergies` becomes an item."""
     child = Child(household_id=household_id, **fields)
     db.session.add(child)
     db.session.flush()
+    for kind, lines in (("medicine", medicines), ("allergy", allergies)):
+        for line in filter(None, (line.strip() for line in lines.splitlines())):
+            add_list_item(child, kind, name=line[:120])
     return child
+
+
+def add_list_item(child, kind, name, detail="", since=None):
+    """Add a medicine or an allergy to the child's list."""
+    item = ChildListItem(household_id=child.household_id, child_id=child.id, kind=kind,
+                         name=name, detail=detail, since=since)
+    db.session.add(item)
+    db.session.flush()
+    db.session.expire(child, ["medicines", "allergies"])
+    return item
+
+
+def get_list_item(child, item_id):
+    """Return an item of the child's lists. Raises NotFound otherwise."""
+    item = db.session.get(ChildListItem, item_id)
+    if item is None or item.child_id != child.id:
+        raise NotFound()
+    return item
+
+
+def update_list_item(item, **fields):
+    """Change a medicine's or an allergy's name, detail or start date."""
+    for name, value in fields.items():
+        setattr(item, name, value)
+    db.session.flush()
+    return item
+
+
+def remove_list_item(child, item):
+    """Take a medicine or an allergy off the child's list (it is no longer current)."""
+    db.session.delete(item)
+    db.session.flush()
+    db.session.expire(child, ["medicines", "allergies"])
 
 
 def get_child(household_id, child_id):

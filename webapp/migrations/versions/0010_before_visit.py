@@ -1,0 +1,87 @@
+"""before the visit (issue 11): a child's medicines and allergies as lists
+
+The free-text medicines and allergies of a child become items of two lists,
+one a line; a downgrade joins them back into text.
+
+Revision ID: c4d2e9f1a7b3
+Revises: b7e1c0d2a8f5
+Create Date: 2026-12-01 06:10:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'c4d2e9f1a7b3'
+down_revision = 'b7e1c0d2a8f5'
+branch_labels = None
+depends_on = None
+
+LISTS = {'medicine': 'medicines', 'allergy': 'allergies'}  # kind -> the old text column
+
+child_list_item = sa.table(
+    'child_list_item', sa.column('household_id', sa.Integer), sa.column('child_id', sa.Integer),
+    sa.column('kind', sa.String), sa.column('name', sa.String), sa.column('detail', sa.String),
+    sa.column('created_at', sa.DateTime(timezone=True)),
+)
+child = sa.table('child', sa.column('id', sa.Integer), sa.column('household_id', sa.Integer),
+                 sa.column('medicines', sa.Text), sa.column('allergies', sa.Text))
+
+
+def upgrade():
+    op.create_table('child_list_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('child_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('detail', sa.String(length=200), nullable=False),
+    sa.Column('since', sa.Date(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['child_id'], ['child.id'], name=op.f('fk_child_list_item_child_id_child')),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_child_list_item_household_id_household')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_child_list_item'))
+    )
+    with op.batch_alter_table('child_list_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_child_list_item_child_id'), ['child_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_child_list_item_household_id'), ['household_id'], unique=False)
+
+    _text_to_lists()
+    # Plain ALTER TABLE, not batch mode: on SQLite a batch copies `child` and drops the
+    # old table, which its cases' foreign keys refuse (SQLite has DROP COLUMN since 3.35).
+    for column in ('allergies', 'medicines'):
+        op.execute(f'ALTER TABLE child DROP COLUMN {column}')
+
+
+def downgrade():
+    for column in ('medicines', 'allergies'):
+        op.add_column('child', sa.Column(column, sa.Text(), nullable=False, server_default=''))
+    _lists_to_text()
+    with op.batch_alter_table('child_list_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_child_list_item_household_id'))
+        batch_op.drop_index(batch_op.f('ix_child_list_item_child_id'))
+    op.drop_table('child_list_item')
+
+
+def _text_to_lists():
+    connection = op.get_bind()
+    now = sa.func.now() if connection.dialect.name == 'postgresql' else sa.func.current_timestamp()
+    for row in connection.execute(sa.select(child)).all():
+        for kind, column in LISTS.items():
+            for line in filter(None, (line.strip() for line in (getattr(row, column) or '').splitlines())):
+                connection.execute(child_list_item.insert().values(
+                    household_id=row.household_id, child_id=row.id, kind=kind,
+                    name=line[:120], detail='', created_at=now))
+
+
+def _lists_to_text():
+    connection = op.get_bind()
+    items = connection.execute(sa.select(child_list_item).order_by(sa.text('id'))).all()
+    texts = {}
+    for item in items:
+        line = f'{item.name}, {item.detail}' if item.detail else item.name
+        texts.setdefault((item.child_id, LISTS[item.kind]), []).append(line)
+    for (child_id, column), lines in texts.items():
+        connection.execute(child.update().where(child.c.id == child_id)
+                           .values({column: '\n'.join(lines)}))
