@@ -7,6 +7,7 @@ also rendered as a PDF, which must be exactly one page.
 """
 
 import re
+from pathlib import Path
 from datetime import date, timedelta
 
 import pytest
@@ -203,3 +204,31 @@ def test_one_page_printout(walk, axe, shoot):
         assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the printout is not one page"
     finally:
         page.emulate_media(media="screen")
+
+
+def test_before_the_visit_checklist_and_calendar(walk, axe, shoot):
+    page = walk.page
+    page.goto(walk.case_path)
+    page.get_by_role("link", name=re.compile(r"^Before the visit")).first.click()
+    expect(heading(page, "Before the visit")).to_be_visible()
+    checklist = page.get_by_role("region", name="Checklist")
+    expect(checklist).to_contain_text("0 of 5 done")
+    expect(checklist).to_contain_text("4 questions on your list")
+    insurance = checklist.get_by_role("button", name=re.compile(r"^We checked what insurance"))
+    expect(insurance).to_have_attribute("aria-pressed", "false")
+    insurance.click()
+    expect(page.get_by_role("region", name="Checklist")).to_contain_text("1 of 5 done")
+    insurance = page.get_by_role("button", name=re.compile(r"^We checked what insurance"))
+    expect(insurance).to_have_attribute("aria-pressed", "true")
+    expect(insurance).to_be_focused()
+    axe.check(page, f"before the visit ({walk.size})")
+    walk.shot(shoot, "04-before-the-visit")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Add to my calendar (.ics file)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"visit-{VISIT_DAY.isoformat()}.ics"
+    body = Path(download.path()).read_bytes()
+    assert body.startswith(b"BEGIN:VCALENDAR\r\n") and body.endswith(b"END:VCALENDAR\r\n")
+    assert f"DTSTART:{VISIT_DAY:%Y%m%d}T091500\r\n".encode() in body
+    assert DIAGNOSIS.encode() not in body

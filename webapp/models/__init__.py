@@ -2,6 +2,7 @@
 
 from webapp.models.cases import Case, Child, ChildListItem, Clinician
 from webapp.models.household import Household, Login, Member, Pairing, Setup, SignInFailure
+from webapp.models.preparation import VisitCheck
 from webapp.models.sync import AskedEvent, Change, Device, Rejection
 from webapp.models.visits import Answer, ConsentEvent, Note, NoteRevision, Visit, VisitQuestion
 
@@ -25,5 +26,6 @@ __all__ = [
     "Setup",
     "SignInFailure",
     "Visit",
+    "VisitCheck",
     "VisitQuestion",
 ]

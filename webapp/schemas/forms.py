@@ -138,6 +138,13 @@ class MoveSchema(InputSchema):
     direction = one_of(("up", "down"), "Move up or down.", required=True)
 
 
+class CheckSchema(InputSchema):
+    key = one_of((c["key"] for c in library.checklist()), "Choose from the checklist.",
+                 required=True, error_messages={"required": "Choose from the checklist."})
+    done = fields.Boolean(required=True, error_messages={
+        "required": "Tick or untick the item.", "invalid": "Tick or untick the item."})
+
+
 class AskedSchema(InputSchema):
     asked = fields.Boolean(required=True)
 

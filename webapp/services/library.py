@@ -70,6 +70,11 @@ def cautions():
     return _load("reasons.toml")["caution"]
 
 
+def checklist():
+    """Return the before-the-visit checklist items, in order."""
+    return _load("checklist.toml")["check"]
+
+
 def safe_to_wait():
     """Return the "is it safe to wait?" question and its options."""
     return _load("reasons.toml")["safe_to_wait"]

@@ -28,11 +28,12 @@ def register_views(app):
         pairing,
         phone,
         questions,
+        schedule,
         visits,
     )
 
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, notes,
-                   devices, pairing, phone, offline, installed):
+                   devices, pairing, phone, offline, installed, schedule):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

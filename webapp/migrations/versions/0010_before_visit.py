@@ -1,4 +1,5 @@
-"""before the visit (issue 11): a child's medicines and allergies as lists
+"""before the visit (issue 11): a child's medicines and allergies as lists, the
+before-the-visit checklist
 
 The free-text medicines and allergies of a child become items of two lists,
 one a line; a downgrade joins them back into text.
@@ -47,6 +48,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_child_list_item_child_id'), ['child_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_child_list_item_household_id'), ['household_id'], unique=False)
 
+    op.create_table('visit_check',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('done_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_visit_check_member_id_member')),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_visit_check_visit_id_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_check')),
+    sa.UniqueConstraint('visit_id', 'key', name=op.f('uq_visit_check_visit_id'))
+    )
+    with op.batch_alter_table('visit_check', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visit_check_visit_id'), ['visit_id'], unique=False)
+
     _text_to_lists()
     # Plain ALTER TABLE, not batch mode: on SQLite a batch copies `child` and drops the
     # old table, which its cases' foreign keys refuse (SQLite has DROP COLUMN since 3.35).
@@ -55,6 +70,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('visit_check', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visit_check_visit_id'))
+    op.drop_table('visit_check')
     for column in ('medicines', 'allergies'):
         op.add_column('child', sa.Column(column, sa.Text(), nullable=False, server_default=''))
     _lists_to_text()
