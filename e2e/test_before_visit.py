@@ -232,3 +232,26 @@ def test_before_the_visit_checklist_and_calendar(walk, axe, shoot):
     assert body.startswith(b"BEGIN:VCALENDAR\r\n") and body.endswith(b"END:VCALENDAR\r\n")
     assert f"DTSTART:{VISIT_DAY:%Y%m%d}T091500\r\n".encode() in body
     assert DIAGNOSIS.encode() not in body
+
+
+def test_reschedule_and_the_question_before_removing(walk, axe, shoot):
+    page = walk.page
+    page.get_by_role("link", name="Change the date or place").click()
+    expect(heading(page, "Change the visit")).to_be_visible()
+    page.get_by_label("Date").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the date of the visit.")
+    axe.check(page, f"change the visit, error ({walk.size})")
+    page.get_by_label("Date").fill(VISIT_DAY.isoformat())
+    page.get_by_label("Time").fill("09:45")
+    page.get_by_role("button", name="Save changes").click()
+    expect(heading(page, "Before the visit")).to_be_visible()
+    expect(page.locator(".lead")).to_contain_text("09:45")
+
+    page.get_by_role("link", name="Remove this visit…").click()
+    expect(heading(page, "Remove this visit?")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="4 prepared questions")).to_be_visible()
+    axe.check(page, f"remove a visit? ({walk.size})")
+    walk.shot(shoot, "05-remove-visit")
+    page.get_by_role("link", name="No, keep it").click()
+    expect(heading(page, "Before the visit")).to_be_visible()

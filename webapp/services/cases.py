@@ -21,6 +21,18 @@ def add_child(household_id, medicines="", allergies="", **fields):
     return child
 
 
+def update_child(child, **fields):
+    """Change a child's name, date of birth or conditions."""
+    return _update(child, fields)
+
+
+def _update(row, fields):
+    for name, value in fields.items():
+        setattr(row, name, value)
+    db.session.flush()
+    return row
+
+
 def add_list_item(child, kind, name, detail="", since=None):
     """Add a medicine or an allergy to the child's list."""
     item = ChildListItem(household_id=child.household_id, child_id=child.id, kind=kind,
@@ -41,10 +53,7 @@ def get_list_item(child, item_id):
 
 def update_list_item(item, **fields):
     """Change a medicine's or an allergy's name, detail or start date."""
-    for name, value in fields.items():
-        setattr(item, name, value)
-    db.session.flush()
-    return item
+    return _update(item, fields)
 
 
 def remove_list_item(child, item):
@@ -74,6 +83,11 @@ def add_case(child, **fields):
     return case
 
 
+def update_case(case, **fields):
+    """Change what the family wrote about the health question."""
+    return _update(case, fields)
+
+
 def get_case(household_id, case_id):
     """Return the household's case. Raises NotFound otherwise."""
     return owned(Case, household_id, case_id)
@@ -85,6 +99,11 @@ def add_clinician(household_id, **fields):
     db.session.add(clinician)
     db.session.flush()
     return clinician
+
+
+def update_clinician(clinician, **fields):
+    """Change a clinician's name, specialty or centre."""
+    return _update(clinician, fields)
 
 
 def get_clinician(household_id, clinician_id):

@@ -2,17 +2,19 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from webapp.schemas import instance
 from webapp.schemas.forms import CaseSchema, CompanionSchema
-from webapp.services import accounts, cases, library, pairing
+from webapp.services import accounts, cases, library, pairing, removal
 from webapp.views import attempt, household_id, submit
 from webapp.views.pairing import render_pairing
 
 bp = Blueprint("cases", __name__)
 
 
-def _form_context(child, form, errors):
+def _form_context(child, form, errors, case=None):
     return {"child": child, "form": form, "errors": errors, "reasons": library.reasons(),
-            "cautions": library.cautions(), "safe_to_wait": library.safe_to_wait()}
+            "cautions": library.cautions(), "safe_to_wait": library.safe_to_wait(),
+            "case": case}
 
 
 @bp.get("/children/<int:child_id>/cases/new")
@@ -39,6 +41,49 @@ def show(case_id):
     case = cases.get_case(household_id(), case_id)
     return render_template("cases/show.html", case=case, errors={}, form={},
                            companions=accounts.companions_of(case), **_labels())
+
+
+@bp.get("/cases/<int:case_id>/edit")
+def edit(case_id):
+    """Show the form to change the health question."""
+    case = cases.get_case(household_id(), case_id)
+    form = {name: getattr(case, name) for name in instance(CaseSchema).fields}
+    return render_template("cases/new.html", **_form_context(case.child, form, {}, case))
+
+
+@bp.post("/cases/<int:case_id>")
+def update(case_id):
+    """Change the health question, checked as when it was added."""
+    case = cases.get_case(household_id(), case_id)
+    _, errors = submit(CaseSchema, lambda data: cases.update_case(case, **data))
+    if errors:
+        context = _form_context(case.child, request.form, errors, case)
+        return render_template("cases/new.html", **context), 422
+    return redirect(url_for(".show", case_id=case.id), 303)
+
+
+@bp.get("/cases/<int:case_id>/delete")
+def confirm_delete(case_id):
+    """Ask before removing the case, saying what goes with it (or why it stays)."""
+    case = cases.get_case(household_id(), case_id)
+    why, goes = removal.case_removal(case)
+    return render_template("removal/confirm.html", what="this health question", why=why,
+                           goes=goes, errors={}, back=url_for(".show", case_id=case.id),
+                           action=url_for(".delete", case_id=case.id))
+
+
+@bp.post("/cases/<int:case_id>/delete")
+def delete(case_id):
+    """Remove the case with its visits, their questions and checklists."""
+    case = cases.get_case(household_id(), case_id)
+    child_id = case.child_id
+    _, errors = attempt(lambda: removal.remove_case(case))
+    if errors:
+        return render_template("removal/confirm.html", what="this health question",
+                               why=None, goes=[], errors=errors,
+                               back=url_for(".show", case_id=case.id),
+                               action=url_for(".delete", case_id=case.id)), 422
+    return redirect(url_for("children.show", child_id=child_id), 303)
 
 
 def _labels():

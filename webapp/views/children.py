@@ -3,7 +3,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from webapp.htmx import answer_post
-from webapp.schemas.forms import ChildListItemSchema, NewChildSchema
+from webapp.schemas.forms import ChildListItemSchema, ChildSchema, NewChildSchema
 from webapp.services import cases
 from webapp.views import attempt, household_id, submit
 
@@ -15,7 +15,7 @@ LIST_WORDS = {"medicine": "medicines", "allergy": "allergies"}
 @bp.get("/new")
 def new():
     """Show the form for a new child."""
-    return render_template("children/new.html", form={}, errors={})
+    return render_template("children/new.html", form={}, errors={}, child=None)
 
 
 @bp.post("")
@@ -23,7 +23,8 @@ def create():
     """Add a child to the household."""
     child, errors = submit(NewChildSchema, lambda data: cases.add_child(household_id(), **data))
     if errors:
-        return render_template("children/new.html", form=request.form, errors=errors), 422
+        return render_template("children/new.html", form=request.form, errors=errors,
+                               child=None), 422
     return redirect(url_for(".show", child_id=child.id), 303)
 
 
@@ -35,6 +36,26 @@ def _child(child_id):
 def show(child_id):
     """Show a child, their medicines and allergies, and their cases."""
     return render_template("children/show.html", child=_child(child_id), lists={})
+
+
+@bp.get("/<int:child_id>/edit")
+def edit(child_id):
+    """Show the form to change a child's details."""
+    child = _child(child_id)
+    form = {"name": child.name, "birth_date": child.birth_date.isoformat(),
+            "conditions": child.conditions}
+    return render_template("children/new.html", form=form, errors={}, child=child)
+
+
+@bp.post("/<int:child_id>")
+def update(child_id):
+    """Change a child's details, checked as when the child was added."""
+    child = _child(child_id)
+    _, errors = submit(ChildSchema, lambda data: cases.update_child(child, **data))
+    if errors:
+        return render_template("children/new.html", form=request.form, errors=errors,
+                               child=child), 422
+    return redirect(url_for(".show", child_id=child.id), 303)
 
 
 def _answer_list(child, kind, errors=None, focus=None, form=None):
