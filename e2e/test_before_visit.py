@@ -23,6 +23,7 @@ TICKED = [
     "How sure are you about the diagnosis?",
     "Could it be something else? What else did you consider?",
 ]
+WORRY = "A big operation during her exam year"
 MEDICINE = ("Paracetamol", "250 mg when needed")
 ALLERGY = "Plasters (itchy rash)"
 OWN_QUESTION = "Could a brace be tried first, and for how long?"
@@ -124,9 +125,18 @@ def test_new_case_and_visit(walk, axe, shoot):
     page.get_by_label("The treatment they propose").fill(TREATMENT)
     page.get_by_role("checkbox", name=re.compile(r"^Surgery has been proposed")).check()
     page.get_by_role("radio", name="Yes, they said it is safe to wait").check()
+    expect(page.get_by_text("Hoping for better news is very human.", exact=False)).to_be_visible()
+    page.get_by_label("What worries you most?").fill(WORRY)
+    axe.check(page, f"new case ({walk.size})")
+    walk.shot(shoot, "00-case-new")
     page.get_by_role("button", name="Save").click()
     expect(heading(page, DIAGNOSIS)).to_be_visible()
     walk.case_path = re.search(r"/cases/\d+", page.url).group(0)
+    views = page.get_by_role("region", name="How each of us sees it")
+    expect(views).to_contain_text(f"{OWNER}")
+    expect(views).to_contain_text(WORRY)
+    axe.check(page, f"case overview ({walk.size})")
+    walk.shot(shoot, "00-case")
 
     page.get_by_role("link", name="Plan a visit").click()
     expect(heading(page, "Plan a visit")).to_be_visible()

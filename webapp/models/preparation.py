@@ -1,7 +1,8 @@
-"""What a family does before a visit: the checklist ticked for each visit."""
+"""What a family does before a visit: each person's view of the case, the checklist
+ticked for each visit."""
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.models._types import UTCDateTime, utcnow
@@ -17,3 +18,18 @@ class VisitCheck(db.Model):
     key: Mapped[str] = mapped_column(String(40))
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     done_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class CaseView(db.Model):
+    """One person's own view of the case: what worries them most, what would help them decide."""
+
+    __table_args__ = (UniqueConstraint("case_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    worries: Mapped[str] = mapped_column(Text, default="")
+    would_help: Mapped[str] = mapped_column(Text, default="")
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+    member: Mapped["Member"] = relationship()  # noqa: F821

@@ -94,6 +94,17 @@ class CaseSchema(InputSchema):
     safe_to_wait_note = text(max_length=2000)
 
 
+class CaseViewSchema(InputSchema):
+    """One person's own view of the case, in their words."""
+
+    worries = text(max_length=2000)
+    would_help = text(max_length=2000)
+
+
+class NewCaseSchema(CaseSchema, CaseViewSchema):
+    """A new case, with the view of the person writing it down."""
+
+
 class ClinicianSchema(InputSchema):
     name = text("Enter the clinician's name.", max_length=120)
     specialty = text(max_length=120)

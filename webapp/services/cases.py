@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from webapp.errors import NotFound
 from webapp.extensions import db
-from webapp.models import Case, Child, ChildListItem, Clinician, Visit
+from webapp.models import Case, CaseView, Child, ChildListItem, Clinician, Member, Visit
 from webapp.services.records import owned
 
 LIST_KINDS = ("medicine", "allergy")
@@ -86,6 +86,29 @@ def add_case(child, **fields):
 def update_case(case, **fields):
     """Change what the family wrote about the health question."""
     return _update(case, fields)
+
+
+def save_view(case, member, worries="", would_help=""):
+    """Keep `member`'s own view of the case (one per person); both blank removes it."""
+    view = db.session.scalar(select(CaseView).where(CaseView.case_id == case.id,
+                                                    CaseView.member_id == member.id))
+    if not (worries or would_help):
+        if view is not None:
+            db.session.delete(view)
+        db.session.flush()
+        return None
+    if view is None:
+        view = CaseView(case_id=case.id, member_id=member.id)
+        db.session.add(view)
+    view.worries, view.would_help = worries, would_help
+    db.session.flush()
+    return view
+
+
+def views_of(case):
+    """Return each person's view of the case, by name."""
+    return db.session.scalars(select(CaseView).join(Member).where(CaseView.case_id == case.id)
+                              .order_by(Member.name)).all()
 
 
 def get_case(household_id, case_id):

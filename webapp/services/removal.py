@@ -13,6 +13,7 @@ from webapp.extensions import db
 from webapp.models import (
     Answer,
     AskedEvent,
+    CaseView,
     ConsentEvent,
     Member,
     Note,
@@ -97,6 +98,7 @@ def remove_case(case):
         raise ValidationFailed({"_form": [why]})
     for visit in list(case.visits):
         remove_visit(visit)
+    db.session.execute(delete(CaseView).where(CaseView.case_id == case.id))
     db.session.expire(case, ["visits"])
     db.session.delete(case)
     db.session.flush()

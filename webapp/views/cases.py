@@ -1,9 +1,9 @@
 """A child's case: the health question a family wants a second opinion on."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from webapp.schemas import instance
-from webapp.schemas.forms import CaseSchema, CompanionSchema
+from webapp.schemas.forms import CaseSchema, CaseViewSchema, CompanionSchema, NewCaseSchema
 from webapp.services import accounts, cases, library, pairing, removal
 from webapp.views import attempt, household_id, submit
 from webapp.views.pairing import render_pairing
@@ -28,7 +28,14 @@ def new(child_id):
 def create(child_id):
     """Open a case for the child."""
     child = cases.get_child(household_id(), child_id)
-    case, errors = submit(CaseSchema, lambda data: cases.add_case(child, **data))
+
+    def open_case(data):
+        view = {name: data.pop(name) for name in instance(CaseViewSchema).fields}
+        case = cases.add_case(child, **data)
+        cases.save_view(case, g.member, **view)
+        return case
+
+    case, errors = submit(NewCaseSchema, open_case)
     if errors:
         context = _form_context(child, request.form, errors)
         return render_template("cases/new.html", **context), 422
@@ -40,7 +47,18 @@ def show(case_id):
     """Show a case, its visits and its summary."""
     case = cases.get_case(household_id(), case_id)
     return render_template("cases/show.html", case=case, errors={}, form={},
-                           companions=accounts.companions_of(case), **_labels())
+                           **_labels(case))
+
+
+@bp.post("/cases/<int:case_id>/view")
+def save_view(case_id):
+    """Keep the signed-in person's own view of the case."""
+    case = cases.get_case(household_id(), case_id)
+    _, errors = submit(CaseViewSchema, lambda data: cases.save_view(case, g.member, **data))
+    if errors:
+        context = {**_labels(case), "view_errors": errors, "view_form": request.form}
+        return render_template("cases/show.html", case=case, errors={}, form={}, **context), 422
+    return redirect(url_for(".show", case_id=case.id, _anchor="views"), 303)
 
 
 @bp.get("/cases/<int:case_id>/edit")
@@ -86,11 +104,18 @@ def delete(case_id):
     return redirect(url_for("children.show", child_id=child_id), 303)
 
 
-def _labels():
+def _labels(case):
+    """What the case page shows beside the case itself."""
+    views = cases.views_of(case)
+    mine = next((view for view in views if view.member_id == g.member.id), None)
     return {
         "reason_labels": {r["key"]: r["label"] for r in library.reasons()},
         "wait_options": {o["key"]: o for o in library.safe_to_wait()["option"]},
+        "companions": accounts.companions_of(case), "views": views,
+        "view_form": {"worries": mine.worries, "would_help": mine.would_help} if mine else {},
+        "view_errors": {},
     }
+
 
 
 @bp.post("/cases/<int:case_id>/companions")
@@ -105,7 +130,7 @@ def invite(case_id):
     made, errors = submit(CompanionSchema, invite_by_name)
     if errors:
         return render_template("cases/show.html", case=case, errors=errors, form=request.form,
-                               companions=accounts.companions_of(case), **_labels()), 422
+                               **_labels(case)), 422
     invitation, token, code = made
     return render_pairing(invitation, token, code, case=case)
 
@@ -119,7 +144,7 @@ def new_link(case_id, member_id):
                                                          pairing.INVITE_LIFETIME))
     if errors:
         return render_template("cases/show.html", case=case, errors=errors, form={},
-                               companions=accounts.companions_of(case), **_labels()), 422
+                               **_labels(case)), 422
     invitation, token, code = made
     return render_pairing(invitation, token, code, case=case)
 

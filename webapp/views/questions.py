@@ -18,9 +18,11 @@ def _visit(visit_id):
 
 def _context(visit, errors=None, **extra):
     chosen = {q.template_key for q in visit.questions}
+    # Shown once each: a suggested question sits under "Suggested", not in its group too.
+    suggested = library.suggestions(visit.case, leave_out=chosen)
     return {"visit": visit, "library": library.categories(),
             "categories": library.category_titles(), "chosen_keys": chosen,
-            "suggested": library.suggestions(visit.case, leave_out=chosen),
+            "suggested": suggested, "suggested_keys": {q["key"] for q, _ in suggested},
             # Library ticks not yet added, sent along by a change to the list, so the
             # re-rendered library keeps them (and their groups open).
             "ticked": set(request.form.getlist("keys")) - chosen,

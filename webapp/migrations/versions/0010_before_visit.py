@@ -1,5 +1,5 @@
-"""before the visit (issue 11): a child's medicines and allergies as lists, the
-before-the-visit checklist
+"""before the visit (issue 11): a child's medicines and allergies as lists, each
+person's view of a case, the before-the-visit checklist
 
 The free-text medicines and allergies of a child become items of two lists,
 one a line; a downgrade joins them back into text.
@@ -48,6 +48,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_child_list_item_child_id'), ['child_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_child_list_item_household_id'), ['household_id'], unique=False)
 
+    op.create_table('case_view',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('worries', sa.Text(), nullable=False),
+    sa.Column('would_help', sa.Text(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_case_view_case_id_case')),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_case_view_member_id_member')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_view')),
+    sa.UniqueConstraint('case_id', 'member_id', name=op.f('uq_case_view_case_id'))
+    )
+    with op.batch_alter_table('case_view', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_view_case_id'), ['case_id'], unique=False)
+
     op.create_table('visit_check',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('visit_id', sa.Integer(), nullable=False),
@@ -73,6 +88,9 @@ def downgrade():
     with op.batch_alter_table('visit_check', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_check_visit_id'))
     op.drop_table('visit_check')
+    with op.batch_alter_table('case_view', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_view_case_id'))
+    op.drop_table('case_view')
     for column in ('medicines', 'allergies'):
         op.add_column('child', sa.Column(column, sa.Text(), nullable=False, server_default=''))
     _lists_to_text()
