@@ -265,3 +265,39 @@ def test_reschedule_and_the_question_before_removing(walk, axe, shoot):
     walk.shot(shoot, "05-remove-visit")
     page.get_by_role("link", name="No, keep it").click()
     expect(heading(page, "Before the visit")).to_be_visible()
+
+
+def test_scripts_and_letters_for_the_current_doctor(walk, axe, shoot):
+    page = walk.page
+    page.goto(walk.case_path)
+    page.get_by_role("link", name=re.compile(r"^Talk to the current doctor")).click()
+    expect(heading(page, "Talk to the current doctor")).to_be_visible()
+    page.get_by_label("Who the letters go to").fill("Dr Ruth Adeyemi")
+    page.get_by_label("Records from").fill("2025-09-01")
+    page.get_by_role("button", name="Fill in").click()
+    records = page.get_by_role("region", name="Letter asking for the records")
+    letter = records.get_by_label(re.compile(r"^The letter"))
+    expect(letter).to_have_value(re.compile(r"Dear Dr Ruth Adeyemi,"))
+    expect(letter).to_have_value(re.compile(rf"{walk.child}, born 2 September 2013, from 1 September 2025"))
+    axe.check(page, f"scripts and letters ({walk.size})")
+    walk.shot(shoot, "06-letters")
+
+    walk.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    records.get_by_role("button", name="Copy").click()
+    expect(page.locator("#status")).to_have_text(re.compile(r"^Copied\."))
+    assert "Dear Dr Ruth Adeyemi," in page.evaluate("navigator.clipboard.readText()")
+
+    letter.fill(letter.input_value().replace("Thank you.", "Thank you very much."))
+    records.get_by_role("button", name="Save my wording").click()
+    records = page.get_by_role("region", name="Letter asking for the records")
+    expect(records.get_by_label(re.compile(r"^The letter \(your wording\)"))).to_have_value(
+        re.compile("Thank you very much."))
+    records.get_by_role("link", name="Print").click()
+    expect(page.locator(".letter")).to_contain_text("Thank you very much.")
+    axe.check(page, f"a letter to print ({walk.size})")
+    page.emulate_media(media="print")
+    try:
+        walk.shot(shoot, "07-letter-print")
+        assert not page.get_by_role("banner").is_visible()
+    finally:
+        page.emulate_media(media="screen")

@@ -4,6 +4,7 @@ import { fillClientIds } from "./behaviours/client-id.js";
 import { focusAfterSwap } from "./behaviours/focus.js";
 import { announce, reportFailures } from "./behaviours/status.js";
 import { printButtons } from "./behaviours/print.js";
+import { copyButtons } from "./behaviours/copy.js";
 import { startCaptures, visitScreen } from "./behaviours/captures.js";
 import { installOffers, startInstall } from "./behaviours/install.js";
 import { startBridge } from "./sw-bridge.js";
@@ -26,6 +27,7 @@ function onScreen(root) {
 document.addEventListener("htmx:load", (event) => {
   fillClientIds(event.target);
   printButtons(event.target);
+  copyButtons(event.target);
   visitScreen(event.target);
   onScreen(event.target);
   installOffers(event.target);

@@ -105,6 +105,22 @@ class NewCaseSchema(CaseSchema, CaseViewSchema):
     """A new case, with the view of the person writing it down."""
 
 
+class LetterSchema(InputSchema):
+    """The family's wording of a script or a letter."""
+
+    text = text("Write something first, or go back to the draft.", max_length=LONG_TEXT)
+
+
+class LetterFillSchema(InputSchema):
+    """What fills the letters' blanks: the records' date range and whom they go to."""
+
+    from_date = fields.Date(load_default=None, error_messages={
+        "invalid": "Enter the date as a date, for example 2025-06-01."})
+    to_date = fields.Date(load_default=None, error_messages={
+        "invalid": "Enter the date as a date, for example 2026-12-01."})
+    send_to = text(max_length=SHORT_TEXT)
+
+
 class ClinicianSchema(InputSchema):
     name = text("Enter the clinician's name.", max_length=120)
     specialty = text(max_length=120)

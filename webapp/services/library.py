@@ -75,6 +75,11 @@ def checklist():
     return _load("checklist.toml")["check"]
 
 
+def letters():
+    """Return the scripts and letter drafts for talking to the current doctor, in order."""
+    return _load("letters.toml")["text"]
+
+
 def safe_to_wait():
     """Return the "is it safe to wait?" question and its options."""
     return _load("reasons.toml")["safe_to_wait"]

@@ -15,6 +15,7 @@ from webapp.models import (
     AskedEvent,
     CaseView,
     ConsentEvent,
+    Letter,
     Member,
     Note,
     VisitCheck,
@@ -99,6 +100,7 @@ def remove_case(case):
     for visit in list(case.visits):
         remove_visit(visit)
     db.session.execute(delete(CaseView).where(CaseView.case_id == case.id))
+    db.session.execute(delete(Letter).where(Letter.case_id == case.id))
     db.session.expire(case, ["visits"])
     db.session.delete(case)
     db.session.flush()

@@ -23,6 +23,7 @@ def register_views(app):
         devices,
         home,
         installed,
+        letters,
         notes,
         offline,
         pairing,
@@ -33,7 +34,8 @@ def register_views(app):
     )
 
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, notes,
-                   devices, pairing, phone, offline, installed, schedule):
+                   devices, pairing, phone, offline, installed, schedule,
+                   letters):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

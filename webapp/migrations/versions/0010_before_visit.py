@@ -1,5 +1,6 @@
 """before the visit (issue 11): a child's medicines and allergies as lists, each
-person's view of a case, the before-the-visit checklist
+person's view of a case, the family's own wording of scripts and letters, the
+before-the-visit checklist
 
 The free-text medicines and allergies of a child become items of two lists,
 one a line; a downgrade joins them back into text.
@@ -63,6 +64,19 @@ def upgrade():
     with op.batch_alter_table('case_view', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_view_case_id'), ['case_id'], unique=False)
 
+    op.create_table('letter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_letter_case_id_case')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_letter')),
+    sa.UniqueConstraint('case_id', 'key', name=op.f('uq_letter_case_id'))
+    )
+    with op.batch_alter_table('letter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_letter_case_id'), ['case_id'], unique=False)
+
     op.create_table('visit_check',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('visit_id', sa.Integer(), nullable=False),
@@ -88,6 +102,9 @@ def downgrade():
     with op.batch_alter_table('visit_check', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_check_visit_id'))
     op.drop_table('visit_check')
+    with op.batch_alter_table('letter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_letter_case_id'))
+    op.drop_table('letter')
     with op.batch_alter_table('case_view', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_view_case_id'))
     op.drop_table('case_view')
