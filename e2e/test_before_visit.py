@@ -7,8 +7,8 @@ also rendered as a PDF, which must be exactly one page.
 """
 
 import re
-from pathlib import Path
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from phones import OWNER, HomeComputer
@@ -27,7 +27,8 @@ WORRY = "A big operation during her exam year"
 MEDICINE = ("Paracetamol", "250 mg when needed")
 ALLERGY = "Plasters (itchy rash)"
 OWN_QUESTION = "Could a brace be tried first, and for how long?"
-SURGERY_QUESTION = "If surgery is planned: is it needed, is this the right kind, and is now the right time?"
+SURGERY_QUESTION = (
+    "If surgery is planned: is it needed, is this the right kind, and is now the right time?")
 
 
 class Walk:
@@ -278,7 +279,8 @@ def test_scripts_and_letters_for_the_current_doctor(walk, axe, shoot):
     records = page.get_by_role("region", name="Letter asking for the records")
     letter = records.get_by_label(re.compile(r"^The letter"))
     expect(letter).to_have_value(re.compile(r"Dear Dr Ruth Adeyemi,"))
-    expect(letter).to_have_value(re.compile(rf"{walk.child}, born 2 September 2013, from 1 September 2025"))
+    expect(letter).to_have_value(
+        re.compile(rf"{walk.child}, born 2 September 2013, from 1 September 2025"))
     axe.check(page, f"scripts and letters ({walk.size})")
     walk.shot(shoot, "06-letters")
 
@@ -301,3 +303,29 @@ def test_scripts_and_letters_for_the_current_doctor(walk, axe, shoot):
         assert not page.get_by_role("banner").is_visible()
     finally:
         page.emulate_media(media="screen")
+
+
+def test_specialist_shortlist_and_trials_link(walk, axe, shoot):
+    page = walk.page
+    page.goto(walk.case_path)
+    page.get_by_role("link", name="Finding the specialist").click()
+    expect(heading(page, "Finding the specialist")).to_be_visible()
+    page.get_by_role("button", name="Add to the shortlist").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the specialist's name.")
+    specialist = f"Dr Ines Moreau ({walk.size})"
+    page.get_by_label("Name", exact=True).fill(specialist)
+    page.get_by_label("Hospital or centre").fill("Lyon Children's Hospital")
+    page.get_by_role("group", name="Board certified in this specialty?").get_by_label("Yes").check()
+    page.get_by_label("How we found them").fill("Our doctor's referral")
+    page.get_by_role("button", name="Add to the shortlist").click()
+    card = page.get_by_role("article", name=specialist)
+    expect(card).to_contain_text("Our doctor's referral")
+    trials = page.get_by_role("link", name=re.compile(r"^Search ClinicalTrials\.gov"))
+    expect(trials).to_have_attribute("href", re.compile(r"^https://clinicaltrials\.gov/search\?cond=Curved"))
+    axe.check(page, f"specialist shortlist ({walk.size})")
+    walk.shot(shoot, "08-shortlist")
+
+    card.get_by_role("button", name=f"Choose and plan a visit with {specialist}").click()
+    expect(heading(page, "Plan a visit")).to_be_visible()
+    chosen = page.get_by_label("Who are you seeing?").locator("option:checked")
+    expect(chosen).to_have_text(specialist)

@@ -18,7 +18,7 @@ def keys(found):
 @pytest.mark.parametrize("treatment", ["Spinal fusion surgery", "An operation on the hip",
                                        "SURGICAL removal of the cyst"])
 def test_surgery_in_the_treatment_suggests_the_surgery_questions(treatment):
-    found = dict((q["key"], because) for q, because in library.suggestions(case(treatment=treatment)))
+    found = {q["key"]: because for q, because in library.suggestions(case(treatment=treatment))}
     assert found["treatment-surgery"] == "Surgery has been proposed"
     assert "experience-procedure-count" in found
 

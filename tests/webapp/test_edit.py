@@ -141,3 +141,11 @@ def test_another_households_rows_cannot_be_changed_or_removed(signed_in, strange
     for url in (f"/visits/{stranger.id}/delete", f"/cases/{stranger.case_id}/delete"):
         assert signed_in.post(url).status_code == 404
     assert snapshot() == before
+
+
+def test_a_not_asked_answer_opens_with_that_one_radio_checked(signed_in, visit):
+    visit.case.safe_to_wait = "not-asked"
+    db.session.commit()
+    page = signed_in.get(f"/cases/{visit.case_id}/edit").text
+    assert 'value="not-asked" checked' in page
+    assert 'value="no" checked' not in page  # "no" is in "not-asked": lists, not substrings

@@ -16,7 +16,16 @@ from tests.webapp.test_routes import api_rules, guarded_rules
 from webapp.extensions import db
 from webapp.models import Answer, AskedEvent, ConsentEvent, Member, Note, NoteRevision
 from webapp.security import PUBLIC_ENDPOINTS
-from webapp.services import access, accounts, capture, cases, devices, pairing, visits
+from webapp.services import (
+    access,
+    accounts,
+    capture,
+    cases,
+    devices,
+    pairing,
+    shortlist,
+    visits,
+)
 from webapp.wire.ops import OPS
 
 SECRET = "Only the family may read this"
@@ -31,12 +40,13 @@ def family(owner, visit):
     case = cases.add_case(child, diagnosis="Another matter", safe_to_wait="yes")
     visits.add_visit(case, visit.clinician_id, date(2026, 12, 3))
     device, _ = devices.register_device(owner, "Kitchen tablet")
+    candidate = shortlist.add_candidate(visit.case, name="Dr Short")
     db.session.commit()
     return {"visit_id": str(visit.id), "case_id": str(visit.case_id),
             "child_id": str(visit.case.child_id), "question_id": str(visit.questions[0].id),
             "note_id": str(note.id), "clinician_id": str(visit.clinician_id),
             "member_id": str(owner.id), "device_id": str(device.id), "elsewhere_case": case,
-            "item_id": str(visit.case.child.allergies[0].id)}
+            "item_id": str(visit.case.child.allergies[0].id), "candidate_id": str(candidate.id)}
 
 
 def paired_phone(app, member):

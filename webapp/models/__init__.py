@@ -2,7 +2,7 @@
 
 from webapp.models.cases import Case, Child, ChildListItem, Clinician
 from webapp.models.household import Household, Login, Member, Pairing, Setup, SignInFailure
-from webapp.models.preparation import CaseView, Letter, VisitCheck
+from webapp.models.preparation import Candidate, CaseView, Letter, VisitCheck
 from webapp.models.sync import AskedEvent, Change, Device, Rejection
 from webapp.models.visits import Answer, ConsentEvent, Note, NoteRevision, Visit, VisitQuestion
 
@@ -12,6 +12,7 @@ __all__ = [
     "Change",
     "Device",
     "Rejection",
+    "Candidate",
     "Case",
     "CaseView",
     "Child",

@@ -45,3 +45,21 @@ class Letter(db.Model):
     key: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class Candidate(db.Model):
+    """A specialist the family might see for a second opinion on a case."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    centre: Mapped[str] = mapped_column(String(200), default="")
+    specialty: Mapped[str] = mapped_column(String(120), default="")
+    board_certified: Mapped[str] = mapped_column(String(10), default="unknown")  # yes, no, unknown
+    in_network: Mapped[str] = mapped_column(String(10), default="unknown")
+    experience: Mapped[str] = mapped_column(Text, default="")  # with this condition
+    found_via: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    # Set once chosen: the clinician the family books a visit with.
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"), nullable=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

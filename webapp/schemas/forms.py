@@ -105,6 +105,22 @@ class NewCaseSchema(CaseSchema, CaseViewSchema):
     """A new case, with the view of the person writing it down."""
 
 
+YES_NO = ("yes", "no", "unknown")
+
+
+class CandidateSchema(InputSchema):
+    """A specialist on the shortlist."""
+
+    name = text("Enter the specialist's name.", max_length=120)
+    centre = text(max_length=SHORT_TEXT)
+    specialty = text(max_length=120)
+    board_certified = one_of(YES_NO, "Choose yes, no or not sure.", load_default="unknown")
+    in_network = one_of(YES_NO, "Choose yes, no or not sure.", load_default="unknown")
+    experience = text(max_length=2000)
+    found_via = text(max_length=SHORT_TEXT)
+    note = text(max_length=2000)
+
+
 class LetterSchema(InputSchema):
     """The family's wording of a script or a letter."""
 

@@ -13,6 +13,7 @@ from webapp.extensions import db
 from webapp.models import (
     Answer,
     AskedEvent,
+    Candidate,
     CaseView,
     ConsentEvent,
     Letter,
@@ -101,6 +102,7 @@ def remove_case(case):
         remove_visit(visit)
     db.session.execute(delete(CaseView).where(CaseView.case_id == case.id))
     db.session.execute(delete(Letter).where(Letter.case_id == case.id))
+    db.session.execute(delete(Candidate).where(Candidate.case_id == case.id))
     db.session.expire(case, ["visits"])
     db.session.delete(case)
     db.session.flush()

@@ -24,7 +24,9 @@ def checklist(visit):
 
 def _questions_fact(visit):
     count = len(visit.questions)
-    return f"{count} question{'' if count == 1 else 's'} on your list" if count else "No questions yet"
+    if not count:
+        return "No questions yet"
+    return f"{count} question{'' if count == 1 else 's'} on your list"
 
 
 def _companions_fact(case):

@@ -30,12 +30,13 @@ def register_views(app):
         phone,
         questions,
         schedule,
+        shortlist,
         visits,
     )
 
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, notes,
                    devices, pairing, phone, offline, installed, schedule,
-                   letters):
+                   letters, shortlist):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

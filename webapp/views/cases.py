@@ -66,6 +66,7 @@ def edit(case_id):
     """Show the form to change the health question."""
     case = cases.get_case(household_id(), case_id)
     form = {name: getattr(case, name) for name in instance(CaseSchema).fields}
+    form["safe_to_wait"] = [case.safe_to_wait]  # a list, as the choices macro reads a form's
     return render_template("cases/new.html", **_form_context(case.child, form, {}, case))
 
 

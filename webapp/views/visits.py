@@ -20,7 +20,8 @@ def form_context(case, form, errors, visit=None):
 def new(case_id):
     """Show the form for a new visit."""
     case = cases.get_case(household_id(), case_id)
-    return render_template("visits/new.html", **form_context(case, {}, {}))
+    chosen = {"clinician_id": request.args.get("clinician_id", "")}  # from the shortlist
+    return render_template("visits/new.html", **form_context(case, chosen, {}))
 
 
 @bp.post("/cases/<int:case_id>/visits")

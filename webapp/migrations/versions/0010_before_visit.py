@@ -1,6 +1,6 @@
 """before the visit (issue 11): a child's medicines and allergies as lists, each
-person's view of a case, the family's own wording of scripts and letters, the
-before-the-visit checklist
+person's view of a case, the family's own wording of scripts and letters, a
+specialist shortlist, the before-the-visit checklist
 
 The free-text medicines and allergies of a child become items of two lists,
 one a line; a downgrade joins them back into text.
@@ -77,6 +77,26 @@ def upgrade():
     with op.batch_alter_table('letter', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_letter_case_id'), ['case_id'], unique=False)
 
+    op.create_table('candidate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('centre', sa.String(length=200), nullable=False),
+    sa.Column('specialty', sa.String(length=120), nullable=False),
+    sa.Column('board_certified', sa.String(length=10), nullable=False),
+    sa.Column('in_network', sa.String(length=10), nullable=False),
+    sa.Column('experience', sa.Text(), nullable=False),
+    sa.Column('found_via', sa.String(length=200), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('clinician_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_candidate_case_id_case')),
+    sa.ForeignKeyConstraint(['clinician_id'], ['clinician.id'], name=op.f('fk_candidate_clinician_id_clinician')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_candidate'))
+    )
+    with op.batch_alter_table('candidate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_candidate_case_id'), ['case_id'], unique=False)
+
     op.create_table('visit_check',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('visit_id', sa.Integer(), nullable=False),
@@ -102,6 +122,9 @@ def downgrade():
     with op.batch_alter_table('visit_check', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_check_visit_id'))
     op.drop_table('visit_check')
+    with op.batch_alter_table('candidate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_candidate_case_id'))
+    op.drop_table('candidate')
     with op.batch_alter_table('letter', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_letter_case_id'))
     op.drop_table('letter')
