@@ -2,10 +2,9 @@
 
 from sqlalchemy import select
 
-from webapp.errors import NotFound
 from webapp.extensions import db
 from webapp.models import Case, CaseView, Child, ChildListItem, Clinician, Member, Visit
-from webapp.services.records import owned
+from webapp.services.records import assign, owned, owned_by
 
 LIST_KINDS = ("medicine", "allergy")
 
@@ -23,14 +22,7 @@ def add_child(household_id, medicines="", allergies="", **fields):
 
 def update_child(child, **fields):
     """Change a child's name, date of birth or conditions."""
-    return _update(child, fields)
-
-
-def _update(row, fields):
-    for name, value in fields.items():
-        setattr(row, name, value)
-    db.session.flush()
-    return row
+    return assign(child, fields)
 
 
 def add_list_item(child, kind, name, detail="", since=None):
@@ -45,15 +37,12 @@ def add_list_item(child, kind, name, detail="", since=None):
 
 def get_list_item(child, item_id):
     """Return an item of the child's lists. Raises NotFound otherwise."""
-    item = db.session.get(ChildListItem, item_id)
-    if item is None or item.child_id != child.id:
-        raise NotFound()
-    return item
+    return owned_by(ChildListItem, "child_id", child.id, item_id)
 
 
 def update_list_item(item, **fields):
     """Change a medicine's or an allergy's name, detail or start date."""
-    return _update(item, fields)
+    return assign(item, fields)
 
 
 def remove_list_item(child, item):
@@ -85,7 +74,7 @@ def add_case(child, **fields):
 
 def update_case(case, **fields):
     """Change what the family wrote about the health question."""
-    return _update(case, fields)
+    return assign(case, fields)
 
 
 def save_view(case, member, worries="", would_help=""):
@@ -126,7 +115,7 @@ def add_clinician(household_id, **fields):
 
 def update_clinician(clinician, **fields):
     """Change a clinician's name, specialty or centre."""
-    return _update(clinician, fields)
+    return assign(clinician, fields)
 
 
 def get_clinician(household_id, clinician_id):

@@ -4,10 +4,10 @@ from urllib.parse import urlencode
 
 from sqlalchemy import select
 
-from webapp.errors import NotFound
 from webapp.extensions import db
 from webapp.models import Candidate
 from webapp.services import cases
+from webapp.services.records import assign, owned_by
 
 TRIALS_SEARCH = "https://clinicaltrials.gov/search"
 
@@ -28,18 +28,12 @@ def add_candidate(case, **fields):
 
 def get_candidate(case, candidate_id):
     """Return a specialist on this case's shortlist. Raises NotFound otherwise."""
-    candidate = db.session.get(Candidate, candidate_id)
-    if candidate is None or candidate.case_id != case.id:
-        raise NotFound()
-    return candidate
+    return owned_by(Candidate, "case_id", case.id, candidate_id)
 
 
 def update_candidate(candidate, **fields):
     """Change what the family noted about a specialist."""
-    for name, value in fields.items():
-        setattr(candidate, name, value)
-    db.session.flush()
-    return candidate
+    return assign(candidate, fields)
 
 
 def remove_candidate(candidate):
