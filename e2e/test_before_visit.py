@@ -329,3 +329,23 @@ def test_specialist_shortlist_and_trials_link(walk, axe, shoot):
     expect(heading(page, "Plan a visit")).to_be_visible()
     chosen = page.get_by_label("Who are you seeing?").locator("option:checked")
     expect(chosen).to_have_text(specialist)
+
+
+def test_records_checklist_and_what_is_still_missing(walk, axe, shoot):
+    page = walk.page
+    page.goto(walk.case_path)
+    page.get_by_role("link", name="Records", exact=True).click()
+    expect(heading(page, "Records")).to_be_visible()
+    page.get_by_role("button", name="Start with the usual list").click()
+    missing = page.get_by_role("region", name="Still missing before the visit")
+    expect(missing).to_contain_text("Scans and X-rays")
+    scans = page.get_by_role("article", name=re.compile(r"^Scans and X-rays"))
+    scans.get_by_label("Where it is now").select_option(label="Specialist confirmed they have it")
+    scans.get_by_label("Who has it").fill("Spine clinic")
+    scans.get_by_role("button", name=re.compile(r"^Save")).click()
+    scans = page.get_by_role("article", name=re.compile(r"^Scans and X-rays"))
+    expect(scans).to_contain_text("Specialist confirmed they have it")
+    missing = page.get_by_role("region", name="Still missing before the visit")
+    expect(missing).not_to_contain_text("Scans and X-rays")
+    axe.check(page, f"records ({walk.size})")
+    walk.shot(shoot, "09-records")

@@ -2,7 +2,14 @@
 
 from webapp.models.cases import Case, Child, ChildListItem, Clinician
 from webapp.models.household import Household, Login, Member, Pairing, Setup, SignInFailure
-from webapp.models.preparation import Candidate, CaseView, Letter, VisitCheck
+from webapp.models.preparation import (
+    Candidate,
+    CaseView,
+    Letter,
+    RecordChange,
+    RecordItem,
+    VisitCheck,
+)
 from webapp.models.sync import AskedEvent, Change, Device, Rejection
 from webapp.models.visits import Answer, ConsentEvent, Note, NoteRevision, Visit, VisitQuestion
 
@@ -26,6 +33,8 @@ __all__ = [
     "Note",
     "NoteRevision",
     "Pairing",
+    "RecordChange",
+    "RecordItem",
     "Setup",
     "SignInFailure",
     "Visit",

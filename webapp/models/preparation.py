@@ -63,3 +63,28 @@ class Candidate(db.Model):
     # Set once chosen: the clinician the family books a visit with.
     clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"), nullable=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class RecordItem(db.Model):
+    """One record a case's second opinion needs, where it is now and who holds it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    key: Mapped[str | None] = mapped_column(String(40), nullable=True)  # from records.toml
+    title: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20), default="needed")
+    holder: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    changes: Mapped[list["RecordChange"]] = relationship(order_by="RecordChange.id")
+
+
+class RecordChange(db.Model):
+    """A record's move to a state, and when: the dates the checklist shows."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("record_item.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -121,6 +121,21 @@ class CandidateSchema(InputSchema):
     note = text(max_length=2000)
 
 
+class RecordItemSchema(InputSchema):
+    """A record the family adds to the case's checklist themselves."""
+
+    title = text("Write what the record is.", max_length=SHORT_TEXT)
+
+
+class RecordUpdateSchema(InputSchema):
+    """Where a record is now, who holds it, and a note."""
+
+    state = one_of(library.record_states(), "Choose where it is now.", required=True,
+                   error_messages={"required": "Choose where it is now."})
+    holder = text(max_length=SHORT_TEXT)
+    note = text(max_length=2000)
+
+
 class LetterSchema(InputSchema):
     """The family's wording of a script or a letter."""
 

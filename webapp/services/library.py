@@ -80,6 +80,16 @@ def letters():
     return _load("letters.toml")["text"]
 
 
+def record_states():
+    """Map each state of a record (needed … confirmed received) to its words, in order."""
+    return {state["key"]: state["label"] for state in _load("records.toml")["state"]}
+
+
+def record_items():
+    """Return the records a second opinion usually needs, in order."""
+    return _load("records.toml")["item"]
+
+
 def safe_to_wait():
     """Return the "is it safe to wait?" question and its options."""
     return _load("reasons.toml")["safe_to_wait"]

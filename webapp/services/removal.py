@@ -22,7 +22,7 @@ from webapp.models import (
     VisitCheck,
     VisitQuestion,
 )
-from webapp.services import changes
+from webapp.services import case_records, changes
 from webapp.wire.entities import QUESTION
 
 
@@ -103,6 +103,7 @@ def remove_case(case):
     db.session.execute(delete(CaseView).where(CaseView.case_id == case.id))
     db.session.execute(delete(Letter).where(Letter.case_id == case.id))
     db.session.execute(delete(Candidate).where(Candidate.case_id == case.id))
+    case_records.remove_all(case)
     db.session.expire(case, ["visits"])
     db.session.delete(case)
     db.session.flush()

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
 from webapp.models import VisitCheck
-from webapp.services import accounts, library
+from webapp.services import accounts, case_records, library
 
 # How far ahead a visit may be before an unanswered "is it safe to wait?" is named.
 FAR_AHEAD = timedelta(days=14)
@@ -17,7 +17,8 @@ def checklist(visit):
     """Return each checklist item with its tick (or None) and a fact to show beside it."""
     ticks = {check.key: check for check in db.session.scalars(
         select(VisitCheck).where(VisitCheck.visit_id == visit.id))}
-    facts = {"questions": _questions_fact(visit), "companions": _companions_fact(visit.case)}
+    facts = {"questions": _questions_fact(visit), "companions": _companions_fact(visit.case),
+             "records": _records_fact(visit.case)}
     return [{**item, "tick": ticks.get(item["key"]), "fact": facts.get(item.get("status"))}
             for item in library.checklist()]
 
@@ -27,6 +28,14 @@ def _questions_fact(visit):
     if not count:
         return "No questions yet"
     return f"{count} question{'' if count == 1 else 's'} on your list"
+
+
+def _records_fact(case):
+    items = case_records.items(case)
+    if not items:
+        return "No records list yet"
+    confirmed = sum(1 for item in items if item.state == "confirmed")
+    return f"{confirmed} of {len(items)} records confirmed received"
 
 
 def _companions_fact(case):

@@ -17,6 +17,7 @@ def register_views(app):
     from webapp.views import (
         auth,
         capture,
+        case_records,
         cases,
         children,
         clinicians,
@@ -36,7 +37,7 @@ def register_views(app):
 
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, notes,
                    devices, pairing, phone, offline, installed, schedule,
-                   letters, shortlist):
+                   letters, shortlist, case_records):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

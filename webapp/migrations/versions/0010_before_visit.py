@@ -1,6 +1,6 @@
 """before the visit (issue 11): a child's medicines and allergies as lists, each
 person's view of a case, the family's own wording of scripts and letters, a
-specialist shortlist, the before-the-visit checklist
+specialist shortlist, the records checklist, the before-the-visit checklist
 
 The free-text medicines and allergies of a child become items of two lists,
 one a line; a downgrade joins them back into text.
@@ -97,6 +97,34 @@ def upgrade():
     with op.batch_alter_table('candidate', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_candidate_case_id'), ['case_id'], unique=False)
 
+    op.create_table('record_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=40), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('holder', sa.String(length=200), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_record_item_case_id_case')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_record_item'))
+    )
+    with op.batch_alter_table('record_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_item_case_id'), ['case_id'], unique=False)
+
+    op.create_table('record_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['record_item.id'], name=op.f('fk_record_change_item_id_record_item')),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_record_change_member_id_member')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_record_change'))
+    )
+    with op.batch_alter_table('record_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_change_item_id'), ['item_id'], unique=False)
+
     op.create_table('visit_check',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('visit_id', sa.Integer(), nullable=False),
@@ -122,6 +150,12 @@ def downgrade():
     with op.batch_alter_table('visit_check', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_check_visit_id'))
     op.drop_table('visit_check')
+    with op.batch_alter_table('record_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_record_change_item_id'))
+    op.drop_table('record_change')
+    with op.batch_alter_table('record_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_record_item_case_id'))
+    op.drop_table('record_item')
     with op.batch_alter_table('candidate', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_candidate_case_id'))
     op.drop_table('candidate')
