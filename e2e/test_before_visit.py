@@ -348,4 +348,16 @@ def test_records_checklist_and_what_is_still_missing(walk, axe, shoot):
     missing = page.get_by_role("region", name="Still missing before the visit")
     expect(missing).not_to_contain_text("Scans and X-rays")
     axe.check(page, f"records ({walk.size})")
+
+    # A photo of the scan report, sent in pieces by the page's script; a wrong type is refused.
+    scans.get_by_label("A photo or PDF of it").set_input_files(
+        files=[{"name": "notes.txt", "mimeType": "image/png", "buffer": b"not a picture"}])
+    scans.get_by_role("button", name=re.compile(r"^Attach")).click()
+    expect(page.locator("#status")).to_have_text("Please send a photo (JPEG or PNG) or a PDF.")
+    photo = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 2000  # over 500 KB: several pieces
+    scans.get_by_label("A photo or PDF of it").set_input_files(
+        files=[{"name": "scan-report.png", "mimeType": "image/png", "buffer": photo}])
+    scans.get_by_role("button", name=re.compile(r"^Attach")).click()
+    scans = page.get_by_role("article", name=re.compile(r"^Scans and X-rays"))
+    expect(scans.get_by_role("link", name="scan-report.png")).to_be_visible()
     walk.shot(shoot, "09-records")

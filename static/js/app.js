@@ -5,6 +5,7 @@ import { focusAfterSwap } from "./behaviours/focus.js";
 import { announce, reportFailures } from "./behaviours/status.js";
 import { printButtons } from "./behaviours/print.js";
 import { copyButtons } from "./behaviours/copy.js";
+import { resumableUploads } from "./behaviours/upload.js";
 import { startCaptures, visitScreen } from "./behaviours/captures.js";
 import { installOffers, startInstall } from "./behaviours/install.js";
 import { startBridge } from "./sw-bridge.js";
@@ -28,6 +29,7 @@ document.addEventListener("htmx:load", (event) => {
   fillClientIds(event.target);
   printButtons(event.target);
   copyButtons(event.target);
+  resumableUploads(event.target);
   visitScreen(event.target);
   onScreen(event.target);
   installOffers(event.target);

@@ -46,7 +46,8 @@ def family(owner, visit):
             "child_id": str(visit.case.child_id), "question_id": str(visit.questions[0].id),
             "note_id": str(note.id), "clinician_id": str(visit.clinician_id),
             "member_id": str(owner.id), "device_id": str(device.id), "elsewhere_case": case,
-            "item_id": str(visit.case.child.allergies[0].id), "candidate_id": str(candidate.id)}
+            "item_id": str(visit.case.child.allergies[0].id), "candidate_id": str(candidate.id),
+            "attachment_id": "1"}
 
 
 def paired_phone(app, member):

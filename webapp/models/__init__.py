@@ -3,6 +3,7 @@
 from webapp.models.cases import Case, Child, ChildListItem, Clinician
 from webapp.models.household import Household, Login, Member, Pairing, Setup, SignInFailure
 from webapp.models.preparation import (
+    Attachment,
     Candidate,
     CaseView,
     Letter,
@@ -16,6 +17,7 @@ from webapp.models.visits import Answer, ConsentEvent, Note, NoteRevision, Visit
 __all__ = [
     "Answer",
     "AskedEvent",
+    "Attachment",
     "Change",
     "Device",
     "Rejection",

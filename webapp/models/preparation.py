@@ -1,7 +1,7 @@
 """What a family does before a visit: each person's view of the case, the checklist
 ticked for each visit."""
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -78,6 +78,7 @@ class RecordItem(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     changes: Mapped[list["RecordChange"]] = relationship(order_by="RecordChange.id")
+    attachments: Mapped[list["Attachment"]] = relationship(order_by="Attachment.id")
 
 
 class RecordChange(db.Model):
@@ -88,3 +89,19 @@ class RecordChange(db.Model):
     state: Mapped[str] = mapped_column(String(20))
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class Attachment(db.Model):
+    """A photo or file of a record. The bytes live on disk under instance/, named by their
+    SHA-256 (the same file twice is stored once); the database keeps only this row."""
+
+    __table_args__ = (UniqueConstraint("item_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("record_item.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

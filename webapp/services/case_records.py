@@ -4,7 +4,7 @@ who holds it and since when."""
 from sqlalchemy import delete, select
 
 from webapp.extensions import db
-from webapp.models import RecordChange, RecordItem
+from webapp.models import Attachment, RecordChange, RecordItem
 from webapp.services import library
 from webapp.services.records import owned_by
 
@@ -54,7 +54,9 @@ def update_item(item, member, state, holder="", note=""):
 
 
 def remove_all(case):
-    """Remove the case's records checklist (the case is going)."""
+    """Remove the case's records checklist (the case is going). The files stay on disk:
+    content-addressed, one may belong to another record too."""
     ids = select(RecordItem.id).where(RecordItem.case_id == case.id)
+    db.session.execute(delete(Attachment).where(Attachment.item_id.in_(ids)))
     db.session.execute(delete(RecordChange).where(RecordChange.item_id.in_(ids)))
     db.session.execute(delete(RecordItem).where(RecordItem.case_id == case.id))

@@ -1,6 +1,7 @@
 """before the visit (issue 11): a child's medicines and allergies as lists, each
 person's view of a case, the family's own wording of scripts and letters, a
-specialist shortlist, the records checklist, the before-the-visit checklist
+specialist shortlist, the records checklist and its attachments (rows only: the
+files live under instance/), the before-the-visit checklist
 
 The free-text medicines and allergies of a child become items of two lists,
 one a line; a downgrade joins them back into text.
@@ -125,6 +126,23 @@ def upgrade():
     with op.batch_alter_table('record_change', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_record_change_item_id'), ['item_id'], unique=False)
 
+    op.create_table('attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['record_item.id'], name=op.f('fk_attachment_item_id_record_item')),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_attachment_member_id_member')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attachment')),
+    sa.UniqueConstraint('item_id', 'sha256', name=op.f('uq_attachment_item_id'))
+    )
+    with op.batch_alter_table('attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attachment_item_id'), ['item_id'], unique=False)
+
     op.create_table('visit_check',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('visit_id', sa.Integer(), nullable=False),
@@ -150,6 +168,9 @@ def downgrade():
     with op.batch_alter_table('visit_check', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_check_visit_id'))
     op.drop_table('visit_check')
+    with op.batch_alter_table('attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attachment_item_id'))
+    op.drop_table('attachment')
     with op.batch_alter_table('record_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_record_change_item_id'))
     op.drop_table('record_change')
