@@ -361,3 +361,4 @@ def test_records_checklist_and_what_is_still_missing(walk, axe, shoot):
     scans = page.get_by_role("article", name=re.compile(r"^Scans and X-rays"))
     expect(scans.get_by_role("link", name="scan-report.png")).to_be_visible()
     walk.shot(shoot, "09-records")
+

@@ -90,3 +90,12 @@ def test_the_printout_escapes_what_the_family_typed(signed_in, visit, owner):
 
 def test_another_household_cannot_print_our_questions(signed_in, stranger):
     assert signed_in.get(f"/visits/{stranger.id}/questions/print").status_code == 404
+
+
+def test_a_long_summary_leaves_less_room_for_each_question(signed_in, visit, owner):
+    child = visit.case.child
+    for name in ("Salbutamol", "Montelukast", "Vitamin D", "Iron", "Cetirizine", "Omeprazole"):
+        cases.add_list_item(child, "medicine", name)
+    visits.add_from_library(visit, ["practical-cost", "practical-travel"])
+    db.session.commit()
+    assert "printout--compact" in signed_in.get(f"/visits/{visit.id}/questions/print").text

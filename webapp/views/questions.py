@@ -52,13 +52,18 @@ def index(visit_id):
 def printout(visit_id):
     """Show "For this appointment": the child, the case and the questions on one page."""
     visit = _visit(visit_id)
+    child = visit.case.child
+    # Two lines of the summary (a medicine, an allergy) take about one question's room.
+    load = len(visit.questions) + (len(child.medicines) + len(child.allergies)) // 2
     return render_template("questions/print.html", visit=visit, case=visit.case,
-                           density=_density(len(visit.questions)))
+                           density=_density(load))
 
 
-def _density(count):
-    """How much room each question gets on paper, so the list keeps to one page."""
-    return "roomy" if count <= 8 else "compact" if count <= 14 else "tight"
+def _density(load):
+    """How much room each question gets on paper, so the page keeps to one sheet."""
+    if load > 22:
+        return "tight printout--tightest"
+    return "roomy" if load <= 6 else "compact" if load <= 9 else "tight"
 
 
 @bp.post("/library")
