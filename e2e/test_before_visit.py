@@ -362,3 +362,36 @@ def test_records_checklist_and_what_is_still_missing(walk, axe, shoot):
     expect(scans.get_by_role("link", name="scan-report.png")).to_be_visible()
     walk.shot(shoot, "09-records")
 
+
+
+def test_every_change_form_is_accessible(walk, axe, shoot):
+    page = walk.page
+    page.goto(walk.case_path)
+    page.get_by_role("link", name="Change the health question").click()
+    expect(heading(page, f"Change the health question for {walk.child}")).to_be_visible()
+    expect(page.get_by_role("radio", name="Yes, they said it is safe to wait")).to_be_checked()
+    axe.check(page, f"change the case ({walk.size})")
+    page.go_back()
+    page.get_by_role("link", name="Remove it…").click()
+    expect(heading(page, "Remove this health question?")).to_be_visible()
+    axe.check(page, f"remove the case? ({walk.size})")
+
+    page.goto(walk.case_path)
+    page.locator(".breadcrumb").get_by_role("link", name=walk.child).click()
+    page.get_by_role("link", name=f"Change {walk.child}'s details").click()
+    expect(page.get_by_label("Child's name")).to_have_value(walk.child)
+    axe.check(page, f"change the child ({walk.size})")
+    page.go_back()
+    page.get_by_role("link", name=f"Change: {MEDICINE[0]}").click()
+    expect(page.get_by_label("Dose")).to_have_value(MEDICINE[1])
+    axe.check(page, f"change a medicine ({walk.size})")
+
+    page.goto("/clinicians")
+    page.get_by_role("link", name=re.compile(rf"^Change\s*Dr Lena Park \({walk.size}\)")).click()
+    expect(page.get_by_label("Name")).to_have_value(f"Dr Lena Park ({walk.size})")
+    axe.check(page, f"change a clinician ({walk.size})")
+
+    page.goto(f"{walk.case_path}/shortlist")
+    page.get_by_role("link", name=f"Change: Dr Ines Moreau ({walk.size})").click()
+    expect(page.get_by_role("radio", name="Yes").first).to_be_checked()
+    axe.check(page, f"change a specialist ({walk.size})")
