@@ -88,6 +88,7 @@ class LiveServer:
             "DATABASE_URL": f"sqlite:///{self.database}",
             "ASK_TWICE_SECRET_KEY": "e2e only, not a secret",
             "PYTHONUNBUFFERED": "1",
+            "ASK_TWICE_ATTACHMENTS_DIR": str(workdir / "attachments"),
         }
         # Plain http on loopback: a Secure cookie would never be sent back.
         for name in ("ASK_TWICE_HTTPS", "ASK_TWICE_TRUST_PROXY", "FLASK_APP"):

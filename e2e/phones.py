@@ -122,11 +122,12 @@ class HomeComputer:
         assert answer.ok, f"POST {url}: {answer.status}\n{answer.text()[:500]}"
         return answer
 
-    def make_visit(self, label, keys=("diagnosis-agree", "treatment-agree"), start_time="10:30"):
+    def make_visit(self, label, keys=("diagnosis-agree", "treatment-agree"), start_time="10:30",
+                   **child_fields):
         """Child, case, clinician and a visit today with library questions; return the Visit."""
         child_name = f"Child {label}"
         clinician = f"Dr {label} Okafor"
-        child = self._post("/children", name=child_name, birth_date="2016-05-14")
+        child = self._post("/children", name=child_name, birth_date="2016-05-14", **child_fields)
         child_id = re.search(r"/children/(\d+)$", child.url).group(1)
         case = self._post(f"/children/{child_id}/cases", diagnosis=f"Knee pain ({label})",
                           safe_to_wait="yes")

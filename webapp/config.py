@@ -84,6 +84,9 @@ def defaults(instance_path):
         # A push of 100 long notes fits with room to spare; anything larger is refused (413).
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        # Photos and files of records: on this computer, never in the database.
+        "ATTACHMENTS_DIR": os.environ.get("ASK_TWICE_ATTACHMENTS_DIR")
+        or str(Path(instance_path) / "attachments"),
         # Fault injection for the browser tests only (api/sync.py); never set it in use.
         "TEST_HOOKS": os.environ.get("ASK_TWICE_TEST_HOOKS") == "1",
     }

@@ -13,6 +13,17 @@ import { listenForQuestions, startQuestions } from "./behaviours/questions.js";
 import { restoreDrafts, startDrafts } from "./behaviours/drafts.js";
 import { keepAwake, startWakeLock } from "./behaviours/wake-lock.js";
 
+// Behaviours of a few pages, loaded when such a page arrives (not in every first load).
+function onFirstUse(root) {
+  if (!root.querySelector) return;
+  if (root.querySelector("[data-copy], [data-printed-copy-of]")) {
+    import("./behaviours/copy.js").then((copy) => copy.copyButtons(root, say)).catch(() => {});
+  }
+  if (root.querySelector("form[data-resumable]")) {
+    import("./behaviours/upload.js").then((upload) => upload.resumableUploads(root, say)).catch(() => {});
+  }
+}
+
 // A whole appointment screen arrived (the first page, or a boosted visit).
 function onScreen(root) {
   const screen = root.querySelector && root.querySelector("[data-visit-screen]");
@@ -26,9 +37,7 @@ function onScreen(root) {
 document.addEventListener("htmx:load", (event) => {
   fillClientIds(event.target);
   printButtons(event.target);
-  if (event.target.querySelector && event.target.querySelector("[data-copy], [data-printed-copy-of]")) {
-    import("./behaviours/letters.js").then((letters) => letters.copyButtons(event.target, say)).catch(() => {});
-  }
+  onFirstUse(event.target);
   visitScreen(event.target);
   onScreen(event.target);
   installOffers(event.target);

@@ -37,6 +37,7 @@ from webapp.services import (
     devices,
     opinions,
     pairing,
+    shortlist,
     visits,
 )
 from webapp.wire.ops import OPS
@@ -58,13 +59,16 @@ def family(owner, visit):
                                     sources={})
     decision = decisions.decide(visit.case, option="switch", reasons=SECRET,
                                 decided_on=date(2026, 12, 4))
+    candidate = shortlist.add_candidate(visit.case, name="Dr Short")
     db.session.commit()
     return {"opinion_id": str(opinion.id), "decision_id": str(decision.id),
             "topic": "diagnosis", "kind": "transfer",
             "visit_id": str(visit.id), "case_id": str(visit.case_id),
             "child_id": str(visit.case.child_id), "question_id": str(visit.questions[0].id),
             "note_id": str(note.id), "clinician_id": str(visit.clinician_id),
-            "member_id": str(owner.id), "device_id": str(device.id), "elsewhere_case": case}
+            "member_id": str(owner.id), "device_id": str(device.id), "elsewhere_case": case,
+            "item_id": str(visit.case.child.allergies[0].id), "candidate_id": str(candidate.id),
+            "attachment_id": "1"}
 
 
 def paired_phone(app, member):

@@ -83,8 +83,8 @@ def test_consent_post_returns_the_consent_region(hx, visit):
 def test_reorder_and_own_question_swap_their_regions(hx, visit):
     first, second = visit.questions
     response = hx.post(f"/visits/{visit.id}/questions/{second.id}/move",
-                       {"direction": "up"}, target="prepare")
-    assert response.text.lstrip().startswith('<div id="prepare"')
+                       {"direction": "up"}, target="chosen")  # the list alone: library ticks stay
+    assert response.text.lstrip().startswith('<section id="chosen"')
     up_button = response.text.split(f'id="up-{second.id}"')[1].split(">")[0]
     assert "data-focus" in up_button
     assert [q.id for q in VisitQuestion.query.order_by(VisitQuestion.position)] == [second.id,

@@ -15,18 +15,36 @@ class Child(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     birth_date: Mapped[date] = mapped_column(Date)
     conditions: Mapped[str] = mapped_column(Text, default="")
-    medicines: Mapped[str] = mapped_column(Text, default="")
-    allergies: Mapped[str] = mapped_column(Text, default="")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     cases: Mapped[list["Case"]] = relationship(
         back_populates="child", order_by="Case.id.desc()"
     )
+    # The lists the family keeps current, read out at the visit.
+    medicines: Mapped[list["ChildListItem"]] = relationship(
+        primaryjoin="and_(ChildListItem.child_id == Child.id, ChildListItem.kind == 'medicine')",
+        order_by="ChildListItem.id", viewonly=True)
+    allergies: Mapped[list["ChildListItem"]] = relationship(
+        primaryjoin="and_(ChildListItem.child_id == Child.id, ChildListItem.kind == 'allergy')",
+        order_by="ChildListItem.id", viewonly=True)
 
     def age_on(self, day):
         """Whole years of age on `day`."""
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - before_birthday
+
+
+class ChildListItem(db.Model):
+    """One medicine (with its dose) or one allergy (with what happens) of a child."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # medicine or allergy
+    name: Mapped[str] = mapped_column(String(120))
+    detail: Mapped[str] = mapped_column(String(200), default="")  # the dose, or what happens
+    since: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
 class Case(db.Model):

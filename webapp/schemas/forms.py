@@ -48,13 +48,31 @@ class ChildSchema(InputSchema):
         },
     )
     conditions = text(max_length=2000)
-    medicines = text(max_length=2000)
-    allergies = text(max_length=2000)
 
     @validates("birth_date")
     def not_in_future(self, value, **kwargs):
         if value > date.today():
             raise ValidationError("The date of birth cannot be in the future.")
+
+
+class NewChildSchema(ChildSchema):
+    """A new child, with first medicines and allergies typed one a line (each becomes
+    an item of the child's lists, changed there later)."""
+
+    medicines = text(max_length=2000)
+    allergies = text(max_length=2000)
+
+
+class ChildListItemSchema(InputSchema):
+    name = text("Write its name.", max_length=120)
+    detail = text(max_length=SHORT_TEXT)
+    since = fields.Date(load_default=None, error_messages={
+        "invalid": "Enter the date as a date, for example 2026-03-01."})
+
+    @validates("since")
+    def not_in_future(self, value, **kwargs):
+        if value and value > date.today():
+            raise ValidationError("This date is still to come. Enter when it started.")
 
 
 class CaseSchema(InputSchema):
@@ -74,6 +92,64 @@ class CaseSchema(InputSchema):
         error_messages={"required": "Choose one answer."},
     )
     safe_to_wait_note = text(max_length=2000)
+
+
+class CaseViewSchema(InputSchema):
+    """One person's own view of the case, in their words."""
+
+    worries = text(max_length=2000)
+    would_help = text(max_length=2000)
+
+
+class NewCaseSchema(CaseSchema, CaseViewSchema):
+    """A new case, with the view of the person writing it down."""
+
+
+YES_NO = ("yes", "no", "unknown")
+
+
+class CandidateSchema(InputSchema):
+    """A specialist on the shortlist."""
+
+    name = text("Enter the specialist's name.", max_length=120)
+    centre = text(max_length=SHORT_TEXT)
+    specialty = text(max_length=120)
+    board_certified = one_of(YES_NO, "Choose yes, no or not sure.", load_default="unknown")
+    in_network = one_of(YES_NO, "Choose yes, no or not sure.", load_default="unknown")
+    experience = text(max_length=2000)
+    found_via = text(max_length=SHORT_TEXT)
+    note = text(max_length=2000)
+
+
+class RecordItemSchema(InputSchema):
+    """A record the family adds to the case's checklist themselves."""
+
+    title = text("Write what the record is.", max_length=SHORT_TEXT)
+
+
+class RecordUpdateSchema(InputSchema):
+    """Where a record is now, who holds it, and a note."""
+
+    state = one_of(library.record_states(), "Choose where it is now.", required=True,
+                   error_messages={"required": "Choose where it is now."})
+    holder = text(max_length=SHORT_TEXT)
+    note = text(max_length=2000)
+
+
+class LetterSchema(InputSchema):
+    """The family's wording of a script or a letter."""
+
+    text = text("Write something first, or go back to the draft.", max_length=LONG_TEXT)
+
+
+class LetterFillSchema(InputSchema):
+    """What fills the letters' blanks: the records' date range and whom they go to."""
+
+    from_date = fields.Date(load_default=None, error_messages={
+        "invalid": "Enter the date as a date, for example 2025-06-01."})
+    to_date = fields.Date(load_default=None, error_messages={
+        "invalid": "Enter the date as a date, for example 2026-12-01."})
+    send_to = text(max_length=SHORT_TEXT)
 
 
 class ClinicianSchema(InputSchema):
@@ -118,6 +194,13 @@ class LibraryPickSchema(InputSchema):
 
 class MoveSchema(InputSchema):
     direction = one_of(("up", "down"), "Move up or down.", required=True)
+
+
+class CheckSchema(InputSchema):
+    key = one_of((c["key"] for c in library.checklist()), "Choose from the checklist.",
+                 required=True, error_messages={"required": "Choose from the checklist."})
+    done = fields.Boolean(required=True, error_messages={
+        "required": "Tick or untick the item.", "invalid": "Tick or untick the item."})
 
 
 class AskedSchema(InputSchema):

@@ -3,16 +3,53 @@
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Case, Child, Clinician, Visit
-from webapp.services.records import owned
+from webapp.models import Case, CaseView, Child, ChildListItem, Clinician, Member, Visit
+from webapp.services.records import assign, owned, owned_by
+
+LIST_KINDS = ("medicine", "allergy")
 
 
-def add_child(household_id, **fields):
-    """Add a child to the household."""
+def add_child(household_id, medicines="", allergies="", **fields):
+    """Add a child to the household; each line of `medicines` and `allergies` becomes an item."""
     child = Child(household_id=household_id, **fields)
     db.session.add(child)
     db.session.flush()
+    for kind, lines in (("medicine", medicines), ("allergy", allergies)):
+        for line in filter(None, (line.strip() for line in lines.splitlines())):
+            add_list_item(child, kind, name=line[:120])
     return child
+
+
+def update_child(child, **fields):
+    """Change a child's name, date of birth or conditions."""
+    return assign(child, fields)
+
+
+def add_list_item(child, kind, name, detail="", since=None):
+    """Add a medicine or an allergy to the child's list."""
+    item = ChildListItem(household_id=child.household_id, child_id=child.id, kind=kind,
+                         name=name, detail=detail, since=since)
+    db.session.add(item)
+    db.session.flush()
+    db.session.expire(child, ["medicines", "allergies"])
+    return item
+
+
+def get_list_item(child, item_id):
+    """Return an item of the child's lists. Raises NotFound otherwise."""
+    return owned_by(ChildListItem, "child_id", child.id, item_id)
+
+
+def update_list_item(item, **fields):
+    """Change a medicine's or an allergy's name, detail or start date."""
+    return assign(item, fields)
+
+
+def remove_list_item(child, item):
+    """Take a medicine or an allergy off the child's list (it is no longer current)."""
+    db.session.delete(item)
+    db.session.flush()
+    db.session.expire(child, ["medicines", "allergies"])
 
 
 def get_child(household_id, child_id):
@@ -35,6 +72,34 @@ def add_case(child, **fields):
     return case
 
 
+def update_case(case, **fields):
+    """Change what the family wrote about the health question."""
+    return assign(case, fields)
+
+
+def save_view(case, member, worries="", would_help=""):
+    """Keep `member`'s own view of the case (one per person); both blank removes it."""
+    view = db.session.scalar(select(CaseView).where(CaseView.case_id == case.id,
+                                                    CaseView.member_id == member.id))
+    if not (worries or would_help):
+        if view is not None:
+            db.session.delete(view)
+        db.session.flush()
+        return None
+    if view is None:
+        view = CaseView(case_id=case.id, member_id=member.id)
+        db.session.add(view)
+    view.worries, view.would_help = worries, would_help
+    db.session.flush()
+    return view
+
+
+def views_of(case):
+    """Return each person's view of the case, by name."""
+    return db.session.scalars(select(CaseView).join(Member).where(CaseView.case_id == case.id)
+                              .order_by(Member.name)).all()
+
+
 def get_case(household_id, case_id):
     """Return the household's case. Raises NotFound otherwise."""
     return owned(Case, household_id, case_id)
@@ -46,6 +111,11 @@ def add_clinician(household_id, **fields):
     db.session.add(clinician)
     db.session.flush()
     return clinician
+
+
+def update_clinician(clinician, **fields):
+    """Change a clinician's name, specialty or centre."""
+    return assign(clinician, fields)
 
 
 def get_clinician(household_id, clinician_id):

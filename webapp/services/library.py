@@ -38,9 +38,56 @@ def reasons():
     return _load("reasons.toml")["reason"]
 
 
+def suggestions(case, leave_out=()):
+    """Return library questions that fit the case, each once, with why: [(question, because)].
+
+    From its reasons and the words of its proposed treatment (suggestions.toml);
+    keys in `leave_out` (already on the list) are skipped.
+    """
+    treatment = _words(case.proposed_treatment)
+    found = {}
+    for rule in _load("suggestions.toml")["rule"]:
+        if _applies(rule, case, treatment):
+            for key in rule["questions"]:
+                if key not in leave_out:
+                    found.setdefault(key, (questions_by_key()[key], rule["because"]))
+    return list(found.values())
+
+
+def _words(text):
+    return [word.strip("(),.;:'\"") for word in (text or "").lower().split()]
+
+
+def _applies(rule, case, treatment):
+    return (rule.get("always", False)
+            or (rule.get("any_treatment", False) and bool(treatment))
+            or bool(set(rule.get("reasons", ())) & set(case.reasons or ()))
+            or any(word.startswith(stem) for word in treatment for stem in rule.get("words", ())))
+
+
 def cautions():
     """Return the gentle notes on weaker reasons."""
     return _load("reasons.toml")["caution"]
+
+
+def checklist():
+    """Return the before-the-visit checklist items, in order."""
+    return _load("checklist.toml")["check"]
+
+
+def letters():
+    """Return the scripts and letter drafts for talking to the current doctor, in order."""
+    return _load("letters.toml")["text"]
+
+
+def record_states():
+    """Map each state of a record (needed … confirmed received) to its words, in order."""
+    return {state["key"]: state["label"] for state in _load("records.toml")["state"]}
+
+
+def record_items():
+    """Return the records a second opinion usually needs, in order."""
+    return _load("records.toml")["item"]
 
 
 def safe_to_wait():

@@ -28,6 +28,27 @@ def owned(model, household_id, row_id):
     return row
 
 
+def owned_by(model, parent_key, parent_id, row_id):
+    """Return the `model` row `row_id` if its `parent_key` is `parent_id` (a child's
+    medicine, a case's specialist).
+
+    Raises:
+        NotFound: when there is no such row or it belongs to another parent.
+    """
+    row = db.session.get(model, row_id)
+    if row is None or getattr(row, parent_key) != parent_id:
+        raise NotFound()
+    return row
+
+
+def assign(row, fields):
+    """Set the row's fields from loaded input and flush; return the row."""
+    for name, value in fields.items():
+        setattr(row, name, value)
+    db.session.flush()
+    return row
+
+
 def insert_once(model, **values):
     """Insert a row keyed by a client-made id unless that id is stored already.
 

@@ -18,15 +18,31 @@ def add_visit(case, clinician_id, day, start_time=None, place=""):
     Raises:
         ValidationFailed: when the clinician is not the household's.
     """
-    try:
-        clinician = get_clinician(case.household_id, clinician_id)
-    except NotFound:
-        raise ValidationFailed({"clinician_id": ["Choose who you are seeing."]}) from None
-    visit = Visit(household_id=case.household_id, case=case, clinician=clinician,
+    visit = Visit(household_id=case.household_id, case=case,
+                  clinician=_clinician(case, clinician_id),
                   day=day, start_time=start_time, place=place)
     db.session.add(visit)
     db.session.flush()
     return visit
+
+
+def update_visit(visit, clinician_id, day, start_time=None, place=""):
+    """Reschedule a visit, or change whom it is with or where.
+
+    Raises:
+        ValidationFailed: when the clinician is not the household's.
+    """
+    visit.clinician = _clinician(visit.case, clinician_id)
+    visit.day, visit.start_time, visit.place = day, start_time, place
+    db.session.flush()
+    return visit
+
+
+def _clinician(case, clinician_id):
+    try:
+        return get_clinician(case.household_id, clinician_id)
+    except NotFound:
+        raise ValidationFailed({"clinician_id": ["Choose who you are seeing."]}) from None
 
 
 def get_visit(household_id, visit_id):

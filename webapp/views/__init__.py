@@ -18,6 +18,7 @@ def register_views(app):
         archive,
         auth,
         capture,
+        case_records,
         cases,
         children,
         clinicians,
@@ -27,18 +28,22 @@ def register_views(app):
         devices,
         home,
         installed,
+        letters,
         notes,
         offline,
         opinions,
         pairing,
         phone,
         questions,
+        schedule,
+        shortlist,
         visits,
     )
 
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, notes,
                    debriefs, devices, pairing, phone, offline, installed,
-                   opinions, comparisons, decisions, archive):
+                   opinions, comparisons, decisions, archive, schedule, letters, shortlist,
+                   case_records):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

@@ -19,7 +19,7 @@ def index():
 @bp.get("/new")
 def new():
     """Show the form for a new clinician."""
-    return render_template("clinicians/new.html", form={}, errors={},
+    return render_template("clinicians/new.html", form={}, errors={}, clinician=None,
                            next=safe_next("clinicians.index"))
 
 
@@ -31,5 +31,25 @@ def create():
     )
     if errors:
         return render_template("clinicians/new.html", form=request.form, errors=errors,
-                               next=safe_next("clinicians.index")), 422
+                               clinician=None, next=safe_next("clinicians.index")), 422
+    return redirect(safe_next(url_for(".index")), 303)
+
+
+@bp.get("/<int:clinician_id>/edit")
+def edit(clinician_id):
+    """Show the form to change a clinician."""
+    clinician = cases.get_clinician(household_id(), clinician_id)
+    form = {"name": clinician.name, "specialty": clinician.specialty, "centre": clinician.centre}
+    return render_template("clinicians/new.html", form=form, errors={}, clinician=clinician,
+                           next=safe_next("clinicians.index"))
+
+
+@bp.post("/<int:clinician_id>")
+def update(clinician_id):
+    """Change a clinician, checked as when they were added."""
+    clinician = cases.get_clinician(household_id(), clinician_id)
+    _, errors = submit(ClinicianSchema, lambda data: cases.update_clinician(clinician, **data))
+    if errors:
+        return render_template("clinicians/new.html", form=request.form, errors=errors,
+                               clinician=clinician, next=safe_next("clinicians.index")), 422
     return redirect(safe_next(url_for(".index")), 303)

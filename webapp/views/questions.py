@@ -1,8 +1,8 @@
 """Preparing the questions for a visit: pick, add, order."""
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
-from webapp.htmx import answer_post, render_page_or_block
+from webapp.htmx import answer_post, render_page_or_block, wants_block
 from webapp.schemas.forms import LibraryPickSchema, MoveSchema, OwnQuestionSchema
 from webapp.services import library, visits
 from webapp.views import attempt, household_id, submit
@@ -17,9 +17,15 @@ def _visit(visit_id):
 
 
 def _context(visit, errors=None, **extra):
+    chosen = {q.template_key for q in visit.questions}
+    # Shown once each: a suggested question sits under "Suggested", not in its group too.
+    suggested = library.suggestions(visit.case, leave_out=chosen)
     return {"visit": visit, "library": library.categories(),
-            "categories": library.category_titles(),
-            "chosen_keys": {q.template_key for q in visit.questions},
+            "categories": library.category_titles(), "chosen_keys": chosen,
+            "suggested": suggested, "suggested_keys": {q["key"] for q, _ in suggested},
+            # Library ticks not yet added, sent along by a change to the list, so the
+            # re-rendered library keeps them (and their groups open).
+            "ticked": set(request.form.getlist("keys")) - chosen,
             "form": {}, "errors": errors or {}, "focus": None, **extra}
 
 
@@ -31,8 +37,33 @@ def _answer(visit, block, errors=None, headers=None, **extra):
 
 @bp.get("")
 def index(visit_id):
-    """Show the chosen questions in order, and the library to pick from."""
-    return render_page_or_block(TEMPLATE, "prepare", **_context(_visit(visit_id)))
+    """Show the chosen questions in order, and the library to pick from.
+
+    A question added or changed elsewhere refreshes the list alone (`#chosen`),
+    so ticks waiting in the library are never lost.
+    """
+    context = _context(_visit(visit_id))
+    if wants_block("chosen"):
+        return render_page_or_block(TEMPLATE, "chosen", **context)
+    return render_page_or_block(TEMPLATE, "prepare", **context)
+
+
+@bp.get("/print")
+def printout(visit_id):
+    """Show "For this appointment": the child, the case and the questions on one page."""
+    visit = _visit(visit_id)
+    child = visit.case.child
+    # Two lines of the summary (a medicine, an allergy) take about one question's room.
+    load = len(visit.questions) + (len(child.medicines) + len(child.allergies)) // 2
+    return render_template("questions/print.html", visit=visit, case=visit.case,
+                           density=_density(load))
+
+
+def _density(load):
+    """How much room each question gets on paper, so the page keeps to one sheet."""
+    if load > 22:
+        return "tight printout--tightest"
+    return "roomy" if load <= 6 else "compact" if load <= 9 else "tight"
 
 
 @bp.post("/library")
@@ -59,7 +90,7 @@ def move(visit_id, question_id):
     visit = _visit(visit_id)
     question = visits.get_question(visit, question_id)
     _, errors = submit(MoveSchema, lambda data: visits.move_question(visit, question, **data))
-    return _answer(visit, "prepare", errors, focus=f"{request.form.get('direction')}-{question.id}")
+    return _answer(visit, "chosen", errors, focus=f"{request.form.get('direction')}-{question.id}")
 
 
 @bp.post("/<uuid:question_id>/delete")

@@ -10,8 +10,9 @@ from webapp.views import household_id, submit
 bp = Blueprint("visits", __name__)
 
 
-def _form_context(case, form, errors):
-    return {"case": case, "form": form, "errors": errors,
+def form_context(case, form, errors, visit=None):
+    """Return what the visit form needs, to plan a visit or change one."""
+    return {"case": case, "form": form, "errors": errors, "visit": visit,
             "clinicians": cases.list_clinicians(household_id())}
 
 
@@ -19,7 +20,8 @@ def _form_context(case, form, errors):
 def new(case_id):
     """Show the form for a new visit."""
     case = cases.get_case(household_id(), case_id)
-    return render_template("visits/new.html", **_form_context(case, {}, {}))
+    chosen = {"clinician_id": request.args.get("clinician_id", "")}  # from the shortlist
+    return render_template("visits/new.html", **form_context(case, chosen, {}))
 
 
 @bp.post("/cases/<int:case_id>/visits")
@@ -28,7 +30,7 @@ def create(case_id):
     case = cases.get_case(household_id(), case_id)
     visit, errors = submit(VisitSchema, lambda data: visits.add_visit(case, **data))
     if errors:
-        return render_template("visits/new.html", **_form_context(case, request.form, errors)), 422
+        return render_template("visits/new.html", **form_context(case, request.form, errors)), 422
     return redirect(url_for("questions.index", visit_id=visit.id), 303)
 
 

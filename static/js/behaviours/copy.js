@@ -1,7 +1,7 @@
-// A letter's "Copy to clipboard" button (data-copy names the field), and its
-// printed copy kept in step with what is typed, saved or not. Loaded on first
-// use (a page with letters); it imports nothing the first-load bundle has:
-// `say` comes from the caller.
+// "Copy" buttons (data-copy names the field by CSS selector) for letters and
+// scripts, and a letter's printed copy kept in step with what is typed, saved
+// or not. Loaded on first use (a page with such a button); it imports nothing
+// the first-load bundle has: `say` comes from the caller.
 export function copyButtons(root, say) {
   for (const button of root.querySelectorAll("[data-copy]")) {
     const field = document.querySelector(button.dataset.copy);

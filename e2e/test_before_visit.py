@@ -1,0 +1,397 @@
+"""Issue 11, before the visit: from a new case to the one-page printout.
+
+The tests are the steps of one walk, run twice in a row: on a phone (Pixel 7,
+412 px) and on a desktop-size window. Every new screen is checked with
+axe-core and saved in e2e/artifacts/ (before-<size>-*.png); the printout is
+also rendered as a PDF, which must be exactly one page.
+"""
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from phones import OWNER, HomeComputer
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.incremental
+
+DIAGNOSIS = "Curved spine (scoliosis), 45 degrees"
+TREATMENT = "Spinal fusion surgery in the spring"
+VISIT_DAY = date.today() + timedelta(days=10)
+TICKED = [
+    "How sure are you about the diagnosis?",
+    "Could it be something else? What else did you consider?",
+]
+WORRY = "A big operation during her exam year"
+MEDICINE = ("Paracetamol", "250 mg when needed")
+ALLERGY = "Plasters (itchy rash)"
+OWN_QUESTION = "Could a brace be tried first, and for how long?"
+SURGERY_QUESTION = (
+    "If surgery is planned: is it needed, is this the right kind, and is now the right time?")
+
+
+class Walk:
+    def __init__(self, size, context):
+        self.size = size
+        self.context = context
+        self.page = context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.errors = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.child = f"Noor {size.title()}"
+        self.case_path = None
+        self.visit_path = None
+
+    def shot(self, shoot, name, **kwargs):
+        return shoot(self.page, f"before-{self.size}-{name}", **kwargs)
+
+
+@pytest.fixture(scope="module", params=["phone", "desktop"])
+def walk(request, playwright, browser, browser_context_args, live_server):
+    HomeComputer(playwright, browser, live_server.url).sign_in().close()  # the household exists
+    if request.param == "phone":
+        args = browser_context_args
+    else:
+        args = {key: value for key, value in browser_context_args.items()
+                if key in ("base_url", "service_workers")}
+        args["viewport"] = {"width": 1280, "height": 900}
+    context = browser.new_context(**args)
+    walk = Walk(request.param, context)
+    yield walk
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def no_page_errors(request):
+    walk = request.getfixturevalue("walk")
+    before = len(walk.errors)
+    yield
+    assert walk.errors[before:] == [], "uncaught errors in the page"
+
+
+def heading(page, name):
+    return page.get_by_role("heading", level=1, name=name)
+
+
+def chosen_texts(page):
+    return page.get_by_role("region", name=re.compile(r"^Your list")).locator(".order-item__text")
+
+
+def test_sign_in_and_add_a_child(walk, axe, shoot):
+    from phones import PASSPHRASE
+
+    page = walk.page
+    page.goto("/signin")
+    page.get_by_label("Your name").fill(OWNER)
+    page.get_by_label("Passphrase").fill(PASSPHRASE)
+    page.get_by_role("button", name="Sign in").click()
+    expect(heading(page, f"Hello, {OWNER}")).to_be_visible()
+    page.goto("/children/new")
+    page.get_by_label("Child's name").fill(walk.child)
+    page.get_by_label("Date of birth").fill("2013-09-02")
+    page.get_by_role("button", name="Save child").click()
+    expect(heading(page, walk.child)).to_be_visible()
+
+
+def test_medicines_and_allergies(walk, axe, shoot):
+    page = walk.page
+    medicines = page.get_by_role("region", name="Medicines")
+    medicines.locator("summary", has_text="Add a medicine").click()
+    medicines.get_by_label("Medicine", exact=True).fill(MEDICINE[0])
+    medicines.get_by_label("Dose").fill(MEDICINE[1])
+    medicines.get_by_label("Since when").fill("2026-02-01")
+    medicines.get_by_role("button", name="Add a medicine").click()
+    added = medicines.get_by_role("listitem").filter(has_text=MEDICINE[0])
+    expect(added).to_contain_text(f"{MEDICINE[1]} · since 1 February 2026")
+    expect(added).to_be_focused()
+
+    allergies = page.get_by_role("region", name="Allergies")
+    allergies.locator("summary", has_text="Add an allergy").click()
+    allergies.get_by_role("button", name="Add an allergy").click()  # empty: explained
+    expect(allergies.get_by_text("Write its name.")).to_be_visible()
+    expect(allergies.get_by_label("Allergic to")).to_be_focused()
+    axe.check(page, f"child page, allergy error ({walk.size})")
+    allergies.get_by_label("Allergic to").fill(ALLERGY)
+    allergies.get_by_role("button", name="Add an allergy").click()
+    expect(allergies.get_by_role("listitem")).to_have_text([re.compile(re.escape(ALLERGY))])
+    axe.check(page, f"child page with lists ({walk.size})")
+    walk.shot(shoot, "00-child-lists")
+
+
+def test_new_case_and_visit(walk, axe, shoot):
+    page = walk.page
+    page.get_by_role("link", name="Add a health question").click()
+    page.get_by_label("The diagnosis so far").fill(DIAGNOSIS)
+    page.get_by_label("The treatment they propose").fill(TREATMENT)
+    page.get_by_role("checkbox", name=re.compile(r"^Surgery has been proposed")).check()
+    page.get_by_role("radio", name="Yes, they said it is safe to wait").check()
+    expect(page.get_by_text("Hoping for better news is very human.", exact=False)).to_be_visible()
+    page.get_by_label("What worries you most?").fill(WORRY)
+    axe.check(page, f"new case ({walk.size})")
+    walk.shot(shoot, "00-case-new")
+    page.get_by_role("button", name="Save").click()
+    expect(heading(page, DIAGNOSIS)).to_be_visible()
+    walk.case_path = re.search(r"/cases/\d+", page.url).group(0)
+    views = page.get_by_role("region", name="How each of us sees it")
+    expect(views).to_contain_text(f"{OWNER}")
+    expect(views).to_contain_text(WORRY)
+    axe.check(page, f"case overview ({walk.size})")
+    walk.shot(shoot, "00-case")
+
+    page.get_by_role("link", name="Plan a visit").click()
+    expect(heading(page, "Plan a visit")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"Add a clinician$")).click()
+    page.get_by_label("Name").fill(f"Dr Lena Park ({walk.size})")
+    page.get_by_role("button", name="Save clinician").click()
+    page.get_by_label("Who are you seeing?").select_option(label=f"Dr Lena Park ({walk.size})")
+    page.get_by_label("Date").fill(VISIT_DAY.isoformat())
+    page.get_by_label("Time").fill("09:15")
+    page.get_by_label("Place").fill("Spine clinic, level 2")
+    page.get_by_role("button", name="Save and prepare questions").click()
+    expect(page).to_have_url(re.compile(r"/visits/\d+/questions$"))
+    walk.visit_path = re.search(r"/visits/\d+", page.url).group(0)
+
+
+def test_ticks_stay_when_an_own_question_is_added_first(walk, axe, shoot):
+    page = walk.page
+    page.locator("summary", has_text="The diagnosis").click()
+    for text in TICKED:
+        page.get_by_role("checkbox", name=text, exact=True).check()
+    page.get_by_label("Question", exact=True).fill(OWN_QUESTION)
+    page.get_by_role("button", name="Add my question").click()
+    expect(chosen_texts(page)).to_have_text([OWN_QUESTION])
+    # The ticks made before are still there, and the category stays open.
+    for text in TICKED:
+        expect(page.get_by_role("checkbox", name=text, exact=True)).to_be_checked()
+    page.get_by_role("button", name="Add ticked questions").click()
+    expect(chosen_texts(page)).to_have_text([OWN_QUESTION, *TICKED])
+    axe.check(page, f"prepare questions ({walk.size})")
+
+
+def test_suggested_questions_and_top_three(walk, axe, shoot):
+    page = walk.page
+    suggested = page.get_by_role("group", name="Suggested for this case")
+    expect(suggested).to_contain_text("Surgery has been proposed")
+    suggested.get_by_role("checkbox", name=SURGERY_QUESTION).check()
+    page.get_by_role("button", name="Add ticked questions").click()
+    expect(chosen_texts(page)).to_have_text([OWN_QUESTION, *TICKED, SURGERY_QUESTION])
+    expect(suggested.get_by_role("checkbox", name=SURGERY_QUESTION)).to_have_count(0)
+    # The surgery question to the top: Up three times; it becomes one of the top 3.
+    up = page.get_by_role("button", name=re.compile(rf"^Up\s*:\s*{re.escape(SURGERY_QUESTION)}$"))
+    order = [OWN_QUESTION, *TICKED, SURGERY_QUESTION]
+    for place in (2, 1, 0):
+        up.click()
+        order.remove(SURGERY_QUESTION)
+        order.insert(place, SURGERY_QUESTION)
+        expect(chosen_texts(page)).to_have_text(order)
+        expect(up).to_be_focused()
+    tops = page.locator(".order-item--top .order-item__text")
+    expect(tops).to_have_text([SURGERY_QUESTION, OWN_QUESTION, TICKED[0]])
+    axe.check(page, f"prepare questions, ordered ({walk.size})")
+    walk.shot(shoot, "01-questions")
+
+
+def test_one_page_printout(walk, axe, shoot):
+    page = walk.page
+    page.get_by_role("link", name="Print for this appointment").click()
+    expect(heading(page, "For this appointment")).to_be_visible()
+    about = page.get_by_role("region", name=f"About {walk.child}")
+    expect(about).to_contain_text(DIAGNOSIS)
+    expect(about).to_contain_text(f"{MEDICINE[0]}, {MEDICINE[1]} (since 1 Feb 2026)")
+    expect(about).to_contain_text(ALLERGY)
+    questions = page.get_by_role("region", name="Our questions, most important first")
+    expect(questions.locator(".printout__question")).to_have_text(
+        [f"Top 3 {SURGERY_QUESTION}", f"Top 3 {OWN_QUESTION}", f"Top 3 {TICKED[0]}", TICKED[1]])
+    axe.check(page, f"printout ({walk.size})")
+    walk.shot(shoot, "02-printout")
+
+    page.emulate_media(media="print")
+    try:
+        walk.shot(shoot, "03-printout-print")
+        assert not page.get_by_role("navigation", name="Main").is_visible()
+        assert not page.get_by_role("button", name="Print this page").is_visible()
+        pdf = page.pdf(format="A4")
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the printout is not one page"
+    finally:
+        page.emulate_media(media="screen")
+
+
+def test_before_the_visit_checklist_and_calendar(walk, axe, shoot):
+    page = walk.page
+    page.goto(walk.case_path)
+    page.get_by_role("link", name=re.compile(r"^Before the visit")).first.click()
+    expect(heading(page, "Before the visit")).to_be_visible()
+    checklist = page.get_by_role("region", name="Checklist")
+    expect(checklist).to_contain_text("0 of 5 done")
+    expect(checklist).to_contain_text("4 questions on your list")
+    insurance = checklist.get_by_role("button", name=re.compile(r"^We checked what insurance"))
+    expect(insurance).to_have_attribute("aria-pressed", "false")
+    insurance.click()
+    expect(page.get_by_role("region", name="Checklist")).to_contain_text("1 of 5 done")
+    insurance = page.get_by_role("button", name=re.compile(r"^We checked what insurance"))
+    expect(insurance).to_have_attribute("aria-pressed", "true")
+    expect(insurance).to_be_focused()
+    axe.check(page, f"before the visit ({walk.size})")
+    walk.shot(shoot, "04-before-the-visit")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Add to my calendar (.ics file)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"visit-{VISIT_DAY.isoformat()}.ics"
+    body = Path(download.path()).read_bytes()
+    assert body.startswith(b"BEGIN:VCALENDAR\r\n") and body.endswith(b"END:VCALENDAR\r\n")
+    assert f"DTSTART:{VISIT_DAY:%Y%m%d}T091500\r\n".encode() in body
+    assert DIAGNOSIS.encode() not in body
+
+
+def test_reschedule_and_the_question_before_removing(walk, axe, shoot):
+    page = walk.page
+    page.get_by_role("link", name="Change the date or place").click()
+    expect(heading(page, "Change the visit")).to_be_visible()
+    page.get_by_label("Date").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the date of the visit.")
+    axe.check(page, f"change the visit, error ({walk.size})")
+    page.get_by_label("Date").fill(VISIT_DAY.isoformat())
+    page.get_by_label("Time").fill("09:45")
+    page.get_by_role("button", name="Save changes").click()
+    expect(heading(page, "Before the visit")).to_be_visible()
+    expect(page.locator(".lead")).to_contain_text("09:45")
+
+    page.get_by_role("link", name="Remove this visit…").click()
+    expect(heading(page, "Remove this visit?")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="4 prepared questions")).to_be_visible()
+    axe.check(page, f"remove a visit? ({walk.size})")
+    walk.shot(shoot, "05-remove-visit")
+    page.get_by_role("link", name="No, keep it").click()
+    expect(heading(page, "Before the visit")).to_be_visible()
+
+
+def test_scripts_and_letters_for_the_current_doctor(walk, axe, shoot):
+    page = walk.page
+    page.goto(walk.case_path)
+    page.get_by_role("link", name=re.compile(r"^Talk to the current doctor")).click()
+    expect(heading(page, "Talk to the current doctor")).to_be_visible()
+    page.get_by_label("Who the letters go to").fill("Dr Ruth Adeyemi")
+    page.get_by_label("Records from").fill("2025-09-01")
+    page.get_by_role("button", name="Fill in").click()
+    records = page.get_by_role("region", name="Letter asking for the records")
+    letter = records.get_by_label(re.compile(r"^The letter"))
+    expect(letter).to_have_value(re.compile(r"Dear Dr Ruth Adeyemi,"))
+    expect(letter).to_have_value(
+        re.compile(rf"{walk.child}, born 2 September 2013, from 1 September 2025"))
+    axe.check(page, f"scripts and letters ({walk.size})")
+    walk.shot(shoot, "06-letters")
+
+    walk.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    records.get_by_role("button", name="Copy").click()
+    expect(page.locator("#status")).to_have_text(re.compile(r"^Copied\."))
+    assert "Dear Dr Ruth Adeyemi," in page.evaluate("navigator.clipboard.readText()")
+
+    letter.fill(letter.input_value().replace("Thank you.", "Thank you very much."))
+    records.get_by_role("button", name="Save my wording").click()
+    records = page.get_by_role("region", name="Letter asking for the records")
+    expect(records.get_by_label(re.compile(r"^The letter \(your wording\)"))).to_have_value(
+        re.compile("Thank you very much."))
+    records.get_by_role("link", name="Print").click()
+    expect(page.locator(".letter")).to_contain_text("Thank you very much.")
+    axe.check(page, f"a letter to print ({walk.size})")
+    page.emulate_media(media="print")
+    try:
+        walk.shot(shoot, "07-letter-print")
+        assert not page.get_by_role("banner").is_visible()
+    finally:
+        page.emulate_media(media="screen")
+
+
+def test_specialist_shortlist_and_trials_link(walk, axe, shoot):
+    page = walk.page
+    page.goto(walk.case_path)
+    page.get_by_role("link", name="Finding the specialist").click()
+    expect(heading(page, "Finding the specialist")).to_be_visible()
+    page.get_by_role("button", name="Add to the shortlist").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the specialist's name.")
+    specialist = f"Dr Ines Moreau ({walk.size})"
+    page.get_by_label("Name", exact=True).fill(specialist)
+    page.get_by_label("Hospital or centre").fill("Lyon Children's Hospital")
+    page.get_by_role("group", name="Board certified in this specialty?").get_by_label("Yes").check()
+    page.get_by_label("How we found them").fill("Our doctor's referral")
+    page.get_by_role("button", name="Add to the shortlist").click()
+    card = page.get_by_role("article", name=specialist)
+    expect(card).to_contain_text("Our doctor's referral")
+    trials = page.get_by_role("link", name=re.compile(r"^Search ClinicalTrials\.gov"))
+    expect(trials).to_have_attribute("href", re.compile(r"^https://clinicaltrials\.gov/search\?cond=Curved"))
+    axe.check(page, f"specialist shortlist ({walk.size})")
+    walk.shot(shoot, "08-shortlist")
+
+    card.get_by_role("button", name=f"Choose and plan a visit with {specialist}").click()
+    expect(heading(page, "Plan a visit")).to_be_visible()
+    chosen = page.get_by_label("Who are you seeing?").locator("option:checked")
+    expect(chosen).to_have_text(specialist)
+
+
+def test_records_checklist_and_what_is_still_missing(walk, axe, shoot):
+    page = walk.page
+    page.goto(walk.case_path)
+    page.get_by_role("link", name="Records", exact=True).click()
+    expect(heading(page, "Records")).to_be_visible()
+    page.get_by_role("button", name="Start with the usual list").click()
+    missing = page.get_by_role("region", name="Still missing before the visit")
+    expect(missing).to_contain_text("Scans and X-rays")
+    scans = page.get_by_role("article", name=re.compile(r"^Scans and X-rays"))
+    scans.get_by_label("Where it is now").select_option(label="Specialist confirmed they have it")
+    scans.get_by_label("Who has it").fill("Spine clinic")
+    scans.get_by_role("button", name=re.compile(r"^Save")).click()
+    scans = page.get_by_role("article", name=re.compile(r"^Scans and X-rays"))
+    expect(scans).to_contain_text("Specialist confirmed they have it")
+    missing = page.get_by_role("region", name="Still missing before the visit")
+    expect(missing).not_to_contain_text("Scans and X-rays")
+    axe.check(page, f"records ({walk.size})")
+
+    # A photo of the scan report, sent in pieces by the page's script; a wrong type is refused.
+    scans.get_by_label("A photo or PDF of it").set_input_files(
+        files=[{"name": "notes.txt", "mimeType": "image/png", "buffer": b"not a picture"}])
+    scans.get_by_role("button", name=re.compile(r"^Attach")).click()
+    expect(page.locator("#status")).to_have_text("Please send a photo (JPEG or PNG) or a PDF.")
+    photo = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 2000  # over 500 KB: several pieces
+    scans.get_by_label("A photo or PDF of it").set_input_files(
+        files=[{"name": "scan-report.png", "mimeType": "image/png", "buffer": photo}])
+    scans.get_by_role("button", name=re.compile(r"^Attach")).click()
+    scans = page.get_by_role("article", name=re.compile(r"^Scans and X-rays"))
+    expect(scans.get_by_role("link", name="scan-report.png")).to_be_visible()
+    walk.shot(shoot, "09-records")
+
+
+
+def test_every_change_form_is_accessible(walk, axe, shoot):
+    page = walk.page
+    page.goto(walk.case_path)
+    page.get_by_role("link", name="Change the health question").click()
+    expect(heading(page, f"Change the health question for {walk.child}")).to_be_visible()
+    expect(page.get_by_role("radio", name="Yes, they said it is safe to wait")).to_be_checked()
+    axe.check(page, f"change the case ({walk.size})")
+    page.go_back()
+    page.get_by_role("link", name="Remove it…").click()
+    expect(heading(page, "Remove this health question?")).to_be_visible()
+    axe.check(page, f"remove the case? ({walk.size})")
+
+    page.goto(walk.case_path)
+    page.locator(".breadcrumb").get_by_role("link", name=walk.child).click()
+    page.get_by_role("link", name=f"Change {walk.child}'s details").click()
+    expect(page.get_by_label("Child's name")).to_have_value(walk.child)
+    axe.check(page, f"change the child ({walk.size})")
+    page.go_back()
+    page.get_by_role("link", name=f"Change: {MEDICINE[0]}").click()
+    expect(page.get_by_label("Dose")).to_have_value(MEDICINE[1])
+    axe.check(page, f"change a medicine ({walk.size})")
+
+    page.goto("/clinicians")
+    page.get_by_role("link", name=re.compile(rf"^Change\s*Dr Lena Park \({walk.size}\)")).click()
+    expect(page.get_by_label("Name")).to_have_value(f"Dr Lena Park ({walk.size})")
+    axe.check(page, f"change a clinician ({walk.size})")
+
+    page.goto(f"{walk.case_path}/shortlist")
+    page.get_by_role("link", name=f"Change: Dr Ines Moreau ({walk.size})").click()
+    expect(page.get_by_role("radio", name="Yes").first).to_be_checked()
+    axe.check(page, f"change a specialist ({walk.size})")

@@ -1,0 +1,48 @@
+// A photo or PDF of a record, sent in pieces that resume: the server names the file
+// by its SHA-256 and says how much arrived, so after a lost connection only the rest
+// is sent. Without scripts the same form sends the file whole. Loaded on first use
+// (a page with such a form); it imports nothing the first-load bundle has: `say`
+// comes from the caller.
+
+const PIECE = 256 * 1024;
+
+async function sha256(file) {
+  const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function send(form, file, say) {
+  const url = form.dataset.resumable.replace("SHA", await sha256(file));
+  const headers = { "X-CSRFToken": form.querySelector("[name=csrf_token]").value };
+  let offset = (await (await fetch(url)).json()).offset;
+  for (let failures = 0; offset < file.size && failures < 5;) {
+    const query = `?offset=${offset}&size=${file.size}&name=${encodeURIComponent(file.name)}`;
+    try {
+      const response = await fetch(url + query, { method: "POST", headers,
+        body: file.slice(offset, offset + PIECE) });
+      const answer = await response.json();
+      if (response.status === 422) return say(Object.values(answer.errors).flat().join(" "));
+      offset = answer.offset;  // 200: moved on; 409: where the server stands
+      failures = 0;
+    } catch {
+      failures += 1;  // no answer: wait, then ask where it stands
+      await new Promise((resolve) => setTimeout(resolve, 1000 * failures));
+      offset = await fetch(url).then((r) => r.json()).then((a) => a.offset).catch(() => offset);
+    }
+  }
+  if (offset >= file.size) window.location.reload();
+  else say("Not sent: no connection. Try again when you have signal.");
+}
+
+export function resumableUploads(root, say) {
+  if (!window.crypto || !crypto.subtle) return;  // the form sends it whole instead
+  for (const form of root.querySelectorAll("form[data-resumable]")) {
+    form.addEventListener("submit", (event) => {
+      const file = form.querySelector("input[type=file]").files[0];
+      if (!file) return;
+      event.preventDefault();
+      say("Sending…");
+      send(form, file, say).catch(() => say("Not sent. Please try again."));
+    });
+  }
+}

@@ -1,0 +1,141 @@
+"""Photos and files of records, kept on the home computer under instance/, never in the
+database: content-addressed (named by SHA-256, so the same file twice is stored once),
+type and size checked, uploaded whole or in pieces that resume after a lost connection.
+
+A piece-by-piece upload grows a partial file named after the record and the whole
+file's SHA-256; the phone asks how much arrived and sends the rest. Only a complete
+file whose bytes match its SHA-256 and its type is moved into the store; anything else
+is deleted, so nothing partial is ever kept as an attachment.
+"""
+
+import hashlib
+import os
+from pathlib import Path
+
+from sqlalchemy import select
+
+from webapp.errors import Conflict, NotFound, ValidationFailed
+from webapp.extensions import db
+from webapp.models import Attachment
+from webapp.services.records import owned_by
+
+# Under the 8 MB any request may carry (MAX_CONTENT_LENGTH), with room for the form around it.
+MAX_BYTES = 6 * 1024 * 1024
+# What a file starts with decides its type, never the name or the browser's word for it.
+SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png",
+              b"\xff\xd8\xff": "image/jpeg"}
+TOO_BIG = f"This file is over {MAX_BYTES // (1024 * 1024)} MB. Please send a smaller one."
+WRONG_TYPE = "Please send a photo (JPEG or PNG) or a PDF."
+DAMAGED = "The file arrived damaged. Please send it again."
+
+
+def _sniff(head):
+    return next((kind for start, kind in SIGNATURES.items() if head.startswith(start)), None)
+
+
+def _valid_sha(sha256):
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise NotFound()
+    return sha256
+
+
+def stored_path(root, sha256):
+    return Path(root) / sha256[:2] / sha256
+
+
+def _partial(root, item, sha256):
+    return Path(root) / "partial" / f"{item.id}-{_valid_sha(sha256)}"
+
+
+def attached(item, sha256):
+    return db.session.scalar(select(Attachment).where(Attachment.item_id == item.id,
+                                                      Attachment.sha256 == sha256))
+
+
+def received(root, item, sha256):
+    """How many bytes of the file have arrived (its size once it is attached)."""
+    done = attached(item, _valid_sha(sha256))
+    if done is not None:
+        return done.size
+    part = _partial(root, item, sha256)
+    return part.stat().st_size if part.exists() else 0
+
+
+def add_whole(root, item, member, data, filename=""):
+    """Attach a file sent in one go (the home computer's form).
+
+    Raises:
+        ValidationFailed: too big, empty, or not a photo or PDF.
+    """
+    if len(data) > MAX_BYTES:
+        raise ValidationFailed({"file": [TOO_BIG]})
+    kind = _sniff(data[:16])
+    if not data or kind is None:
+        raise ValidationFailed({"file": [WRONG_TYPE]})
+    sha256 = hashlib.sha256(data).hexdigest()
+    target = stored_path(root, sha256)
+    if not target.exists():
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)  # whole or not at all
+    return _attach(item, member, sha256, len(data), kind, filename)
+
+
+def add_piece(root, item, member, sha256, size, offset, piece, filename=""):
+    """Add the next piece of a file sent in pieces; return (bytes received, attachment or None).
+
+    Raises:
+        Conflict: `offset` is not where the file stands (its message says where).
+        ValidationFailed: the file is too big, not a photo or PDF, or arrived damaged;
+            what had arrived is deleted.
+    """
+    part = _partial(root, item, sha256)
+    if attached(item, sha256) is not None:
+        return size, attached(item, sha256)
+    if size > MAX_BYTES or size < 1:
+        raise ValidationFailed({"file": [TOO_BIG if size > MAX_BYTES else WRONG_TYPE]})
+    have = part.stat().st_size if part.exists() else 0
+    if offset != have:
+        raise Conflict(str(have))
+    if have + len(piece) > size:
+        part.unlink(missing_ok=True)
+        raise ValidationFailed({"file": [DAMAGED]})
+    part.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with part.open("ab") as handle:
+        handle.write(piece)
+    have += len(piece)
+    if have < size:
+        return have, None
+    return size, _finish(root, item, member, part, sha256, size, filename)
+
+
+def _finish(root, item, member, part, sha256, size, filename):
+    data = part.read_bytes()
+    kind = _sniff(data[:16])
+    if hashlib.sha256(data).hexdigest() != sha256 or kind is None:
+        part.unlink(missing_ok=True)
+        raise ValidationFailed({"file": [DAMAGED if kind else WRONG_TYPE]})
+    target = stored_path(root, sha256)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if target.exists():
+        part.unlink()  # stored already, for this record or another: keep one copy
+    else:
+        os.replace(part, target)
+    return _attach(item, member, sha256, size, kind, filename)
+
+
+def _attach(item, member, sha256, size, kind, filename):
+    found = attached(item, sha256)
+    if found is not None:
+        return found
+    attachment = Attachment(item_id=item.id, sha256=sha256, size=size, content_type=kind,
+                            filename=filename[:200], member_id=member.id)
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def get_attachment(item, attachment_id):
+    """Return an attachment of this record. Raises NotFound otherwise."""
+    return owned_by(Attachment, "item_id", item.id, attachment_id)

@@ -1,0 +1,130 @@
+"""A case's records checklist, and what is still missing before the visit."""
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from webapp.errors import Conflict
+from webapp.schemas.forms import RecordItemSchema, RecordUpdateSchema
+from webapp.services import attachments, case_records, cases, library
+from webapp.views import attempt, household_id, submit
+
+bp = Blueprint("case_records", __name__, url_prefix="/cases/<int:case_id>/records")
+
+
+def _page(case, status=200, errors=None, form=None):
+    return render_template("case_records/index.html", case=case,
+                           items=case_records.items(case), missing=case_records.missing(case),
+                           states=library.record_states(), errors=errors or {},
+                           form=form or {}), status
+
+
+def _back(case, anchor=None):
+    return redirect(url_for(".index", case_id=case.id, _anchor=anchor), 303)
+
+
+@bp.get("")
+def index(case_id):
+    """Show what is still missing, then every record with its state, dates and holder."""
+    return _page(cases.get_case(household_id(), case_id))
+
+
+@bp.post("/start")
+def start(case_id):
+    """Add the usual records to the checklist."""
+    case = cases.get_case(household_id(), case_id)
+    attempt(lambda: case_records.start_list(case, g.member))
+    return _back(case)
+
+
+@bp.post("")
+def create(case_id):
+    """Add a record of the family's own to the checklist."""
+    case = cases.get_case(household_id(), case_id)
+    item, errors = submit(RecordItemSchema,
+                          lambda data: case_records.add_item(case, g.member, **data))
+    if errors:
+        return _page(case, 422, {"add": errors}, {"add": request.form})
+    return _back(case, f"record-{item.id}")
+
+
+@bp.post("/<int:item_id>")
+def update(case_id, item_id):
+    """Change where a record is, who holds it, or its note."""
+    case = cases.get_case(household_id(), case_id)
+    item = case_records.get_item(case, item_id)
+    _, errors = submit(RecordUpdateSchema,
+                       lambda data: case_records.update_item(item, g.member, **data))
+    if errors:
+        return _page(case, 422, {item.id: errors}, {item.id: request.form})
+    return _back(case, f"record-{item.id}")
+
+
+def _files():
+    """Where attachments are kept (ATTACHMENTS_DIR: instance/attachments by default)."""
+    return Path(current_app.config["ATTACHMENTS_DIR"])
+
+
+def _item(case_id, item_id):
+    case = cases.get_case(household_id(), case_id)
+    return case, case_records.get_item(case, item_id)
+
+
+@bp.post("/<int:item_id>/attachments")
+def attach(case_id, item_id):
+    """Attach a photo or a PDF of the record, sent whole (the home computer's form)."""
+    case, item = _item(case_id, item_id)
+    data, name = b"", ""
+    if sent := request.files.get("file"):
+        data, name = sent.read(attachments.MAX_BYTES + 1), sent.filename or ""
+        sent.close()
+    _, errors = attempt(lambda: attachments.add_whole(_files(), item, g.member, data, name))
+    if errors:
+        return _page(case, 422, {item.id: errors})
+    return _back(case, f"record-{item.id}")
+
+
+@bp.get("/<int:item_id>/uploads/<sha256>")
+def upload_state(case_id, item_id, sha256):
+    """Say how much of a file sent in pieces has arrived, so the phone sends the rest."""
+    _, item = _item(case_id, item_id)
+    return jsonify(offset=attachments.received(_files(), item, sha256))
+
+
+@bp.post("/<int:item_id>/uploads/<sha256>")
+def upload_piece(case_id, item_id, sha256):
+    """Take the next piece of a file (`offset`, `size` and `name` in the query)."""
+    _, item = _item(case_id, item_id)
+    offset, size = request.args.get("offset", type=int), request.args.get("size", type=int)
+    if offset is None or size is None:
+        return jsonify(errors={"file": ["Send offset and size."]}), 422
+    try:
+        result, errors = attempt(lambda: attachments.add_piece(
+            _files(), item, g.member, sha256, size, offset, request.get_data(),
+            request.args.get("name", "")))
+    except Conflict as conflict:  # not where the file stands: say where, to resume from there
+        return jsonify(offset=int(conflict.message)), 409
+    if errors:
+        return jsonify(errors=errors), 422
+    have, done = result
+    return jsonify(offset=have, done=done is not None)
+
+
+@bp.get("/<int:item_id>/attachments/<int:attachment_id>")
+def attachment(case_id, item_id, attachment_id):
+    """Send an attachment back, as the type it was checked to be."""
+    _, item = _item(case_id, item_id)
+    found = attachments.get_attachment(item, attachment_id)
+    return send_file(attachments.stored_path(_files(), found.sha256),
+                     mimetype=found.content_type, download_name=found.filename or None,
+                     as_attachment=found.content_type == "application/pdf")
