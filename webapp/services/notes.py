@@ -10,21 +10,18 @@ tombstone: the row stays, phones drop their copy.
 Each edit or delete carries an id the phone made, so a repeat does nothing twice.
 """
 
-from webapp.errors import NotFound, ValidationFailed
+from webapp.errors import ValidationFailed
 from webapp.extensions import db
 from webapp.models import Note, NoteRevision
 from webapp.models._types import utcnow
 from webapp.services import changes
-from webapp.services.records import insert_once_under, uuid7
+from webapp.services.records import insert_once_under, owned_by, uuid7
 from webapp.wire.entities import NOTE
 
 
 def get_note(visit, note_id):
     """Return a note of the visit, deleted or not. Raises NotFound otherwise."""
-    note = db.session.get(Note, note_id)
-    if note is None or note.visit_id != visit.id:
-        raise NotFound("This note is not on this visit.")
-    return note
+    return owned_by(Note, "visit_id", visit.id, note_id, "This note is not on this visit.")
 
 
 def _locked(note):

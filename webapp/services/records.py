@@ -28,16 +28,17 @@ def owned(model, household_id, row_id):
     return row
 
 
-def owned_by(model, parent_key, parent_id, row_id):
+def owned_by(model, parent_key, parent_id, row_id, message=None):
     """Return the `model` row `row_id` if its `parent_key` is `parent_id` (a child's
-    medicine, a case's specialist).
+    medicine, a case's specialist, a visit's question or note).
 
     Raises:
-        NotFound: when there is no such row or it belongs to another parent.
+        NotFound: when there is no such row or it belongs to another parent
+            (with `message`, the family's words for it, when given).
     """
     row = db.session.get(model, row_id)
     if row is None or getattr(row, parent_key) != parent_id:
-        raise NotFound()
+        raise NotFound(message) if message else NotFound()
     return row
 
 

@@ -8,7 +8,7 @@ from webapp.extensions import db
 from webapp.models import AskedEvent, Visit, VisitQuestion
 from webapp.services import changes, clock, library
 from webapp.services.cases import get_clinician
-from webapp.services.records import insert_once_under, owned, uuid7
+from webapp.services.records import insert_once_under, owned, owned_by, uuid7
 from webapp.wire.entities import QUESTION
 
 
@@ -52,10 +52,8 @@ def get_visit(household_id, visit_id):
 
 def get_question(visit, question_id):
     """Return a question chosen for this visit. Raises NotFound otherwise."""
-    question = db.session.get(VisitQuestion, question_id)
-    if question is None or question.visit_id != visit.id:
-        raise NotFound("This question is no longer on the list.")
-    return question
+    return owned_by(VisitQuestion, "visit_id", visit.id, question_id,
+                    "This question is no longer on the list.")
 
 
 def _next_position(visit):
