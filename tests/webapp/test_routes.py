@@ -69,3 +69,12 @@ def test_private_pages_carry_security_headers_and_vary(signed_in, url):
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cache-Control"] == "no-store"
     assert "HX-Request" in headers["Vary"]
+
+
+def test_pages_go_out_as_brotli_when_the_browser_takes_it_smaller_than_zstd(signed_in):
+    """Chromium offers zstd too; for our pages brotli is the smaller (bench/visit_screen.py)."""
+    import brotli
+
+    response = signed_in.get("/", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert response.headers["Content-Encoding"] == "br"
+    assert b"Ask Twice" in brotli.decompress(response.get_data())
