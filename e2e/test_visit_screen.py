@@ -34,6 +34,28 @@ def bar(page, name):
     return page.locator(".visit-bar").get_by_role("link", name=name)
 
 
+def tab_walk(page, presses):
+    """Press Tab up to `presses` times from the top, once round the page; each stop's name
+    and its place on the page (the bottom bar, fixed to the screen, is left out: it is
+    always in reach)."""
+    page.evaluate("() => { scrollTo(0, 0); document.querySelector('.skip-link').focus(); }")
+    stops = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        stop = page.evaluate("""() => {
+          const element = document.activeElement;
+          if (element && element.classList.contains('skip-link')) return { round: true };
+          if (!element || element === document.body || element.closest('.visit-bar')) return null;
+          return { name: (element.innerText || element.value || element.id || '').trim(),
+                   top: Math.round(element.getBoundingClientRect().top + scrollY) };
+        }""")
+        if stop and stop.get("round"):
+            break
+        if stop:
+            stops.append(stop)
+    return stops
+
+
 def larger_text_and_dark(page, shoot, axe, name):
     """The same state at 200% text and in dark mode: looked at, and checked by axe."""
     page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
@@ -83,15 +105,19 @@ def in_visit_flow(phone, visit, shoot, axe, label):
     recording.click()
     assert in_view(agreed), "at 200% text 'They agreed' is not in view after one tap"
     shoot(page, f"visit-{label}-01c-200-after-tapping-recording", full_page=False)
-    # Keys still reach every part there, in the page's own order: the question's "Asked".
-    page.evaluate("() => { document.activeElement.blur(); scrollTo(0, 0); }")
-    asked_first = first.get_by_role("button", name="Asked")
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if asked_first.evaluate("(button) => button === document.activeElement"):
-            break
-    expect(asked_first).to_be_focused()
+    # Keys follow the screen there: from the title down, the next question's "Asked"
+    # before the consent buttons under it, and never back up the page.
+    walk = tab_walk(page, 60)
+    order = [stop["name"] for stop in walk]
+    assert order.index("Asked") < order.index("They agreed"), order
+    for before, after in zip(walk, walk[1:]):
+        assert after["top"] >= before["top"] - 2, f"Tab goes up the screen: {before} then {after}"
+    # Back at 100% text the consent step is first again, for eyes and keys alike.
     page.evaluate("() => { document.documentElement.style.fontSize = ''; scrollTo(0, 0); }")
+    page.wait_for_function("() => document.querySelector('.visit-screen > #consent')"
+                           ".nextElementSibling.id === 'questions'")
+    order = [stop["name"] for stop in tab_walk(page, 60)]
+    assert order.index("They agreed") < order.index("Asked"), order
 
     # Note: one tap, focused, with the tags; it stays open for the next note.
     bar(page, "Note").click()

@@ -12,6 +12,7 @@ import { appointmentScreen, startAppointment } from "./behaviours/appointment.js
 import { listenForQuestions, startQuestions } from "./behaviours/questions.js";
 import { restoreDrafts, startDrafts } from "./behaviours/drafts.js";
 import { keepAwake, startWakeLock } from "./behaviours/wake-lock.js";
+import { followScreenOrder } from "./behaviours/reading-order.js";
 
 // Behaviours of a few pages, loaded when such a page arrives (not in every first load).
 function onFirstUse(root) {
@@ -30,6 +31,7 @@ function onScreen(root) {
   keepAwake(Boolean(document.querySelector("[data-visit-screen]")));
   if (!screen) return;
   appointmentScreen();
+  followScreenOrder();
   startQuestions(screen).catch(() => {});
   restoreDrafts(screen).catch(() => {});
 }

@@ -156,8 +156,10 @@ def test_an_existing_database_file_and_other_databases_are_left_alone(tmp_path):
 
 
 @pytest.mark.parametrize("url", ["/signin", "/", "/sw.js", "/no-such-page",
-                                 "/static/offline.html", "/static/icons/icon-192.png"])
-def test_every_response_carries_permissions_and_opener_policies(client, url):
+                                 "/static/offline.html", "/static/icons/icon.svg"])
+def test_every_document_carries_permissions_and_opener_policies(client, url):
+    """Pages, the worker and static documents; a picture, script or stylesheet obeys neither
+    (tests/webapp/test_installed.py checks what those carry)."""
     response = client.get(url)
     assert response.headers["Permissions-Policy"] == (
         "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()"
