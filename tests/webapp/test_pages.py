@@ -4,6 +4,7 @@ import pytest
 
 from webapp.extensions import db
 from webapp.models import VisitQuestion
+from webapp.services import visits
 
 
 def is_full_page(response):
@@ -156,6 +157,20 @@ def test_appointment_screen_asks_about_recording_first_and_marks_the_next_questi
     assert f'href="/visits/{visit.id}/summary" data-opens="read-back"' in page
     assert '<dialog class="sheet read-out" id="read-out"' in page and "Acute lymphoblastic" in page
     assert f"question-{second.id}" in page.split('id="questions-open"')[1].split("asked-group")[0]
+
+
+def test_the_family_top_3_are_marked_on_the_appointment_screen_even_once_asked(
+        signed_in, visit):
+    """The first three as prepared carry "Top 3", asked or not; the fourth and fifth do not."""
+    for text in ("What happens next?", "Who do we call?", "When do we come back?"):
+        visits.add_own_question(visit, text, "next")
+    db.session.commit()
+    questions = visit.questions
+    signed_in.post(f"/visits/{visit.id}/questions/{questions[1].id}/asked", data={"asked": "true"})
+    page = signed_in.get(f"/visits/{visit.id}").text
+    cards = {q.id: page.split(f'id="question-{q.id}"')[1].split("</li>")[0] for q in questions}
+    assert [("Top 3" in cards[q.id]) for q in questions] == [True, True, True, False, False]
+    assert page.count(">Top 3<") == 3
 
 
 def test_asked_questions_fold_and_the_next_one_moves_on(signed_in, visit):
