@@ -53,6 +53,7 @@ const Capture = (() => {
   // and the form is read once: every millisecond here comes before "Saved".
   async function save(event, found) {
     const { request } = event;
+    Outbox.prepare();
     const [ownWindow, form, f] = await Promise.all([
       isOwnWindow(event.clientId),
       request.clone().formData(),
