@@ -141,3 +141,12 @@ def test_another_household_cannot_upload_or_read(signed_in, visit, record, stran
     assert signed_in.get(f"{base}/attachments/{attachment.id}").status_code == 404
     assert signed_in.post(f"{base}/uploads/{sha}?offset=0&size=5", data=b"%PDF-").status_code \
         == 404
+
+
+def test_removing_the_case_deletes_its_files_from_disk(signed_in, visit, record, files):
+    sha = hashlib.sha256(PDF).hexdigest()
+    send(signed_in, visit, record, sha, 0, PDF, len(PDF))
+    send(signed_in, visit, record, "b" * 64, 0, b"%PDF-", 100)  # one left half-sent
+    assert stored(files) == [sha] and partials(files) == [f"{record.id}-{'b' * 64}"]
+    assert signed_in.post(f"/cases/{visit.case_id}/delete").status_code == 303
+    assert (Attachment.query.count(), stored(files), partials(files)) == (0, [], [])
