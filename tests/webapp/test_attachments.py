@@ -150,3 +150,17 @@ def test_removing_the_case_deletes_its_files_from_disk(signed_in, visit, record,
     assert stored(files) == [sha] and partials(files) == [f"{record.id}-{'b' * 64}"]
     assert signed_in.post(f"/cases/{visit.case_id}/delete").status_code == 303
     assert (Attachment.query.count(), stored(files), partials(files)) == (0, [], [])
+
+
+def test_removing_a_record_says_its_files_go_then_deletes_those_no_one_shares(
+        signed_in, visit, record, owner, files):
+    other = case_records.add_item(visit.case, owner, "Letters")
+    db.session.commit()
+    for item in (record, other):
+        send(signed_in, visit, item, hashlib.sha256(PDF).hexdigest(), 0, PDF, len(PDF))
+    signed_in.post(url(visit, record, "/attachments"),
+                   data={"file": (io.BytesIO(PNG), "scan.png")}, content_type="multipart/form-data")
+    assert "2 photos or files you attached" in signed_in.get(url(visit, record, "/delete")).text
+    assert signed_in.post(url(visit, record, "/delete")).status_code == 303
+    assert stored(files) == [hashlib.sha256(PDF).hexdigest()]  # the letters have it too
+    assert Attachment.query.count() == 1
