@@ -364,7 +364,7 @@ def test_records_checklist_and_what_is_still_missing(walk, axe, shoot):
 
     # A record the family does not need: removed after a question that says what goes.
     operations = page.get_by_role("article", name="Operation reports")
-    operations.get_by_role("link", name=re.compile(r"^Remove this record")).click()
+    operations.get_by_role("link", name="Remove this record… Operation reports").click()
     expect(heading(page, "Remove this record?")).to_be_visible()
     expect(page.get_by_text("the record: Operation reports, with its dates and note")) \
         .to_be_visible()
