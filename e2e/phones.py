@@ -123,8 +123,9 @@ class HomeComputer:
         return answer
 
     def make_visit(self, label, keys=("diagnosis-agree", "treatment-agree"), start_time="10:30",
-                   **child_fields):
-        """Child, case, clinician and a visit today with library questions; return the Visit."""
+                   own=(), **child_fields):
+        """Child, case, clinician and a visit today with library questions, then the
+        family's `own` ones; return the Visit."""
         child_name = f"Child {label}"
         clinician = f"Dr {label} Okafor"
         child = self._post("/children", name=child_name, birth_date="2016-05-14", **child_fields)
@@ -140,6 +141,8 @@ class HomeComputer:
         visit_id = int(re.search(r"/visits/(\d+)/questions$", visit.url).group(1))
         for key in keys:
             self._post(f"/visits/{visit_id}/questions/library", keys=key)
+        for text in own:
+            self._post(f"/visits/{visit_id}/questions", text=text, category="practical")
         return Visit(visit_id, clinician, child_name)
 
     def summary(self, visit, shoot=None, name=None):

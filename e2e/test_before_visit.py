@@ -362,6 +362,18 @@ def test_records_checklist_and_what_is_still_missing(walk, axe, shoot):
     expect(scans.get_by_role("link", name="scan-report.png")).to_be_visible()
     walk.shot(shoot, "09-records")
 
+    # A record the family does not need: removed after a question that says what goes.
+    operations = page.get_by_role("article", name="Operation reports")
+    operations.get_by_role("link", name="Remove this record… Operation reports").click()
+    expect(heading(page, "Remove this record?")).to_be_visible()
+    expect(page.get_by_text("the record: Operation reports, with its dates and note")) \
+        .to_be_visible()
+    axe.check(page, f"remove a record? ({walk.size})")
+    page.get_by_role("button", name="Yes, remove it").click()
+    expect(heading(page, "Records")).to_be_visible()
+    expect(page.get_by_role("article", name="Operation reports")).to_have_count(0)
+    expect(page.get_by_role("article", name=re.compile(r"^Scans and X-rays"))).to_be_visible()
+
 
 
 def test_every_change_form_is_accessible(walk, axe, shoot):

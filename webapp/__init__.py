@@ -55,8 +55,10 @@ def create_app(test_config=None):
     app.url_map.converters["int"] = RowIdConverter  # before any route is added
     from api import bp as api_bp
     from webapp import models, security  # noqa: F401  (models: so Alembic sees every table)
+    from webapp.services import attachments
     from webapp.views import register_views
 
+    attachments.init_app(app)
     security.init_app(app)
     register_views(app)
     csrf.exempt(api_bp)  # no cookies there, so nothing to forge

@@ -141,3 +141,26 @@ def test_another_household_cannot_upload_or_read(signed_in, visit, record, stran
     assert signed_in.get(f"{base}/attachments/{attachment.id}").status_code == 404
     assert signed_in.post(f"{base}/uploads/{sha}?offset=0&size=5", data=b"%PDF-").status_code \
         == 404
+
+
+def test_removing_the_case_deletes_its_files_from_disk(signed_in, visit, record, files):
+    sha = hashlib.sha256(PDF).hexdigest()
+    send(signed_in, visit, record, sha, 0, PDF, len(PDF))
+    send(signed_in, visit, record, "b" * 64, 0, b"%PDF-", 100)  # one left half-sent
+    assert stored(files) == [sha] and partials(files) == [f"{record.id}-{'b' * 64}"]
+    assert signed_in.post(f"/cases/{visit.case_id}/delete").status_code == 303
+    assert (Attachment.query.count(), stored(files), partials(files)) == (0, [], [])
+
+
+def test_removing_a_record_says_its_files_go_then_deletes_those_no_one_shares(
+        signed_in, visit, record, owner, files):
+    other = case_records.add_item(visit.case, owner, "Letters")
+    db.session.commit()
+    for item in (record, other):
+        send(signed_in, visit, item, hashlib.sha256(PDF).hexdigest(), 0, PDF, len(PDF))
+    signed_in.post(url(visit, record, "/attachments"),
+                   data={"file": (io.BytesIO(PNG), "scan.png")}, content_type="multipart/form-data")
+    assert "2 photos or files you attached" in signed_in.get(url(visit, record, "/delete")).text
+    assert signed_in.post(url(visit, record, "/delete")).status_code == 303
+    assert stored(files) == [hashlib.sha256(PDF).hexdigest()]  # the letters have it too
+    assert Attachment.query.count() == 1

@@ -73,8 +73,28 @@ def test_removing_the_case_takes_its_records(signed_in, visit, started):
     assert (RecordItem.query.count(), RecordChange.query.count()) == (0, 0)
 
 
+def test_removing_a_record_asks_first_then_takes_its_dates(signed_in, visit, started):
+    item_id, title = started["labs"].id, started["labs"].title
+    base = f"/cases/{visit.case_id}/records/{item_id}"
+    assert f'href="{base}/delete"' in signed_in.get(f"/cases/{visit.case_id}/records").text
+    confirm = signed_in.get(f"{base}/delete").text
+    assert "Remove this record?" in confirm and f"the record: {title}" in confirm
+    assert signed_in.post(f"{base}/delete").status_code == 303
+    assert db.session.get(RecordItem, item_id) is None
+    assert RecordChange.query.filter_by(item_id=item_id).count() == 0
+    assert RecordItem.query.count() == len(started) - 1
+
+
+def test_the_case_removal_says_its_records_go_too(signed_in, visit, started):
+    page = signed_in.get(f"/cases/{visit.case_id}/delete").text
+    assert f"{len(started)} records on the records list" in page
+
+
 def test_another_households_records_are_out_of_reach(signed_in, visit, stranger, started):
     item = started["labs"]
+    for action in (signed_in.get, signed_in.post):
+        assert action(f"/cases/{stranger.case_id}/records/{item.id}/delete").status_code == 404
+    assert db.session.get(RecordItem, item.id) is not None
     assert signed_in.get(f"/cases/{stranger.case_id}/records").status_code == 404
     assert signed_in.post(f"/cases/{stranger.case_id}/records/{item.id}",
                           data={"state": "sent"}).status_code == 404

@@ -1,9 +1,14 @@
 """Preparing questions (issue 11): ticks kept, suggestions, the top 3, the one-page printout."""
 
 from datetime import date
+from types import SimpleNamespace
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from webapp.extensions import db
 from webapp.services import cases, visits
+from webapp.views.questions import printout_density
 
 
 def test_a_list_refresh_sends_the_list_alone_so_library_ticks_stay(hx, visit):
@@ -99,3 +104,41 @@ def test_a_long_summary_leaves_less_room_for_each_question(signed_in, visit, own
     visits.add_from_library(visit, ["practical-cost", "practical-travel"])
     db.session.commit()
     assert "printout--compact" in signed_in.get(f"/visits/{visit.id}/questions/print").text
+
+
+def test_past_24_questions_the_printout_goes_on_over_pages(signed_in, visit):
+    keys = [key for key in visits.library.questions_by_key()][:24]
+    visits.add_from_library(visit, keys)  # 2 there already, so 24 in all
+    db.session.commit()
+    page = signed_in.get(f"/visits/{visit.id}/questions/print").text
+    assert "printout--pages" not in page and "Print this page" in page
+    visits.add_own_question(visit, "And one more of our own?", "practical")
+    db.session.commit()
+    page = signed_in.get(f"/visits/{visit.id}/questions/print").text
+    assert "printout--pages" in page and "Print these pages" in page
+    assert "it prints on more than one page" in page
+    assert page.count('class="printout__top"') == 3
+
+
+def test_a_few_long_questions_go_on_over_pages_too(signed_in, visit):
+    for n in range(5):
+        visits.add_own_question(visit, f"Question {n}: " + "why this and not that? " * 40,
+                                "practical")
+    db.session.commit()
+    assert "printout--pages" in signed_in.get(f"/visits/{visit.id}/questions/print").text
+
+
+ORDER = ["roomy", "compact", "tight", "tight printout--tightest", "pages"]
+typed = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1,
+                max_size=1000)
+
+
+@given(texts=st.lists(typed, max_size=40), more=typed, medicines=st.integers(0, 12))
+def test_more_to_print_never_gets_more_room(texts, more, medicines):
+    child = SimpleNamespace(medicines=[None] * medicines, allergies=[])
+    asked = [SimpleNamespace(text=text) for text in texts]
+    before = ORDER.index(printout_density(asked, child))
+    after = ORDER.index(printout_density([*asked, SimpleNamespace(text=more)], child))
+    longer = ORDER.index(printout_density([SimpleNamespace(text=t + more) for t in texts], child))
+    assert after >= before and longer >= before
+    assert len(texts) <= 24 or ORDER[before] == "pages"

@@ -25,6 +25,9 @@ class Visit(db.Model):
     start_time: Mapped[clock_time | None] = mapped_column(Time, nullable=True)
     place: Mapped[str] = mapped_column(String(200), default="")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # The calendar file's SEQUENCE (RFC 5545 3.8.7.4): one more at each change of what the
+    # event says, so a calendar that imports the file again updates its copy of the event.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     case: Mapped["Case"] = relationship(back_populates="visits")  # noqa: F821
     clinician: Mapped["Clinician"] = relationship()  # noqa: F821

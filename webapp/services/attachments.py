@@ -6,17 +6,21 @@ A piece-by-piece upload grows a partial file named after the record and the whol
 file's SHA-256; the phone asks how much arrived and sends the rest. Only a complete
 file whose bytes match its SHA-256 and its type is moved into the store; anything else
 is deleted, so nothing partial is ever kept as an attachment.
+
+When records go, their files go too, but only once the removal is committed (a removal
+that fails keeps every file) and only the files no remaining record uses.
 """
 
 import hashlib
 import os
 from pathlib import Path
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import event, select
 
 from webapp.errors import Conflict, NotFound, ValidationFailed
 from webapp.extensions import db
-from webapp.models import Attachment
+from webapp.models import Attachment, RecordItem
 from webapp.services.records import owned_by
 
 # Under the 8 MB any request may carry (MAX_CONTENT_LENGTH), with room for the form around it.
@@ -139,3 +143,57 @@ def _attach(item, member, sha256, size, kind, filename):
 def get_attachment(item, attachment_id):
     """Return an attachment of this record. Raises NotFound otherwise."""
     return owned_by(Attachment, "item_id", item.id, attachment_id)
+
+
+# session.info key: what removals in the open transaction may have left unused.
+UNUSED = "attachments.maybe_unused"
+
+
+def delete_unused_after_commit(item_ids, sha256s):
+    """Once this transaction commits, delete these files where no record uses them any
+    more, and the partial uploads of these records where the records are gone."""
+    items, files = db.session.info.setdefault(UNUSED, (set(), set()))
+    items.update(item_ids)
+    files.update(sha256s)
+
+
+def delete_unused(root, item_ids, sha256s):
+    """Delete the files and partial uploads that committed rows no longer need.
+
+    It reads on a connection of its own, so only what is committed counts: a row
+    removed in a transaction still open keeps its file.
+    """
+    with db.engine.connect() as connection:
+        used = set(connection.scalars(select(Attachment.sha256)
+                                      .where(Attachment.sha256.in_(sha256s))))
+        alive = set(connection.scalars(select(RecordItem.id)
+                                       .where(RecordItem.id.in_(item_ids))))
+    for sha256 in set(sha256s) - used:
+        stored_path(root, sha256).unlink(missing_ok=True)
+    for item_id in set(item_ids) - alive:
+        for part in (Path(root) / "partial").glob(f"{int(item_id)}-*"):
+            part.unlink(missing_ok=True)
+
+
+def _after_commit(session):
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint: the transaction around it may still roll back
+    plan = session.info.pop(UNUSED, None)
+    if plan is None:
+        return
+    try:
+        delete_unused(current_app.config["ATTACHMENTS_DIR"], *plan)
+    except OSError:  # the removal stands; an unused file left behind harms no one
+        current_app.logger.exception("could not delete the files of removed records")
+
+
+def _after_rollback(session):
+    if session.get_nested_transaction() is None:
+        session.info.pop(UNUSED, None)  # the rows are back, and so is their need of the files
+
+
+def init_app(app):
+    """Delete the files of removed records after each commit (once per process)."""
+    for name, listener in (("after_commit", _after_commit), ("after_rollback", _after_rollback)):
+        if not event.contains(db.session, name, listener):
+            event.listen(db.session, name, listener)

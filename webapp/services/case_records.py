@@ -5,7 +5,7 @@ from sqlalchemy import delete, select
 
 from webapp.extensions import db
 from webapp.models import Attachment, RecordChange, RecordItem
-from webapp.services import library
+from webapp.services import attachments, library
 from webapp.services.records import owned_by
 
 
@@ -53,10 +53,21 @@ def update_item(item, member, state, holder="", note=""):
     return item
 
 
+def remove_item(item):
+    """Remove a record from the checklist, with its history and attachments."""
+    _remove([item.id])
+
+
 def remove_all(case):
-    """Remove the case's records checklist (the case is going). The files stay on disk:
-    content-addressed, one may belong to another record too."""
-    ids = select(RecordItem.id).where(RecordItem.case_id == case.id)
+    """Remove the case's records checklist (the case is going)."""
+    _remove(db.session.scalars(select(RecordItem.id).where(RecordItem.case_id == case.id)).all())
+
+
+def _remove(ids):
+    # The files go once this is committed, except those another record has too
+    # (they are stored once, by content).
+    files = db.session.scalars(select(Attachment.sha256).where(Attachment.item_id.in_(ids)))
+    attachments.delete_unused_after_commit(ids, files.all())
     db.session.execute(delete(Attachment).where(Attachment.item_id.in_(ids)))
     db.session.execute(delete(RecordChange).where(RecordChange.item_id.in_(ids)))
-    db.session.execute(delete(RecordItem).where(RecordItem.case_id == case.id))
+    db.session.execute(delete(RecordItem).where(RecordItem.id.in_(ids)))

@@ -1,4 +1,5 @@
-"""Removing a visit or a whole case: first say what goes with it, then remove it all at once.
+"""Removing a visit, a record or a whole case: first say what goes with it, then remove
+it all at once (the files of records go from disk once that is committed).
 
 What was captured at an appointment (notes, answers, "asked" ticks, consent
 entries, debriefs) is the family's record and may sit on phones too, so a
@@ -14,6 +15,7 @@ from webapp.extensions import db
 from webapp.models import (
     Answer,
     AskedEvent,
+    Attachment,
     Candidate,
     CaseView,
     CaseWording,
@@ -24,6 +26,7 @@ from webapp.models import (
     Member,
     Note,
     Opinion,
+    RecordItem,
     ValueView,
     VisitCheck,
     VisitQuestion,
@@ -98,7 +101,24 @@ def case_removal(case):
         if why:
             return why.replace("this visit", f"the visit on {visit.day:%-d %B %Y}"), []
         goes.extend(visit_goes)
-    return None, goes
+    records = select(RecordItem.id).where(RecordItem.case_id == case.id)
+    if count := _count(records):
+        goes.append(_plural(count, "record") + " on the records list")
+    return None, goes + _files(Attachment.item_id.in_(records))
+
+
+def record_removal(item):
+    """Return `(None, what_goes_with_it)` for a record of the checklist."""
+    return None, [f"the record: {item.title[:80]}, with its dates and note",
+                  *_files(Attachment.item_id == item.id)]
+
+
+def _files(which):
+    """The attachments going: the files go from this computer too (unless shared)."""
+    count = _count(select(Attachment.id).where(which))
+    if not count:
+        return []
+    return [f"{count} {'photo or file' if count == 1 else 'photos or files'} you attached"]
 
 
 def remove_case(case):

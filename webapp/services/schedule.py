@@ -81,7 +81,9 @@ def calendar_file(visit, stamp):
 
     It holds when and where, and whom: nothing of the child or the health
     question, since calendars are often shared or kept online. `stamp` is the
-    time the file is made (DTSTAMP), aware.
+    time the file is made (DTSTAMP), aware. The UID stays the same for the visit
+    and SEQUENCE counts its changes, so importing a newer file moves the event
+    in the calendar instead of adding a second one.
     """
     clinician = visit.clinician
     where = ", ".join(part for part in (visit.place, clinician.centre) if part)
@@ -89,6 +91,7 @@ def calendar_file(visit, stamp):
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "BEGIN:VEVENT",
              f"UID:visit-{visit.id}-{visit.created_at:%Y%m%dT%H%M%S}@ask-twice.invalid",
              f"DTSTAMP:{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+             f"SEQUENCE:{visit.calendar_sequence}",
              *_when(visit),
              f"SUMMARY:{escape(f'Second opinion: {clinician.name}')}"]
     if where:

@@ -32,7 +32,13 @@ def update_visit(visit, clinician_id, day, start_time=None, place=""):
     Raises:
         ValidationFailed: when the clinician is not the household's.
     """
-    visit.clinician = _clinician(visit.case, clinician_id)
+    clinician = _clinician(visit.case, clinician_id)
+    before = (visit.clinician_id, visit.day, visit.start_time, visit.place)
+    if (clinician.id, day, start_time, place) != before:
+        # Everything here is in the calendar file (whom: its title and centre), so any
+        # change makes a new version of the event; saving the form unchanged does not.
+        visit.calendar_sequence += 1
+    visit.clinician = clinician
     visit.day, visit.start_time, visit.place = day, start_time, place
     db.session.flush()
     return visit

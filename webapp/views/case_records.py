@@ -16,7 +16,7 @@ from flask import (
 
 from webapp.errors import Conflict
 from webapp.schemas.forms import RecordItemSchema, RecordUpdateSchema
-from webapp.services import attachments, case_records, cases, library
+from webapp.services import attachments, case_records, cases, library, removal
 from webapp.views import attempt, household_id, submit
 
 bp = Blueprint("case_records", __name__, url_prefix="/cases/<int:case_id>/records")
@@ -128,3 +128,22 @@ def attachment(case_id, item_id, attachment_id):
     return send_file(attachments.stored_path(_files(), found.sha256),
                      mimetype=found.content_type, download_name=found.filename or None,
                      as_attachment=found.content_type == "application/pdf")
+
+
+@bp.get("/<int:item_id>/delete")
+def confirm_delete(case_id, item_id):
+    """Ask before removing a record, saying what goes with it."""
+    case, item = _item(case_id, item_id)
+    _, goes = removal.record_removal(item)
+    return render_template("removal/confirm.html", what="this record", why=None, goes=goes,
+                           errors={}, back=url_for(".index", case_id=case.id,
+                                                   _anchor=f"record-{item.id}"),
+                           action=url_for(".delete", case_id=case.id, item_id=item.id))
+
+
+@bp.post("/<int:item_id>/delete")
+def delete(case_id, item_id):
+    """Remove a record from the checklist, with its dates and attachments."""
+    case, item = _item(case_id, item_id)
+    attempt(lambda: case_records.remove_item(item))
+    return _back(case)

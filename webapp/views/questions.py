@@ -50,17 +50,29 @@ def index(visit_id):
 
 @bp.get("/print")
 def printout(visit_id):
-    """Show "For this appointment": the child, the case and the questions on one page."""
+    """Show "For this appointment": the child, the case and the questions, on one page
+    while they fit one; a longer list goes on over more pages."""
     visit = _visit(visit_id)
-    child = visit.case.child
-    # Two lines of the summary (a medicine, an allergy) take about one question's room.
-    load = len(visit.questions) + (len(child.medicines) + len(child.allergies)) // 2
+    density = printout_density(visit.questions, visit.case.child)
     return render_template("questions/print.html", visit=visit, case=visit.case,
-                           density=_density(load))
+                           density=density, pages=density == "pages")
 
 
-def _density(load):
-    """How much room each question gets on paper, so the page keeps to one sheet."""
+# Up to this many questions (and as much room) the printout keeps to one sheet.
+ONE_PAGE = 24
+# About the characters of a question that fit one printed line at the smallest type.
+LINE = 110
+
+
+def printout_density(questions, child):
+    """How much room each question gets on paper: less and less while the list still fits
+    one sheet; past that, "pages": readable type and room to write, over several sheets."""
+    # A long question takes a line for every LINE characters; two lines of the summary
+    # (a medicine, an allergy) take about one question's room.
+    load = (sum(1 + len(q.text) // LINE for q in questions)
+            + (len(child.medicines) + len(child.allergies)) // 2)
+    if len(questions) > ONE_PAGE or load > ONE_PAGE + 4:
+        return "pages"
     if load > 22:
         return "tight printout--tightest"
     return "roomy" if load <= 6 else "compact" if load <= 9 else "tight"
