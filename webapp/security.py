@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from webapp.errors import DomainError, envelope
 from webapp.extensions import db, htmx
@@ -72,6 +73,37 @@ def sign_in(member, device_name=None):
     session.permanent = True
     session["login"] = key
     session["started"] = session["seen"] = _now()
+
+
+# A browser where a name signed in: a signed cookie naming it, sent to /signin only.
+# OWASP's "device cookie": guessing from elsewhere then cannot lock that browser out.
+KNOWN_BROWSER = "known_browser"
+KNOWN_FOR = 180 * 24 * 3600  # seconds: half a year, renewed at each sign-in
+
+
+def _known_signer():
+    return URLSafeTimedSerializer(current_app.secret_key, salt="known-browser")
+
+
+def _name_key(name):
+    return name.strip().lower()
+
+
+def known_browser(name):
+    """Whether this browser signed in with `name` before (its cookie is ours, unspoilt)."""
+    cookie = request.cookies.get(KNOWN_BROWSER, "")
+    try:
+        return bool(cookie) and _known_signer().loads(cookie, max_age=KNOWN_FOR) == _name_key(name)
+    except BadData:
+        return False
+
+
+def remember_browser(response, name):
+    """Mark this browser as one where `name` signs in; return `response`."""
+    response.set_cookie(KNOWN_BROWSER, _known_signer().dumps(_name_key(name)), max_age=KNOWN_FOR,
+                        path=url_for("auth.signin"), httponly=True, samesite="Lax",
+                        secure=current_app.config["HTTPS"])
+    return response
 
 
 def sign_out():

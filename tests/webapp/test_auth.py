@@ -211,3 +211,42 @@ def test_a_write_another_site_started_is_refused(hx, visit, site):
     own = hx.client.post(f"/visits/{visit.id}/notes", data={"text": "Mine"},
                          headers={"Sec-Fetch-Site": "same-origin"})
     assert own.status_code == 303 and Note.query.count() == 1
+
+
+def test_someone_elses_wrong_tries_do_not_lock_out_a_browser_the_name_used_before(app, owner):
+    """Five wrong tries from a stranger make the name wait everywhere except on the family's
+    own browser, known by a signed cookie from its last sign-in; a forged or another name's
+    cookie does not count, and the address limit still holds for the known browser."""
+    family = app.test_client()
+    assert family.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE}
+                       ).status_code == 303
+    family.post("/signout")
+    stranger = app.test_client()
+    for _ in range(throttle.PER_NAME):
+        stranger.post("/signin", data={"name": "Sam", "passphrase": "wrong guess"},
+                      environ_base={"REMOTE_ADDR": "10.0.0.66"})
+    assert stranger.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE},
+                         environ_base={"REMOTE_ADDR": "10.0.0.66"}).status_code == 429
+    new_browser = app.test_client()
+    assert new_browser.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE}
+                            ).status_code == 429
+    forged = app.test_client()
+    forged.set_cookie("known_browser", "sam", path="/signin")
+    assert forged.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE}
+                       ).status_code == 429
+    assert family.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE}
+                       ).status_code == 303
+
+
+def test_a_known_browser_cookie_names_one_person_and_is_sent_to_sign_in_only(app, owner):
+    browser = app.test_client()
+    response = browser.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE})
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("known_browser="))
+    assert "Path=/signin" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    browser.post("/signout")
+    for _ in range(throttle.PER_NAME):
+        app.test_client().post("/signin", data={"name": "Alex", "passphrase": "wrong guess"},
+                               environ_base={"REMOTE_ADDR": "10.0.0.66"})
+    # Sam's browser is not Alex's: Alex waits there too.
+    assert browser.post("/signin", data={"name": "Alex", "passphrase": "Alex's own"}
+                        ).status_code == 429

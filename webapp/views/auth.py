@@ -43,7 +43,10 @@ def signin():
     if errors:
         return _signin_again(errors)
     address = request.remote_addr or "unknown"
-    wait = throttle.wait_before_next_try(address, data["name"])
+    # A browser this name signed in on before is not held up by someone else's wrong
+    # tries with the name (a stranger could lock the family out); its address still counts.
+    known = security.known_browser(data["name"])
+    wait = throttle.wait_before_next_try(address, None if known else data["name"])
     if wait:
         minutes = throttle.in_minutes(wait)
         message = (f"Too many tries with a wrong passphrase. Please wait {minutes} "
@@ -57,7 +60,7 @@ def signin():
         return _signin_again(errors)
     throttle.forget(address, data["name"])
     security.sign_in(member)
-    return redirect(safe_next("home.index"), 303)
+    return security.remember_browser(redirect(safe_next("home.index"), 303), data["name"])
 
 
 def _signin_again(errors, status=422, headers=None):
