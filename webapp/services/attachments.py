@@ -8,15 +8,14 @@ file whose bytes match its SHA-256 and its type is moved into the store; anythin
 is deleted, so nothing partial is ever kept as an attachment.
 """
 
-import hashlib
-import os
 from pathlib import Path
 
 from sqlalchemy import select
 
-from webapp.errors import Conflict, NotFound, ValidationFailed
+from webapp.errors import Conflict, ValidationFailed
 from webapp.extensions import db
 from webapp.models import Attachment
+from webapp.services.blobs import digest, keep, move_in, sniff, stored_path, valid_sha
 from webapp.services.records import owned_by
 
 # Under the 8 MB any request may carry (MAX_CONTENT_LENGTH), with room for the form around it.
@@ -29,22 +28,11 @@ WRONG_TYPE = "Please send a photo (JPEG or PNG) or a PDF."
 DAMAGED = "The file arrived damaged. Please send it again."
 
 
-def _sniff(head):
-    return next((kind for start, kind in SIGNATURES.items() if head.startswith(start)), None)
-
-
-def _valid_sha(sha256):
-    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-        raise NotFound()
-    return sha256
-
-
-def stored_path(root, sha256):
-    return Path(root) / sha256[:2] / sha256
+__all__ = ["stored_path"]  # where the views find a file to send back
 
 
 def _partial(root, item, sha256):
-    return Path(root) / "partial" / f"{item.id}-{_valid_sha(sha256)}"
+    return Path(root) / "partial" / f"{item.id}-{valid_sha(sha256)}"
 
 
 def attached(item, sha256):
@@ -54,7 +42,7 @@ def attached(item, sha256):
 
 def received(root, item, sha256):
     """How many bytes of the file have arrived (its size once it is attached)."""
-    done = attached(item, _valid_sha(sha256))
+    done = attached(item, valid_sha(sha256))
     if done is not None:
         return done.size
     part = _partial(root, item, sha256)
@@ -69,16 +57,11 @@ def add_whole(root, item, member, data, filename=""):
     """
     if len(data) > MAX_BYTES:
         raise ValidationFailed({"file": [TOO_BIG]})
-    kind = _sniff(data[:16])
+    kind = sniff(data[:16], SIGNATURES)
     if not data or kind is None:
         raise ValidationFailed({"file": [WRONG_TYPE]})
-    sha256 = hashlib.sha256(data).hexdigest()
-    target = stored_path(root, sha256)
-    if not target.exists():
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)  # whole or not at all
+    sha256 = digest(data)
+    keep(root, sha256, data)
     return _attach(item, member, sha256, len(data), kind, filename)
 
 
@@ -112,16 +95,11 @@ def add_piece(root, item, member, sha256, size, offset, piece, filename=""):
 
 def _finish(root, item, member, part, sha256, size, filename):
     data = part.read_bytes()
-    kind = _sniff(data[:16])
-    if hashlib.sha256(data).hexdigest() != sha256 or kind is None:
+    kind = sniff(data[:16], SIGNATURES)
+    if digest(data) != sha256 or kind is None:
         part.unlink(missing_ok=True)
         raise ValidationFailed({"file": [DAMAGED if kind else WRONG_TYPE]})
-    target = stored_path(root, sha256)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if target.exists():
-        part.unlink()  # stored already, for this record or another: keep one copy
-    else:
-        os.replace(part, target)
+    move_in(root, sha256, part)
     return _attach(item, member, sha256, size, kind, filename)
 
 
