@@ -5,7 +5,10 @@
 // (what the home computer holds for this phone's person: every device's notes,
 // answers, ticks and consent entries, as pull last said) and drafts (text
 // typed but not yet saved, written as it is typed: a store of its own, so
-// that writing a draft never holds up a capture's transaction).
+// that writing a draft never holds up a capture's transaction), recordings
+// (each recording made on this phone: its state, length, chunks, what was
+// sent) and blobs (bytes waiting to go to the home computer, one entry a
+// chunk or file, written as they arrive: service_worker/uploads.js sends them).
 (function (scope) {
   const NAME = "ask-twice";
   // Each version's step, run in order from the version a phone has: an
@@ -39,6 +42,11 @@
         cursor.delete();
         cursor.continue();
       };
+    },
+    (db) => {
+      // Recordings (issue 13), and the generic store of bytes waiting to be sent.
+      db.createObjectStore("recordings", { keyPath: "id" }).createIndex("visit_id", "visit_id");
+      db.createObjectStore("blobs", { keyPath: "key" }).createIndex("owner", "owner");
     },
   ];
   const VERSION = MIGRATIONS.length - 1;
@@ -111,6 +119,14 @@
   const replicaOfVisit = (visitId) => transact(["replica"], "readonly",
     (s) => req(s.replica.index("visit_id").getAll(visitId)));
 
+  const recordingsOfVisit = (visitId) => transact(["recordings"], "readonly",
+    (s) => req(s.recordings.index("visit_id").getAll(visitId)));
+
+  // The blobs of one owner (a recording), without their bytes: index, size, sent.
+  const blobsOf = (owner) => transact(["blobs"], "readonly",
+    (s) => req(s.blobs.index("owner").getAll(owner)))
+    .then((rows) => rows.map(({ blob, ...rest }) => rest));
+
   scope.AskTwiceDB = { NAME, VERSION, req, transact, getMeta, setMeta, setDraft, draftsOf,
-    capturesOfVisit, replicaOfVisit, pendingCount };
+    capturesOfVisit, replicaOfVisit, pendingCount, recordingsOfVisit, blobsOf };
 })(self);

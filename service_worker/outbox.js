@@ -206,11 +206,16 @@ const Outbox = (() => {
     return status;
   }
 
+  // What runs after each push and pull, in the same retry (uploads.js sends bytes).
+  const afterSyncHooks = [];
+  const afterSync = (hook) => { afterSyncHooks.push(hook); };
+
   async function run() {
     const device = await getMeta("device", null);
     if (!device) return broadcast((await getMeta("unpaired", false)) ? { error: "unauthorized" } : {});
     const changed = await pushAll(device);
     changed.push(...await pull(device));
+    for (const hook of afterSyncHooks) await hook(device);
     failures = 0;
     return broadcast({ changed });
   }
@@ -238,5 +243,5 @@ const Outbox = (() => {
     return running;
   }
 
-  return { enqueue, replay, broadcast, afterCapture };
+  return { enqueue, replay, broadcast, afterCapture, afterSync };
 })();

@@ -6,7 +6,7 @@ import { announce, reportFailures, say } from "./behaviours/status.js";
 import { printButtons } from "./behaviours/print.js";
 import { startCaptures, visitScreen } from "./behaviours/captures.js";
 import { installOffers, startInstall } from "./behaviours/install.js";
-import { startBridge } from "./sw-bridge.js";
+import { csrfToken, startBridge } from "./sw-bridge.js";
 import { applyLock, startPhone } from "./behaviours/lock.js";
 import { appointmentScreen, startAppointment } from "./behaviours/appointment.js";
 import { listenForQuestions, startQuestions } from "./behaviours/questions.js";
@@ -18,6 +18,12 @@ function onFirstUse(root) {
   if (!root.querySelector) return;
   if (root.querySelector("[data-copy], [data-printed-copy-of]")) {
     import("./behaviours/copy.js").then((copy) => copy.copyButtons(root, say)).catch(() => {});
+  }
+  if (root.querySelector("[data-recorder]")) {
+    import("./behaviours/recorder.js").then((r) => r.recorder(root, { say, csrfToken, keepAwake })).catch(() => {});
+  }
+  if (root.querySelector("[data-player]")) {
+    import("./behaviours/player.js").then((player) => player.players(root, say)).catch(() => {});
   }
   if (root.querySelector("form[data-resumable]")) {
     import("./behaviours/upload.js").then((upload) => upload.resumableUploads(root, say)).catch(() => {});

@@ -323,7 +323,7 @@ class PairingCodeSchema(PhoneNameSchema):
 
 
 # What a phone may record in: what MediaRecorder makes in audio, by container.
-RECORDING_TYPE = r"^audio/(webm|ogg|mp4)(; ?codecs=[\w.\-]{1,30})?$"
+RECORDING_TYPE = r"^audio/(webm|ogg|mp4)(; ?codecs=[\w.\-]{1,30})?\Z"
 STOP_REASONS = ("stopped", "withdrawn", "storage_full", "interrupted")
 MAX_CHUNKS = 100_000  # ten-second chunks: over eleven days of sound
 
