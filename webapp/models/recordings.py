@@ -35,6 +35,7 @@ class Recording(db.Model):
     deleted_at = mapped_column(UTCDateTime, nullable=True)  # a tombstone: the row stays
 
     author: Mapped["Member"] = relationship()  # noqa: F821
+    visit: Mapped["Visit"] = relationship()  # noqa: F821
     consent: Mapped["ConsentEvent"] = relationship()  # noqa: F821
     chunks: Mapped[list["RecordingChunk"]] = relationship(
         order_by="RecordingChunk.index", viewonly=True)

@@ -3,13 +3,16 @@ service worker answers first), listened to and deleted at home."""
 
 import io
 
+import click
 from flask import Blueprint, g, jsonify, redirect, send_file, url_for
 
+from webapp.extensions import db
 from webapp.schemas.forms import RecordingDeleteSchema, RecordingStartSchema, RecordingStopSchema
-from webapp.services import recordings, visits
-from webapp.views import household_id, submit
+from webapp.services import recordings, transcripts, visits
+from webapp.views import attempt, household_id, submit
 
-bp = Blueprint("recordings", __name__, url_prefix="/visits/<int:visit_id>/recordings")
+bp = Blueprint("recordings", __name__, url_prefix="/visits/<int:visit_id>/recordings",
+               cli_group=None)  # command: `flask --app webapp transcribe`
 
 
 def _saved(result, errors):
@@ -52,3 +55,24 @@ def delete(visit_id, recording_id):
     recording = _recording(visit_id, recording_id)
     submit(RecordingDeleteSchema, lambda data: recordings.delete_recording(recording, g.member))
     return redirect(url_for("visits.summary", visit_id=visit_id, _anchor="recordings"), 303)
+
+
+@bp.post("/<uuid:recording_id>/transcribe")
+def transcribe(visit_id, recording_id):
+    """Transcribe a recording on this computer, with the transcriber installed here."""
+    recording = _recording(visit_id, recording_id)
+    attempt(lambda: transcripts.transcribe_one(recording))
+    return redirect(url_for("visits.summary", visit_id=visit_id,
+                            _anchor=f"recording-{recording.id}-title"), 303)
+
+
+@bp.cli.command("transcribe")
+def transcribe_command():
+    """Transcribe every recording that arrived whole and has no transcript yet."""
+    transcriber = transcripts.installed()
+    if transcriber is None:
+        raise click.ClickException('No transcriber is installed: pip install -e ".[transcribe]"')
+    for recording in transcripts.waiting():
+        transcripts.transcribe(recording, transcriber)
+        db.session.commit()
+        click.echo(f"Transcribed the recording {recording.id}.")
