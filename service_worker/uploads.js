@@ -1,6 +1,6 @@
 // Bytes waiting for the home computer (design.md §9.5: one binary channel):
-// each chunk of a recording (and later each photo) is a row of the `blobs`
-// store, written on the phone as it arrives. After every sync (the outbox has
+// each chunk of a recording, and each photo of a record taken with no signal,
+// is a row of the `blobs` store, written on the phone as it arrives. After every sync (the outbox has
 // pushed the mutations the bytes belong to, e.g. recording.start) this asks
 // the server which parts it holds and sends only the rest, so a lost
 // connection costs at most the part under way; a failure is thrown to the
@@ -9,6 +9,7 @@
 const Uploads = (() => {
   const { req, transact } = self.AskTwiceDB;
   const TIMEOUT_MS = 60_000;
+  const PIECE = 256 * 1024; // a photo goes in pieces: a lost connection costs one
 
   // How each kind of blob travels: where to ask what arrived, where to put a part.
   const CHANNELS = {
@@ -90,13 +91,49 @@ const Uploads = (() => {
     await broadcast({ owner, confirmed, label: confirmed ? `${label}: all sent` : `${label}: ${Math.floor((100 * sent) / total)}% sent` });
   }
 
+  // A record's photo: one file, sent in pieces from where the server stands
+  // (webapp/services/attachments.py), then let go: the computer holds it.
+  async function sendFile(device, owner, { rows }) {
+    const row = rows[0];
+    if (row.refused) return;
+    const base = `/api/v1/records/${row.item_id}/uploads/${row.sha256}`;
+    const asked = await call(device, base);
+    if (asked.status === 404) return refuse(row, "This record is no longer on your computer.");
+    if (!asked.ok) throw new Error(`upload state answered ${asked.status}`);
+    let { offset } = await asked.json();
+    const entry = await transact(["blobs"], "readonly", (s) => req(s.blobs.get(row.key)));
+    while (offset < row.size) {
+      const query = `?offset=${offset}&size=${row.size}&name=${encodeURIComponent(row.name || "")}`;
+      const answer = await call(device, base + query, { method: "POST", body: entry.blob.slice(offset, offset + PIECE) });
+      const body = await answer.json().catch(() => ({}));
+      if (answer.status === 422) return refuse(row, Object.values(body.errors || {}).flat().join(" "));
+      if (!answer.ok && answer.status !== 409) throw new Error(`upload answered ${answer.status}`);
+      offset = body.offset;
+      await broadcast({ owner, label: `Photo: ${Math.floor((100 * offset) / row.size)}% sent` });
+    }
+    await transact(["blobs"], "readwrite", (s) => { s.blobs.delete(row.key); });
+    await broadcast({ owner, confirmed: true, label: "Photo sent to your computer." });
+  }
+
+  // Refused for good (wrong type, too big): kept on the phone, never sent again.
+  async function refuse(row, problem) {
+    await transact(["blobs"], "readwrite", async (s) => {
+      const entry = await req(s.blobs.get(row.key));
+      if (entry) s.blobs.put({ ...entry, refused: true, problem });
+    });
+    await broadcast({ owner: row.owner, label: `Photo not sent: ${problem}` });
+  }
+
   // Run after each sync (Outbox.afterSync): every owner with bytes waiting, in turn.
   async function run(device) {
     const { owners, recordings, deleted } = await waiting();
     for (const id of deleted) if (owners.has(id) || recordings.has(id)) await drop(id);
     // Confirmed whole already: the bytes wait only for the family to free the space.
-    const queue = [...owners].filter(([owner]) => !deleted.has(owner)
-      && !(recordings.get(owner) || {}).confirmed);
+    const queue = [...owners].filter(([owner, group]) => group.channel === "recording"
+      && !deleted.has(owner) && !(recordings.get(owner) || {}).confirmed);
+    for (const [owner, group] of owners) {
+      if (group.channel === "attachment") await sendFile(device, owner, group);
+    }
     let n = 0;
     for (const [owner, group] of queue) {
       n += 1;

@@ -35,6 +35,7 @@ from webapp.services import (
     access,
     accounts,
     capture,
+    case_records,
     cases,
     decisions,
     devices,
@@ -65,6 +66,7 @@ def family(owner, visit):
     decision = decisions.decide(visit.case, option="switch", reasons=SECRET,
                                 decided_on=date(2026, 12, 4))
     candidate = shortlist.add_candidate(visit.case, name="Dr Short")
+    record = case_records.add_item(visit.case, owner, "Scans")
     capture.record_consent(visit, owner, "agreed", "Dr A")
     recording = recordings.start_recording(visit, owner, "audio/webm")
     recordings.add_chunk(recording, 0, hashlib.sha256(WEBM).hexdigest(), WEBM)
@@ -76,7 +78,8 @@ def family(owner, visit):
             "note_id": str(note.id), "clinician_id": str(visit.clinician_id),
             "member_id": str(owner.id), "device_id": str(device.id), "elsewhere_case": case,
             "item_id": str(visit.case.child.allergies[0].id), "candidate_id": str(candidate.id),
-            "attachment_id": "1", "recording_id": str(recording.id), "index": "1"}
+            "attachment_id": "1", "recording_id": str(recording.id), "index": "1",
+            "record_id": str(record.id)}
 
 
 def paired_phone(app, member):
@@ -198,8 +201,20 @@ def test_no_recording_chunk_reaches_the_family_for_an_outsider(family, outsiders
     assert _written() == before
 
 
+@pytest.mark.parametrize("who", list(ANSWERS))
+def test_no_record_photo_reaches_the_family_for_an_outsider(family, outsiders, who):
+    client, device = outsiders[who]
+    headers = {"Authorization": f"Bearer {(device or {}).get('token', 'not a token')}"}
+    url = f"/api/v1/records/{family['record_id']}/uploads/{hashlib.sha256(WEBM).hexdigest()}"
+    answers = [client.get(url, headers=headers),
+               client.post(f"{url}?offset=0&size=64", data=WEBM, headers=headers)]
+    expected = 401 if who in ("anonymous", "revoked phone") else 404
+    assert [answer.status_code for answer in answers] == [expected, expected]
+
+
 def test_the_inventory_covers_every_api_route(app):
     assert {rule.rule for rule in api_rules(app)} == {
         "/api/v1/sync/push", "/api/v1/sync/pull", "/api/v1/recordings/<uuid:recording_id>/chunks",
-        "/api/v1/recordings/<uuid:recording_id>/chunks/<int(min=0):index>"}
+        "/api/v1/recordings/<uuid:recording_id>/chunks/<int(min=0):index>",
+        "/api/v1/records/<int:item_id>/uploads/<sha256>"}
     assert "pairing.link" in PUBLIC_ENDPOINTS  # how a phone gets in: tested in test_pairing
