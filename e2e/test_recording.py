@@ -103,6 +103,7 @@ def test_record_offline_reload_upload_resume_listen_and_delete(
             open_composer(page).fill("The dose goes down in March")
             page.locator("#save-note").click()
             expect(page.locator("#status")).to_have_text(SAVED_ON_PHONE)
+            page.locator("[data-close-composer]").click()
             recorder(phone).get_by_role("button", name="Pause").click()
             expect(recorder(phone)).to_have_attribute("data-state", "paused")
             expect(recorder(phone).get_by_role("button", name="Resume")).to_be_focused()
@@ -145,15 +146,16 @@ def test_record_offline_reload_upload_resume_listen_and_delete(
             return n
 
         phone.context.route("**/api/v1/recordings/*/chunks/*", cut_after_two)
-        phone.sync_until_done()
+        assert phone.pending() >= 2  # the outbox's starts and stops, and two recordings' sound
+        page.get_by_role("button", name="Sync now").click()
         chunks_on_server(lambda n: n >= 2, "the first chunks on the server")
         page.wait_for_timeout(1000)
         assert chunks_on_server(lambda n: True, "") == 2, answers
         phone.context.unroute("**/api/v1/recordings/*/chunks/*")
         local = {r["id"]: r for r in local_recordings(phone, visit)}
         expected = sum(r["chunks"] for r in local.values())
-        page.get_by_role("button", name="Sync now").click()
-        chunks_on_server(lambda n: n >= expected, "the upload resumed", timeout=60)
+        phone.sync_until_done(timeout=60)  # "not yet synced" counts the sound too
+        assert chunks_on_server(lambda n: n >= expected, "the upload resumed") == expected
         # Every chunk stored once: each index of each recording, one row, one file.
         rows = stored(live_server, "SELECT replace(recording_id, '-', ''), \"index\", count(*) "
                                    "FROM recording_chunk GROUP BY 1, 2")
@@ -162,6 +164,7 @@ def test_record_offline_reload_upload_resume_listen_and_delete(
             assert mine == list(range(meta["chunks"])), (rid, mine)
         expect(recorder(phone).locator(f'[data-recording-id="{recording_id}"]')).to_contain_text(
             "Sent to your computer", timeout=20_000)
+        recorder(phone).scroll_into_view_if_needed()
         shoot(page, "recording-05-sent", full_page=False)
         free = recorder(phone).get_by_role("button", name="Free the space on this phone").first
         free.click()
@@ -228,6 +231,42 @@ def test_withdrawal_stops_the_recording_at_once_and_keeps_the_time(
             "WHERE replace(id, '-', '') = ?", recording_id.replace("-", "")),
                       lambda rows: rows and rows[0][0], what="the stop on the server")
         assert reason[0][0] == "withdrawn" and reason[0][1]
+        assert phone.errors == [], "uncaught errors in the page"
+    finally:
+        phone.context.close()
+
+
+ROOM = """() => {
+  const real = navigator.storage.estimate.bind(navigator.storage);
+  navigator.storage.estimate = async () => {
+    const estimate = await real();
+    return self.roomLeft === undefined ? estimate
+      : { ...estimate, quota: (estimate.usage || 0) + self.roomLeft };
+  };
+}"""
+
+
+def test_a_nearly_full_phone_stops_cleanly_and_keeps_what_was_recorded(
+        browser_type, browser_type_launch_args, browser_context_args, live_server, home, shoot,
+        tmp_path):
+    visit = home.make_visit("Full")
+    phone = launch(browser_type, browser_type_launch_args, browser_context_args,
+                   tmp_path / "phone")
+    page = phone.page
+    try:
+        phone.context.add_init_script(f"({ROOM})()")
+        phone.ready_for(visit)
+        phone.consent_agreed(visit.clinician)
+        recording_id = record(phone, chunks=1)
+        page.evaluate("() => { self.roomLeft = 5 * 1048576; }")  # the phone fills up
+        expect(recorder(phone)).to_have_attribute("data-state", "idle", timeout=15_000)
+        expect(page.locator("#status")).to_have_text(re.compile(
+            r"^This phone is nearly full, so the recording stopped\. What was recorded is kept\. "
+            r"About \d+ MB left\.$"))
+        meta = {r["id"]: r for r in local_recordings(phone, visit)}[recording_id]
+        assert meta["stop_reason"] == "storage_full" and meta["chunks"] >= 1
+        assert len(local_chunks(phone, recording_id)) == meta["chunks"]
+        shoot(page, "recording-08-phone-full", full_page=False)
         assert phone.errors == [], "uncaught errors in the page"
     finally:
         phone.context.close()

@@ -114,7 +114,14 @@
   const capturesOfVisit = (visitId) => transact(["captures"], "readonly",
     (s) => req(s.captures.index("visit_id").getAll(visitId)));
 
-  const pendingCount = () => transact(["outbox"], "readonly", (s) => req(s.outbox.count()));
+  // What is not on the home computer yet: the outbox's entries, each recording
+  // with sound it does not hold whole, and each photo waiting (the "not yet
+  // synced" count, and what "Sign out and wipe" warns about).
+  const pendingCount = () => transact(["outbox", "blobs", "recordings"], "readonly", async (s) => {
+    const [entries, photos, recordings] = await Promise.all([req(s.outbox.count()),
+      req(s.blobs.count(IDBKeyRange.bound("attachment:", "attachment:\uffff"))), req(s.recordings.getAll())]);
+    return entries + photos + recordings.filter((r) => r.chunks > 0 && !r.confirmed && !r.freed).length;
+  });
 
   const replicaOfVisit = (visitId) => transact(["replica"], "readonly",
     (s) => req(s.replica.index("visit_id").getAll(visitId)));

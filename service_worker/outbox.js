@@ -215,9 +215,11 @@ const Outbox = (() => {
     if (!device) return broadcast((await getMeta("unpaired", false)) ? { error: "unauthorized" } : {});
     const changed = await pushAll(device);
     changed.push(...await pull(device));
-    for (const hook of afterSyncHooks) await hook(device);
     failures = 0;
-    return broadcast({ changed });
+    // Said before the bytes go: a failed upload must not hide what was synced.
+    await broadcast({ changed });
+    for (const hook of afterSyncHooks) await hook(device); // a failure retries, as any
+    return broadcast();
   }
 
   // 4.

@@ -125,7 +125,7 @@ async function start() {
   let ticks = 0;
   rec.timer = setInterval(async () => {
     box.querySelector("[data-timer]").textContent = clockText(elapsed(rec));
-    if (++ticks % 20 === 0 && !rec.stopping && await roomLeft() < LOW_ROOM) stop(rec, "storage_full");
+    if (++ticks % 10 === 0 && !rec.stopping && await roomLeft() < LOW_ROOM) stop(rec, "storage_full");
   }, 500);
   deps.keepAwake(true);
   show();
@@ -218,7 +218,7 @@ async function finishLeftovers(visitId) {
 function describe(meta, progress) {
   const when = new Date(meta.started_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
   const length = clockText(meta.state === "stopped" ? meta.duration_ms || 0 : meta.elapsed_ms || 0);
-  if (meta.state !== "stopped") return { text: `Recording since ${when}.`, canFree: false };
+  if (meta.state !== "stopped") return { text: `Recording since ${when}.`, canFree: false, when };
   let state = "On this phone";
   if (meta.freed) state = "Sent to your computer. Space freed";
   else if (meta.confirmed) state = "Sent to your computer";
@@ -226,7 +226,7 @@ function describe(meta, progress) {
   else if (meta.problem) state = `On this phone. ${meta.problem}`;
   const why = { withdrawn: " Stopped when they withdrew.", storage_full: " Stopped: the phone was nearly full.",
     interrupted: " Stopped when the app closed." }[meta.stop_reason] || "";
-  return { text: `Recording at ${when}, ${length}: ${state}.${why}`, canFree: meta.confirmed && !meta.freed };
+  return { text: `Recording at ${when}, ${length}: ${state}.${why}`, canFree: meta.confirmed && !meta.freed, when };
 }
 
 const progressOf = new Map();
@@ -235,7 +235,7 @@ async function showList() {
   const list = box.querySelector("[data-recording-list]");
   const metas = (await DB().recordingsOfVisit(Number(box.dataset.visitId))).sort((a, b) => a.started_at - b.started_at);
   list.replaceChildren(...metas.map((meta) => {
-    const { text, canFree } = describe(meta, progressOf.get(meta.id));
+    const { text, canFree, when } = describe(meta, progressOf.get(meta.id));
     const item = document.createElement("li");
     item.className = "recordings__item";
     item.dataset.recordingId = meta.id;
@@ -248,6 +248,10 @@ async function showList() {
       button.className = "button button--secondary button--small";
       button.dataset.free = meta.id;
       button.textContent = "Free the space on this phone";
+      const which = document.createElement("span");
+      which.className = "visually-hidden";
+      which.textContent = ` (the recording at ${when})`;
+      button.append(which);
       item.append(" ", button);
     }
     return item;
