@@ -47,6 +47,7 @@ SHOWN_VISIT = "Number(document.querySelector('[data-recorder]').dataset.visitId)
 def record(phone, chunks=2):
     """Tap Record and wait until `chunks` chunks are in IndexedDB; return the recording's id."""
     page = phone.page
+    expect(recorder(phone)).to_have_attribute("data-loaded", "true")  # loaded once they agreed
     mine = f"() => AskTwiceDB.recordingsOfVisit({SHOWN_VISIT})"
     before = {r["id"] for r in page.evaluate(mine)}
     recorder(phone).get_by_role("button", name="Record", exact=True).click()
@@ -73,7 +74,6 @@ def test_record_offline_reload_upload_resume_listen_and_delete(
     page = phone.page
     try:
         phone.ready_for(visit)
-        expect(recorder(phone)).to_have_attribute("data-loaded", "true")
         # Before anyone agreed: no Record button; the consent section says to ask first.
         expect(page.get_by_role("heading", name="Ask before you record")).to_be_visible()
         expect(page.locator("#consent-status")).to_have_text("No one has agreed. Do not record.")
@@ -89,6 +89,7 @@ def test_record_offline_reload_upload_resume_listen_and_delete(
             page.reload()
             phone.expect_visit_screen(visit)
             phone.consent_agreed(visit.clinician)
+            expect(recorder(phone)).to_have_attribute("data-loaded", "true")
             interrupted = record(phone, chunks=2)
             # Reload mid-recording: the chunks written so far stay; the recording is closed.
             page.reload()

@@ -19,15 +19,24 @@ function onFirstUse(root) {
   if (root.querySelector("[data-copy], [data-printed-copy-of]")) {
     import("./behaviours/copy.js").then((copy) => copy.copyButtons(root, say)).catch(() => {});
   }
-  if (root.querySelector("[data-recorder]")) {
-    import("./behaviours/recorder.js").then((r) => r.recorder(root, { say, csrfToken, keepAwake })).catch(() => {});
-  }
   if (root.querySelector("[data-player]")) {
     import("./behaviours/player.js").then((player) => player.players(root, say)).catch(() => {});
   }
   if (root.querySelector("form[data-resumable]")) {
     import("./behaviours/upload.js").then((upload) => upload.resumableUploads(root, say)).catch(() => {});
   }
+}
+
+// The recorder, loaded only once it may be used: they agreed, or this phone holds
+// recordings of the visit (one to finish after a reload, or still to send).
+function recorderWhenWanted() {
+  const box = document.querySelector("[data-recorder]");
+  if (!box || box.dataset.ready) return;
+  const load = () => import("./behaviours/recorder.js")
+    .then((r) => r.recorder(document, { say, csrfToken, keepAwake })).catch(() => {});
+  if (document.querySelector("#consent-status .consent-state--agreed")) { load(); return; }
+  self.AskTwiceDB.recordingsOfVisit(Number(box.dataset.visitId))
+    .then((rows) => { if (rows.length) load(); }).catch(() => {});
 }
 
 // A whole appointment screen arrived (the first page, or a boosted visit).
@@ -53,7 +62,9 @@ document.addEventListener("htmx:load", (event) => {
 document.addEventListener("htmx:afterSettle", (event) => {
   focusAfterSwap(event.detail.elt);
   announce(event.detail.elt);
+  recorderWhenWanted();
 });
+document.addEventListener("visit-drawn", recorderWhenWanted);
 reportFailures();
 startPhone();
 startCaptures();
