@@ -19,4 +19,4 @@ def domain_error(error):
     return jsonify(envelope(error.code, error.message, error.errors)), error.status
 
 
-from api import resources  # noqa: E402, F401  (registers the routes on bp)
+from api import attachments, recordings, resources  # noqa: E402, F401  (registers the routes on bp)

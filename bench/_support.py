@@ -57,7 +57,10 @@ def live_server(threads=4, questions=8):
         database_url = f"sqlite:///{folder}/bench.sqlite"
         visit_id = seed(database_url, questions)
         port = free_port()
-        env = dict(os.environ, DATABASE_URL=database_url, ASK_TWICE_SECRET_KEY="bench")
+        # PYTHONPATH: this checkout's code, whichever checkout the venv's editable install
+        # points at (helper worktrees share one venv).
+        env = dict(os.environ, DATABASE_URL=database_url, ASK_TWICE_SECRET_KEY="bench",
+                   PYTHONPATH=str(ROOT), ASK_TWICE_ATTACHMENTS_DIR=f"{folder}/attachments")
         server = subprocess.Popen(
             [str(ROOT / ".venv/bin/waitress-serve"), "--host", "127.0.0.1", "--port", str(port),
              f"--threads={threads}", "--call", "webapp:create_app"],
@@ -80,10 +83,12 @@ def live_server(threads=4, questions=8):
             server.wait(10)
 
 
-def signed_in_phone(playwright, url):
+def signed_in_phone(playwright, url, extra_args=(), **context_args):
     """Launch a signed-in Pixel 7 with service workers; return (browser, context, page)."""
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    context = browser.new_context(**playwright.devices["Pixel 7"], service_workers="allow")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                         args=[*CHROMIUM_ARGS, *extra_args])
+    context = browser.new_context(**playwright.devices["Pixel 7"], service_workers="allow",
+                                  **context_args)
     page = context.new_page()
     page.goto(f"{url}/signin")
     page.fill("#name", "Bench")

@@ -12,6 +12,8 @@ const Capture = (() => {
     [/^\/visits\/(\d+)\/notes\/([0-9a-f-]{36})\/edit$/, noteEdit],
     [/^\/visits\/(\d+)\/notes\/([0-9a-f-]{36})\/delete$/, noteDelete],
     [/^\/visits\/(\d+)\/debrief$/, debrief],
+    [/^\/visits\/(\d+)\/recordings$/, recordingStart],
+    [/^\/visits\/(\d+)\/recordings\/([0-9a-f-]{36})\/stop$/, recordingStop],
   ];
 
   // The handler and its URL's values for a capture URL, else null.
@@ -102,13 +104,21 @@ const Capture = (() => {
     return /^[0-9a-f-]{36}$/i.test(id) ? id.toLowerCase() : newId();
   };
 
+  // Taken while recording: the recording and how far into it (the page adds both).
+  function moment(form) {
+    const id = (form.get("recording_id") || "").toLowerCase();
+    const offset = Number(form.get("recording_offset_ms"));
+    if (!/^[0-9a-f-]{36}$/.test(id) || !Number.isInteger(offset) || offset < 0) return {};
+    return { recording_id: id, recording_offset_ms: Math.min(offset, 2147483647) };
+  }
+
   async function note(form, f, visitId) {
     const [text, problem] = longText(form, "Write a note before saving.");
     if (problem) return refuse(problem);
     const tags = form.getAll("tags").filter((tag) => tag in f.labels.tags);
     const id = captureId(form);
-    const row = await Outbox.enqueue({ id, kind: "note", visit_id: visitId, text, tags },
-      "note.create", { visit_id: visitId, text, tags });
+    const row = await Outbox.enqueue({ id, kind: "note", visit_id: visitId, text, tags, ...moment(form) },
+      "note.create", { visit_id: visitId, text, tags, ...moment(form) });
     return answerWith(Render.note(f, row), "#note-list", "afterbegin", { reset: true });
   }
 
@@ -160,14 +170,14 @@ const Capture = (() => {
     if (problem) return refuse(problem);
     const id = captureId(form);
     const row = await Outbox.enqueue({ id, kind: "answer", visit_id: visitId, question_id: questionId, text },
-      "answer.create", { visit_id: visitId, question_id: questionId, text });
+      "answer.create", { visit_id: visitId, question_id: questionId, text, ...moment(form) });
     return answerWith(Render.answer(f, row), `#answers-${questionId}`, "beforeend", { reset: true });
   }
 
   async function asked(form, f, visitId, questionId) {
     const value = form.get("asked") === "true";
     const row = await Outbox.enqueue({ id: newId(), kind: "asked", visit_id: visitId, question_id: questionId, asked: value },
-      "question.mark_asked", { visit_id: visitId, question_id: questionId, asked: value });
+      "question.mark_asked", { visit_id: visitId, question_id: questionId, asked: value, ...moment(form) });
     const html = Render.asked(f, row, form.get("csrf_token") || "");
     return answerWith(html, `#asked-form-${questionId}`, "outerHTML", { question: questionId, asked: value });
   }
@@ -184,6 +194,35 @@ const Capture = (() => {
     const status = Render.consentStatus(f, { id: row.id, visit_id: visitId, who, kind, when: Render.clock(row.saved_at) },
       form.get("csrf_token") || "");
     return answerWith(Render.consent(f, row) + status, "#consent-log", "beforeend", { reset: kind !== "withdrawn" });
+  }
+
+  // A recording's start and end, as named mutations; its bytes go through uploads.js.
+  // The page checked the consent; the home computer checks it again.
+  const RECORDING_TYPE = /^audio\/(webm|ogg|mp4)(; ?codecs=[\w.-]{1,30})?$/;
+  const json = (body, status = 200) => new Response(JSON.stringify(body), {
+    status, headers: { "Content-Type": "application/json" } });
+
+  async function recordingStart(form, f, visitId) {
+    const mimeType = form.get("mime_type") || "";
+    if (!RECORDING_TYPE.test(mimeType)) return json({ errors: { mime_type: ["This phone records in a format we cannot keep."] } }, 422);
+    const id = captureId(form);
+    await Outbox.enqueue({ id, kind: "recording", visit_id: visitId, mime_type: mimeType },
+      "recording.start", { visit_id: visitId, mime_type: mimeType });
+    return json({ id });
+  }
+
+  async function recordingStop(form, f, visitId, recordingId) {
+    const whole = (name) => Math.max(0, Math.min(2147483647, Math.round(Number(form.get(name)) || 0)));
+    let gaps = [];
+    try { gaps = JSON.parse(form.get("gaps") || "[]"); } catch (error) { gaps = []; }
+    const reason = form.get("stop_reason");
+    const data = { visit_id: visitId, recording_id: recordingId, duration_ms: whole("duration_ms"),
+      chunk_count: whole("chunk_count"), stop_reason: ["stopped", "withdrawn", "storage_full", "interrupted"].includes(reason) ? reason : "stopped",
+      gaps: Array.isArray(gaps) ? gaps.slice(0, 1000) : [] };
+    if (form.get("withdrawn_at")) data.withdrawn_at = form.get("withdrawn_at");
+    await Outbox.enqueue({ id: newId(), kind: "recording_stop", visit_id: visitId, recording_id: recordingId },
+      "recording.stop", data);
+    return json({ id: recordingId });
   }
 
   return { route, save };

@@ -5,7 +5,10 @@
 // (what the home computer holds for this phone's person: every device's notes,
 // answers, ticks and consent entries, as pull last said) and drafts (text
 // typed but not yet saved, written as it is typed: a store of its own, so
-// that writing a draft never holds up a capture's transaction).
+// that writing a draft never holds up a capture's transaction), recordings
+// (each recording made on this phone: its state, length, chunks, what was
+// sent) and blobs (bytes waiting to go to the home computer, one entry a
+// chunk or file, written as they arrive: service_worker/uploads.js sends them).
 (function (scope) {
   const NAME = "ask-twice";
   // Each version's step, run in order from the version a phone has: an
@@ -39,6 +42,11 @@
         cursor.delete();
         cursor.continue();
       };
+    },
+    (db) => {
+      // Recordings (issue 13), and the generic store of bytes waiting to be sent.
+      db.createObjectStore("recordings", { keyPath: "id" }).createIndex("visit_id", "visit_id");
+      db.createObjectStore("blobs", { keyPath: "key" }).createIndex("owner", "owner");
     },
   ];
   const VERSION = MIGRATIONS.length - 1;
@@ -106,11 +114,26 @@
   const capturesOfVisit = (visitId) => transact(["captures"], "readonly",
     (s) => req(s.captures.index("visit_id").getAll(visitId)));
 
-  const pendingCount = () => transact(["outbox"], "readonly", (s) => req(s.outbox.count()));
+  // What is not on the home computer yet: the outbox's entries, each recording
+  // with sound it does not hold whole, and each photo waiting (the "not yet
+  // synced" count, and what "Sign out and wipe" warns about).
+  const pendingCount = () => transact(["outbox", "blobs", "recordings"], "readonly", async (s) => {
+    const [entries, photos, recordings] = await Promise.all([req(s.outbox.count()),
+      req(s.blobs.count(IDBKeyRange.bound("attachment:", "attachment:\uffff"))), req(s.recordings.getAll())]);
+    return entries + photos + recordings.filter((r) => r.chunks > 0 && !r.confirmed && !r.freed).length;
+  });
 
   const replicaOfVisit = (visitId) => transact(["replica"], "readonly",
     (s) => req(s.replica.index("visit_id").getAll(visitId)));
 
+  const recordingsOfVisit = (visitId) => transact(["recordings"], "readonly",
+    (s) => req(s.recordings.index("visit_id").getAll(visitId)));
+
+  // The blobs of one owner (a recording), without their bytes: index, size, sent.
+  const blobsOf = (owner) => transact(["blobs"], "readonly",
+    (s) => req(s.blobs.index("owner").getAll(owner)))
+    .then((rows) => rows.map(({ blob, ...rest }) => rest));
+
   scope.AskTwiceDB = { NAME, VERSION, req, transact, getMeta, setMeta, setDraft, draftsOf,
-    capturesOfVisit, replicaOfVisit, pendingCount };
+    capturesOfVisit, replicaOfVisit, pendingCount, recordingsOfVisit, blobsOf };
 })(self);

@@ -217,13 +217,20 @@ const Outbox = (() => {
     return status;
   }
 
+  // What runs after each push and pull, in the same retry (uploads.js sends bytes).
+  const afterSyncHooks = [];
+  const afterSync = (hook) => { afterSyncHooks.push(hook); };
+
   async function run() {
     const device = await getMeta("device", null);
     if (!device) return broadcast((await getMeta("unpaired", false)) ? { error: "unauthorized" } : {});
     const changed = await pushAll(device);
     changed.push(...await pull(device));
     failures = 0;
-    return broadcast({ changed });
+    // Said before the bytes go: a failed upload must not hide what was synced.
+    await broadcast({ changed });
+    for (const hook of afterSyncHooks) await hook(device); // a failure retries, as any
+    return broadcast();
   }
 
   // 4.
@@ -249,5 +256,5 @@ const Outbox = (() => {
     return running;
   }
 
-  return { prepare, enqueue, replay, broadcast, afterCapture };
+  return { prepare, enqueue, replay, broadcast, afterCapture, afterSync };
 })();

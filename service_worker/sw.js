@@ -26,7 +26,8 @@ const SHELL = [
   "/sw/fragments.json",
 ];
 
-importScripts("/sw/idb.js", "/sw/outbox.js", "/sw/render.js", "/sw/capture.js", "/sw/strategies.js");
+importScripts("/sw/idb.js", "/sw/outbox.js", "/sw/uploads.js", "/sw/render.js", "/sw/capture.js",
+  "/sw/strategies.js");
 
 self.addEventListener("install", (event) => {
   // No skipWaiting(): a new version waits until the page says the user agreed.

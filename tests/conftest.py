@@ -58,6 +58,7 @@ def app(tmp_path, request):
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
         "SECRET_KEY": "test only",
         "WTF_CSRF_ENABLED": False,
+        "ATTACHMENTS_DIR": str(tmp_path / "attachments"),  # never the checkout's instance/
         **(marker.kwargs if marker else {}),
     })
     app.test_client_class = FreshSessionClient

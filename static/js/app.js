@@ -6,7 +6,7 @@ import { announce, reportFailures, say } from "./behaviours/status.js";
 import { printButtons } from "./behaviours/print.js";
 import { startCaptures, visitScreen } from "./behaviours/captures.js";
 import { installOffers, startInstall } from "./behaviours/install.js";
-import { startBridge } from "./sw-bridge.js";
+import { csrfToken, startBridge } from "./sw-bridge.js";
 import { applyLock, startPhone } from "./behaviours/lock.js";
 import { appointmentScreen, startAppointment } from "./behaviours/appointment.js";
 import { listenForQuestions, startQuestions } from "./behaviours/questions.js";
@@ -20,9 +20,24 @@ function onFirstUse(root) {
   if (root.querySelector("[data-copy], [data-printed-copy-of]")) {
     import("./behaviours/copy.js").then((copy) => copy.copyButtons(root, say)).catch(() => {});
   }
+  if (root.querySelector("[data-player]")) {
+    import("./behaviours/player.js").then((player) => player.players(root, say)).catch(() => {});
+  }
   if (root.querySelector("form[data-resumable]")) {
     import("./behaviours/upload.js").then((upload) => upload.resumableUploads(root, say)).catch(() => {});
   }
+}
+
+// The recorder, loaded only once it may be used: they agreed, or this phone holds
+// recordings of the visit (one to finish after a reload, or still to send).
+function recorderWhenWanted() {
+  const box = document.querySelector("[data-recorder]");
+  if (!box || box.dataset.ready) return;
+  const load = () => import("./behaviours/recorder.js")
+    .then((r) => r.recorder(document, { say, csrfToken, keepAwake })).catch(() => {});
+  if (document.querySelector("#consent-status .consent-state--agreed")) { load(); return; }
+  self.AskTwiceDB.recordingsOfVisit(Number(box.dataset.visitId))
+    .then((rows) => { if (rows.length) load(); }).catch(() => {});
 }
 
 // A whole appointment screen arrived (the first page, or a boosted visit).
@@ -49,7 +64,9 @@ document.addEventListener("htmx:load", (event) => {
 document.addEventListener("htmx:afterSettle", (event) => {
   focusAfterSwap(event.detail.elt);
   announce(event.detail.elt);
+  recorderWhenWanted();
 });
+document.addEventListener("visit-drawn", recorderWhenWanted);
 reportFailures();
 startPhone();
 startCaptures();

@@ -21,9 +21,10 @@ from webapp.models import (
     Member,
     Note,
     NoteRevision,
+    Recording,
     Rejection,
 )
-from webapp.services import capture
+from webapp.services import capture, recordings
 from webapp.wire.ops import OPS
 
 EDGES = ["\x00", "a\x00b", "\ud800", "\udfff", "\ud83d\ude00", "\ufeff", "\u202e", "", " ",
@@ -38,7 +39,25 @@ anything = st.one_of(hostile_text, hostile_number, st.none(),
                      st.dictionaries(hostile_text, hostile_text, max_size=2))
 STORED = {"note.create": Note, "answer.create": Answer, "consent.record": ConsentEvent,
           "question.mark_asked": AskedEvent, "note.edit": NoteRevision,
-          "note.delete": NoteRevision, "debrief.save": DebriefEntry}
+          "note.delete": NoteRevision, "debrief.save": DebriefEntry,
+          "recording.start": Recording}
+# Ops on a recording that exists: applied means the recording shows it (a stop after
+# a delete changes nothing).
+CHANGED = {"recording.stop": lambda recording: (recording.chunk_count is not None
+                                                or recording.deleted_at is not None),
+           "recording.delete": lambda recording: recording.deleted_at is not None}
+
+
+def a_recording(visit):
+    """The visit's recording, under a logged agreement, for stop and delete to act on."""
+    recording = db.session.scalars(db.select(Recording).where(
+        Recording.visit_id == visit.id)).first()
+    if recording is None:
+        author = Member.query.filter_by(household_id=visit.household_id).first()
+        capture.record_consent(visit, author, "agreed", "Dr A")
+        recording = recordings.start_recording(visit, author, "audio/webm;codecs=opus")
+        db.session.commit()
+    return str(recording.id)
 
 
 def valid_data(visit):
@@ -57,6 +76,11 @@ def valid_data(visit):
         "consent.record": {"visit_id": visit.id, "kind": "agreed", "who": "Dr A"},
         "question.mark_asked": {"visit_id": visit.id, "question_id": question, "asked": True},
         "debrief.save": {"visit_id": visit.id, "takeaways": "ok", "heard": "ok"},
+        "recording.start": {"visit_id": visit.id, "mime_type": "audio/webm;codecs=opus"},
+        "recording.stop": {"visit_id": visit.id, "recording_id": a_recording(visit),
+                           "duration_ms": 1000, "stop_reason": "stopped", "chunk_count": 1,
+                           "gaps": [{"at_ms": 10, "length_ms": 5}]},
+        "recording.delete": {"visit_id": visit.id, "recording_id": a_recording(visit)},
     }
 
 
@@ -66,7 +90,9 @@ def mutation_drafts(draw):
     op = draw(st.sampled_from(sorted(OPS)))
     spoiled = draw(st.dictionaries(st.sampled_from(
         ["visit_id", "question_id", "text", "tags", "kind", "who", "asked", "note_id",
-         "base_version", "takeaways", "heard"]), anything,
+         "base_version", "takeaways", "heard", "recording_id", "recording_offset_ms",
+         "mime_type", "duration_ms", "stop_reason", "chunk_count", "gaps", "withdrawn_at"]),
+        anything,
         max_size=3))
     envelope = draw(st.dictionaries(st.sampled_from(["op", "id", "hlc"]), hostile_text,
                                     max_size=1))
@@ -95,6 +121,11 @@ def test_any_content_is_applied_or_rejected_and_the_ledger_moves_on(phone, visit
         if mutation["seq"] in rejected:
             assert db.session.query(Rejection).filter_by(
                 device_id=phone.device.id, seq=mutation["seq"]).count() == 1
+            continue
+        if mutation["op"] in CHANGED:
+            recording = db.session.get(Recording, uuid.UUID(mutation["data"]["recording_id"]),
+                                       populate_existing=True)
+            assert CHANGED[mutation["op"]](recording), mutation
             continue
         model = STORED[mutation["op"]]
         assert db.session.get(model, uuid.UUID(mutation["id"])) is not None, mutation

@@ -211,3 +211,30 @@ def test_backup_copies_the_sqlite_database_while_a_write_is_open(app, full, tmp_
     copy.close()
     assert names == [db.session.scalar(select(Household.name))]  # not the uncommitted one
     assert db.session.scalar(select(func.count()).select_from(Household)) == 1
+
+
+def test_recordings_and_their_audio_come_back(app, owner, visit, tmp_path):
+    """Recordings' chunk files live with the record attachments (ATTACHMENTS_DIR): the
+    archive carries them, and the readable copy names the agreement each was made under."""
+    import hashlib
+
+    from webapp.services import recordings
+
+    app.config.pop("FILES_FOLDER", None)
+    capture.record_consent(visit, owner, "agreed", "Dr Okafor")
+    recording = recordings.start_recording(visit, owner, "audio/webm")
+    sound = b"\x1a\x45\xdf\xa3" + bytes(range(200))
+    recordings.add_chunk(recording, 0, hashlib.sha256(sound).hexdigest(), sound)
+    recordings.stop_recording(recording, owner, 1000, "stopped", 1)
+    db.session.commit()
+    before = snapshot()
+    assert len(before[1]) == 1 and before[0]["recording_chunk"]
+    target = tmp_path / "export.zip"
+    archive.export_archive(target)
+    with zipfile.ZipFile(target) as packed:
+        readable = packed.read("index.html").decode()
+    assert "Recording" in readable and "Dr Okafor agreed" in readable
+    wipe(archive.files_folder())
+    archive.restore_archive(target)
+    assert snapshot() == before
+    assert recordings.audio(db.session.get(type(recording), recording.id)) == sound

@@ -164,3 +164,40 @@ def test_removing_a_record_says_its_files_go_then_deletes_those_no_one_shares(
     assert signed_in.post(url(visit, record, "/delete")).status_code == 303
     assert stored(files) == [hashlib.sha256(PDF).hexdigest()]  # the letters have it too
     assert Attachment.query.count() == 1
+
+
+def test_a_phone_sends_a_photo_in_pieces_with_its_device_token(app, visit, record, files, owner):
+    """The phone's uploader: the same channel, the device's token instead of the cookie."""
+    from webapp.services import devices
+
+    _, token = devices.register_device(owner, "Phone")
+    db.session.commit()
+    phone = app.test_client()
+    sha = hashlib.sha256(PNG).hexdigest()
+    base = f"/api/v1/records/{record.id}/uploads/{sha}"
+    auth = {"Authorization": f"Bearer {token}"}
+    assert phone.get(base, headers=auth).get_json() == {"offset": 0}
+    first = phone.post(f"{base}?offset=0&size={len(PNG)}&name=scan.png", data=PNG[:4000],
+                       headers=auth)
+    assert first.get_json() == {"offset": 4000, "done": False}
+    again = phone.post(f"{base}?offset=0&size={len(PNG)}&name=scan.png", data=PNG[:4000],
+                       headers=auth)  # the answer was lost: told where it stands
+    assert (again.status_code, again.get_json()) == (409, {"offset": 4000})
+    last = phone.post(f"{base}?offset=4000&size={len(PNG)}&name=scan.png", data=PNG[4000:],
+                      headers=auth)
+    assert last.get_json() == {"offset": len(PNG), "done": True}
+    assert Attachment.query.one().filename == "scan.png" and stored(files) == [sha]
+    assert phone.get(base).status_code == 401  # no token: no cookie fallback
+
+
+def test_a_companion_phone_cannot_send_a_record_photo(app, visit, record, files):
+    from webapp.services import accounts, devices
+
+    companion = accounts.invite_companion(visit.case, "Grandma Rosa")
+    _, token = devices.register_device(companion, "Rosa's phone")
+    db.session.commit()
+    sha = hashlib.sha256(PNG).hexdigest()
+    answer = app.test_client().post(
+        f"/api/v1/records/{record.id}/uploads/{sha}?offset=0&size={len(PNG)}", data=PNG,
+        headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 404 and Attachment.query.count() == 0

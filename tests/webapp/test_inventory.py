@@ -6,6 +6,7 @@ revoked. Each gets a sign-in redirect, 401 or 404, never the data, and
 nothing they send is stored.
 """
 
+import hashlib
 import re
 import uuid
 from datetime import date
@@ -25,6 +26,8 @@ from webapp.models import (
     Note,
     NoteRevision,
     Opinion,
+    Recording,
+    RecordingChunk,
     ValueView,
 )
 from webapp.security import PUBLIC_ENDPOINTS
@@ -32,11 +35,13 @@ from webapp.services import (
     access,
     accounts,
     capture,
+    case_records,
     cases,
     decisions,
     devices,
     opinions,
     pairing,
+    recordings,
     shortlist,
     visits,
 )
@@ -44,7 +49,8 @@ from webapp.wire.ops import OPS
 
 SECRET = "Only the family may read this"
 WRITTEN = (Note, NoteRevision, Answer, ConsentEvent, AskedEvent, Opinion, ComparisonRow,
-           ValueView, Decision, Letter)
+           ValueView, Decision, Letter, Recording, RecordingChunk)
+WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 60
 
 
 @pytest.fixture
@@ -60,6 +66,10 @@ def family(owner, visit):
     decision = decisions.decide(visit.case, option="switch", reasons=SECRET,
                                 decided_on=date(2026, 12, 4))
     candidate = shortlist.add_candidate(visit.case, name="Dr Short")
+    record = case_records.add_item(visit.case, owner, "Scans")
+    capture.record_consent(visit, owner, "agreed", "Dr A")
+    recording = recordings.start_recording(visit, owner, "audio/webm")
+    recordings.add_chunk(recording, 0, hashlib.sha256(WEBM).hexdigest(), WEBM)
     db.session.commit()
     return {"opinion_id": str(opinion.id), "decision_id": str(decision.id),
             "topic": "diagnosis", "kind": "transfer",
@@ -68,7 +78,8 @@ def family(owner, visit):
             "note_id": str(note.id), "clinician_id": str(visit.clinician_id),
             "member_id": str(owner.id), "device_id": str(device.id), "elsewhere_case": case,
             "item_id": str(visit.case.child.allergies[0].id), "candidate_id": str(candidate.id),
-            "attachment_id": "1"}
+            "attachment_id": "1", "recording_id": str(recording.id), "index": "1",
+            "record_id": str(record.id)}
 
 
 def paired_phone(app, member):
@@ -143,8 +154,11 @@ def test_no_page_or_form_of_the_family_answers_an_outsider(app, family, outsider
 def _mutation(op, family, seq):
     data = {"visit_id": int(family["visit_id"]), "question_id": family["question_id"],
             "note_id": family["note_id"], "text": "x", "tags": [], "asked": True,
-            "kind": "agreed", "who": "Dr X", "base_version": 1, "takeaways": "x"}
-    fields = OPS[op].schema._declared_fields
+            "kind": "agreed", "who": "Dr X", "base_version": 1, "takeaways": "x",
+            "recording_id": family["recording_id"], "mime_type": "audio/webm",
+            "recording_offset_ms": 5, "duration_ms": 1000, "stop_reason": "stopped",
+            "chunk_count": 1}
+    fields = OPS[op].schema().fields
     return {"seq": seq, "op": op, "id": str(uuid.uuid4()), "hlc": "1800000000000-0000-x",
             "data": {key: value for key, value in data.items() if key in fields}}
 
@@ -173,6 +187,34 @@ def test_no_sync_op_reaches_the_family_for_an_outsider(family, outsiders, who):
     assert _written() == before
 
 
+@pytest.mark.parametrize("who", list(ANSWERS))
+def test_no_recording_chunk_reaches_the_family_for_an_outsider(family, outsiders, who):
+    client, device = outsiders[who]
+    before = _written()
+    headers = {"Authorization": f"Bearer {(device or {}).get('token', 'not a token')}",
+               "X-Content-SHA256": hashlib.sha256(WEBM).hexdigest()}
+    url = f"/api/v1/recordings/{family['recording_id']}/chunks"
+    answers = [client.get(url, headers=headers), client.put(f"{url}/1", data=WEBM, headers=headers)]
+    expected = 401 if who in ("anonymous", "revoked phone") else 404
+    assert [answer.status_code for answer in answers] == [expected, expected]
+    assert all("received" not in answer.get_json() for answer in answers)
+    assert _written() == before
+
+
+@pytest.mark.parametrize("who", list(ANSWERS))
+def test_no_record_photo_reaches_the_family_for_an_outsider(family, outsiders, who):
+    client, device = outsiders[who]
+    headers = {"Authorization": f"Bearer {(device or {}).get('token', 'not a token')}"}
+    url = f"/api/v1/records/{family['record_id']}/uploads/{hashlib.sha256(WEBM).hexdigest()}"
+    answers = [client.get(url, headers=headers),
+               client.post(f"{url}?offset=0&size=64", data=WEBM, headers=headers)]
+    expected = 401 if who in ("anonymous", "revoked phone") else 404
+    assert [answer.status_code for answer in answers] == [expected, expected]
+
+
 def test_the_inventory_covers_every_api_route(app):
-    assert {rule.rule for rule in api_rules(app)} == {"/api/v1/sync/push", "/api/v1/sync/pull"}
+    assert {rule.rule for rule in api_rules(app)} == {
+        "/api/v1/sync/push", "/api/v1/sync/pull", "/api/v1/recordings/<uuid:recording_id>/chunks",
+        "/api/v1/recordings/<uuid:recording_id>/chunks/<int(min=0):index>",
+        "/api/v1/records/<int:item_id>/uploads/<sha256>"}
     assert "pairing.link" in PUBLIC_ENDPOINTS  # how a phone gets in: tested in test_pairing

@@ -10,7 +10,8 @@ from webapp.security import PUBLIC_ENDPOINTS
 def sample_url(rule):
     """Fill a rule's variables with made-up values of the right type."""
     values = {"int": "1", "uuid": "0190e8a4-7b6c-7d3e-8f00-000000000000"}
-    return re.sub(r"<(?:(\w+):)?\w+>", lambda m: values.get(m.group(1), "x"), rule.rule)
+    return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>", lambda m: values.get(m.group(1), "x"),
+                  rule.rule)
 
 
 def guarded_rules(app):

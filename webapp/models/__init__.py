@@ -13,6 +13,7 @@ from webapp.models.preparation import (
     RecordItem,
     VisitCheck,
 )
+from webapp.models.recordings import Recording, RecordingChunk
 from webapp.models.sync import AskedEvent, Change, Device, Rejection
 from webapp.models.visits import Answer, ConsentEvent, Note, NoteRevision, Visit, VisitQuestion
 
@@ -44,6 +45,8 @@ __all__ = [
     "NoteRevision",
     "Pairing",
     "RecordChange",
+    "Recording",
+    "RecordingChunk",
     "RecordItem",
     "Setup",
     "SignInFailure",

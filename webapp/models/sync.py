@@ -82,5 +82,8 @@ class AskedEvent(db.Model):
     # Who ticked it (empty for ticks kept before authors were).
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), nullable=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # Ticked while recording: which recording, and how far into it (ms).
+    recording_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    recording_offset_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     author: Mapped["Member"] = relationship()  # noqa: F821

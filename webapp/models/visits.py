@@ -40,6 +40,9 @@ class Visit(db.Model):
     consent_events: Mapped[list["ConsentEvent"]] = relationship(
         order_by="ConsentEvent.recorded_at"
     )
+    recordings: Mapped[list["Recording"]] = relationship(  # noqa: F821
+        primaryjoin="and_(Recording.visit_id == Visit.id, Recording.deleted_at.is_(None))",
+        order_by="Recording.started_at", viewonly=True)
 
 
 class VisitQuestion(db.Model):
@@ -72,6 +75,10 @@ class Answer(db.Model):
     device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"), nullable=True)
     text: Mapped[str] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # Taken while recording: which recording, and how far into it (ms). No foreign
+    # key: a note must never be refused for a recording that has not arrived.
+    recording_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    recording_offset_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     author: Mapped["Member"] = relationship()  # noqa: F821
     question: Mapped[VisitQuestion] = relationship(back_populates="answers")
@@ -88,6 +95,10 @@ class Note(db.Model):
     # Each edit moves the version on; an edit or delete names the version it saw.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     deleted_at = mapped_column(UTCDateTime, nullable=True)  # a tombstone: the row stays
+    # Taken while recording: which recording, and how far into it (ms). No foreign
+    # key: a note must never be refused for a recording that has not arrived.
+    recording_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    recording_offset_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     author: Mapped["Member"] = relationship()  # noqa: F821
     revisions: Mapped[list["NoteRevision"]] = relationship(

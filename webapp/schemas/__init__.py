@@ -78,6 +78,8 @@ class InputSchema(Schema):
     @pre_load
     def drop_blank_values(self, data, **kwargs):
         """Treat an empty form value of a non-text field as not given."""
+        if not isinstance(data, dict):
+            return data  # not an object at all: marshmallow says so, as a validation error
         return {
             key: value
             for key, value in data.items()

@@ -1,9 +1,11 @@
 """Input schemas of the commands a family gives, at home or on a phone."""
 
+import json
 from datetime import date
 
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
+from webapp.models._types import MAX_INT
 from webapp.schemas import (
     LONG_TEXT,
     SHORT_TEXT,
@@ -203,7 +205,22 @@ class CheckSchema(InputSchema):
         "required": "Tick or untick the item.", "invalid": "Tick or untick the item."})
 
 
-class AskedSchema(InputSchema):
+class TakenWhileRecording(InputSchema):
+    """Which recording was running when this was taken, and how far into it (ms)."""
+
+    recording_id = fields.UUID(load_default=None, allow_none=True)
+    recording_offset_ms = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_INT),
+        error_messages={"invalid": "This moment of the recording could not be read."})
+
+    @validates_schema
+    def both_or_neither(self, data, **kwargs):
+        if (data.get("recording_id") is None) != (data.get("recording_offset_ms") is None):
+            raise ValidationError("This moment of the recording could not be read.",
+                                  "recording_offset_ms")
+
+
+class AskedSchema(TakenWhileRecording):
     asked = fields.Boolean(required=True)
 
 
@@ -220,7 +237,7 @@ def client_id():
         "invalid_uuid": "This entry lost its label. Please reload the page, then save again."})
 
 
-class NoteSchema(InputSchema):
+class NoteSchema(TakenWhileRecording):
     id = client_id()
     text = _long_text("Write a note before saving.")
     tags = fields.List(one_of(library.NOTE_TAGS, "Choose from the tags shown."), load_default=list,
@@ -246,7 +263,7 @@ class DebriefSchema(InputSchema):
 NOTHING_WRITTEN = "Write something in at least one box before saving."
 
 
-class AnswerSchema(InputSchema):
+class AnswerSchema(TakenWhileRecording):
     id = client_id()
     text = _long_text("Write the answer before saving.")
 
@@ -268,6 +285,9 @@ def version_seen(strict=False):
 
 class NoteEditSchema(NoteSchema):
     base_version = version_seen()
+
+    class Meta:
+        exclude = ("recording_id", "recording_offset_ms")  # a note keeps the moment it was taken
 
 
 class NoteDeleteSchema(InputSchema):
@@ -300,3 +320,49 @@ class PhoneNameSchema(InputSchema):
 
 class PairingCodeSchema(PhoneNameSchema):
     code = text("Type the code shown on the home computer.", max_length=20)
+
+
+# What a phone may record in: what MediaRecorder makes in audio, by container.
+RECORDING_TYPE = r"^audio/(webm|ogg|mp4)(; ?codecs=[\w.\-]{1,30})?\Z"
+STOP_REASONS = ("stopped", "withdrawn", "storage_full", "interrupted")
+MAX_CHUNKS = 100_000  # ten-second chunks: over eleven days of sound
+
+
+class RecordingStartSchema(InputSchema):
+    id = client_id()
+    mime_type = Text(required=True, validate=validate.Regexp(
+        RECORDING_TYPE, error="This phone records in a format we cannot keep."))
+
+
+class GapSchema(InputSchema):
+    """A moment the recording missed (the app was in the background): where, how long."""
+
+    at_ms = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=MAX_INT))
+    length_ms = fields.Integer(load_default=None, allow_none=True, strict=True,
+                               validate=validate.Range(min=0, max=MAX_INT))
+
+
+class Gaps(fields.List):
+    """A list of gaps, sent as JSON text by a form and as a list by sync."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError as error:
+                raise ValidationError("The gaps could not be read.") from error
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class RecordingStopSchema(InputSchema):
+    id = client_id()
+    duration_ms = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_INT))
+    chunk_count = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_CHUNKS))
+    stop_reason = one_of(STOP_REASONS, "Say why the recording stopped.", required=True)
+    withdrawn_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    gaps = Gaps(fields.Nested(GapSchema), load_default=list,
+                validate=validate.Length(max=1000, error="Too many gaps to keep."))
+
+
+class RecordingDeleteSchema(InputSchema):
+    id = client_id()

@@ -14,6 +14,9 @@ from webapp.schemas.forms import (
     NoteDeleteSchema,
     NoteEditSchema,
     NoteSchema,
+    RecordingDeleteSchema,
+    RecordingStartSchema,
+    RecordingStopSchema,
     client_id,
     version_seen,
 )
@@ -60,6 +63,20 @@ class DebriefSaveSchema(DebriefSchema):
     visit_id = _visit_id()
 
 
+class RecordingStartMutationSchema(RecordingStartSchema):
+    visit_id = _visit_id()
+
+
+class RecordingStopMutationSchema(RecordingStopSchema):
+    visit_id = _visit_id()
+    recording_id = fields.UUID(required=True)
+
+
+class RecordingDeleteMutationSchema(RecordingDeleteSchema):
+    visit_id = _visit_id()
+    recording_id = fields.UUID(required=True)
+
+
 class MutationSchema(InputSchema):
     """The envelope of one mutation; its `data` is loaded by the op's own schema."""
 
@@ -103,6 +120,8 @@ class NoteOutSchema(Schema):
     tags = fields.List(fields.String())
     created_at = fields.AwareDateTime()
     version = fields.Integer()
+    recording_id = fields.UUID(allow_none=True)
+    recording_offset_ms = fields.Integer(allow_none=True)
 
 
 class AnswerOutSchema(Schema):
@@ -113,6 +132,8 @@ class AnswerOutSchema(Schema):
     device_id = fields.UUID(allow_none=True)
     text = fields.String()
     created_at = fields.AwareDateTime()
+    recording_id = fields.UUID(allow_none=True)
+    recording_offset_ms = fields.Integer(allow_none=True)
 
 
 class ConsentOutSchema(Schema):
@@ -147,3 +168,18 @@ class DebriefOutSchema(Schema):
     heard = fields.String()
     hlc = fields.String()
     created_at = fields.AwareDateTime()
+
+
+class RecordingOutSchema(Schema):
+    id = fields.UUID()
+    visit_id = fields.Integer()
+    author = fields.Function(lambda recording: recording.author.name)
+    device_id = fields.UUID(allow_none=True)
+    consent_id = fields.UUID()
+    mime_type = fields.String()
+    started_at = fields.AwareDateTime()
+    duration_ms = fields.Integer(allow_none=True)
+    stop_reason = fields.String(allow_none=True)
+    withdrawn_at = fields.AwareDateTime(allow_none=True)
+    gaps = fields.List(fields.Dict())
+    chunk_count = fields.Integer(allow_none=True)

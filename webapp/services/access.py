@@ -13,7 +13,7 @@ from webapp.services import visits
 EVERYONE = {"home.index", "installed.start", "installed.help_page", "devices.create",
             "auth.signout", "offline.fragments", "phone.index"}
 # Blueprints whose pages belong to one visit: a companion may open those of their case.
-VISIT_PAGES = {"visits", "capture", "notes", "debriefs"}
+VISIT_PAGES = {"visits", "capture", "notes", "debriefs", "recordings"}
 
 
 def is_companion(member):

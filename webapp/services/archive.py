@@ -7,7 +7,8 @@ An archive is a zip file:
   other member;
 - `data/<table>.json`: every row of every table the models declare (read from
   `db.metadata`, so a table added later is exported with no change here);
-- `files/...`: every file under the files folder (`instance/files`);
+- `files/...`: every file under the files folder (`instance/attachments`: record
+  attachments and recordings);
 - `index.html`: a copy to read in any browser.
 
 Restore checks the whole archive before it changes anything, refuses any
@@ -49,9 +50,9 @@ class ArchiveRefused(DomainError):
 
 
 def files_folder():
-    """Return the folder attached files live in (instance/files unless configured)."""
-    return Path(current_app.config.get("FILES_FOLDER")
-                or Path(current_app.instance_path) / "files")
+    """Return the folder attached files live in: record attachments and recordings
+    (ATTACHMENTS_DIR, instance/attachments by default; FILES_FOLDER overrides it)."""
+    return Path(current_app.config.get("FILES_FOLDER") or current_app.config["ATTACHMENTS_DIR"])
 
 
 # -- export ------------------------------------------------------------------
@@ -138,8 +139,12 @@ def _attached_files():
     if not root.is_dir():
         return
     for path in root.rglob("*"):
+        relative = path.relative_to(root).as_posix()
+        # Uploads still under way, and files being written, are not kept yet.
+        if relative.startswith("partial/") or path.name.endswith(".tmp"):
+            continue
         if path.is_file() and not path.is_symlink():
-            yield path.relative_to(root).as_posix(), path
+            yield relative, path
 
 
 def _readable(tables):
@@ -365,7 +370,7 @@ def _refuse_unless_empty(connection=None):
     if not is_empty(connection):
         raise ArchiveRefused(
             "This Ask Twice already holds data, so nothing was restored. Restore into a fresh "
-            "install (an empty database and no instance/files folder).")
+            "install (an empty database and no instance/attachments folder).")
 
 
 def _move_sequences_on(connection):

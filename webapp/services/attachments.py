@@ -8,19 +8,19 @@ file whose bytes match its SHA-256 and its type is moved into the store; anythin
 is deleted, so nothing partial is ever kept as an attachment.
 
 When records go, their files go too, but only once the removal is committed (a removal
-that fails keeps every file) and only the files no remaining record uses.
+that fails keeps every file) and only the files no remaining record, and no recording's
+chunk, uses (both keep their bytes in one store: services/blobs.py).
 """
 
-import hashlib
-import os
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import event, select
 
-from webapp.errors import Conflict, NotFound, ValidationFailed
+from webapp.errors import Conflict, ValidationFailed
 from webapp.extensions import db
-from webapp.models import Attachment, RecordItem
+from webapp.models import Attachment, RecordingChunk, RecordItem
+from webapp.services.blobs import digest, keep, move_in, sniff, stored_path, valid_sha
 from webapp.services.records import owned_by
 
 # Under the 8 MB any request may carry (MAX_CONTENT_LENGTH), with room for the form around it.
@@ -33,22 +33,11 @@ WRONG_TYPE = "Please send a photo (JPEG or PNG) or a PDF."
 DAMAGED = "The file arrived damaged. Please send it again."
 
 
-def _sniff(head):
-    return next((kind for start, kind in SIGNATURES.items() if head.startswith(start)), None)
-
-
-def _valid_sha(sha256):
-    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-        raise NotFound()
-    return sha256
-
-
-def stored_path(root, sha256):
-    return Path(root) / sha256[:2] / sha256
+__all__ = ["stored_path"]  # where the views find a file to send back
 
 
 def _partial(root, item, sha256):
-    return Path(root) / "partial" / f"{item.id}-{_valid_sha(sha256)}"
+    return Path(root) / "partial" / f"{item.id}-{valid_sha(sha256)}"
 
 
 def attached(item, sha256):
@@ -58,7 +47,7 @@ def attached(item, sha256):
 
 def received(root, item, sha256):
     """How many bytes of the file have arrived (its size once it is attached)."""
-    done = attached(item, _valid_sha(sha256))
+    done = attached(item, valid_sha(sha256))
     if done is not None:
         return done.size
     part = _partial(root, item, sha256)
@@ -73,16 +62,11 @@ def add_whole(root, item, member, data, filename=""):
     """
     if len(data) > MAX_BYTES:
         raise ValidationFailed({"file": [TOO_BIG]})
-    kind = _sniff(data[:16])
+    kind = sniff(data[:16], SIGNATURES)
     if not data or kind is None:
         raise ValidationFailed({"file": [WRONG_TYPE]})
-    sha256 = hashlib.sha256(data).hexdigest()
-    target = stored_path(root, sha256)
-    if not target.exists():
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)  # whole or not at all
+    sha256 = digest(data)
+    keep(root, sha256, data)
     return _attach(item, member, sha256, len(data), kind, filename)
 
 
@@ -116,16 +100,11 @@ def add_piece(root, item, member, sha256, size, offset, piece, filename=""):
 
 def _finish(root, item, member, part, sha256, size, filename):
     data = part.read_bytes()
-    kind = _sniff(data[:16])
-    if hashlib.sha256(data).hexdigest() != sha256 or kind is None:
+    kind = sniff(data[:16], SIGNATURES)
+    if digest(data) != sha256 or kind is None:
         part.unlink(missing_ok=True)
         raise ValidationFailed({"file": [DAMAGED if kind else WRONG_TYPE]})
-    target = stored_path(root, sha256)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if target.exists():
-        part.unlink()  # stored already, for this record or another: keep one copy
-    else:
-        os.replace(part, target)
+    move_in(root, sha256, part)
     return _attach(item, member, sha256, size, kind, filename)
 
 
@@ -164,8 +143,8 @@ def delete_unused(root, item_ids, sha256s):
     removed in a transaction still open keeps its file.
     """
     with db.engine.connect() as connection:
-        used = set(connection.scalars(select(Attachment.sha256)
-                                      .where(Attachment.sha256.in_(sha256s))))
+        used = {sha256 for column in (Attachment.sha256, RecordingChunk.sha256)
+                for sha256 in connection.scalars(select(column).where(column.in_(sha256s)))}
         alive = set(connection.scalars(select(RecordItem.id)
                                        .where(RecordItem.id.in_(item_ids))))
     for sha256 in set(sha256s) - used:

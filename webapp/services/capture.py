@@ -26,18 +26,23 @@ def _store(entity, row_id, parent_key, parent, collection, household_id, **value
     return row
 
 
-def add_note(visit, author, text, tags=(), id=None, device=None, at=None):
-    """Save a time-stamped note for the visit (`at`: when the phone captured it)."""
+def add_note(visit, author, text, tags=(), id=None, device=None, at=None,
+             recording_id=None, recording_offset_ms=None):
+    """Save a time-stamped note for the visit (`at`: when the phone captured it;
+    `recording_*`: the recording running then, and how far into it)."""
     return _store(NOTE, id, "visit_id", visit, "notes", visit.household_id,
                   author_id=author.id, device_id=device and device.id, text=text,
-                  tags=list(tags), created_at=at or utcnow())
+                  tags=list(tags), created_at=at or utcnow(), recording_id=recording_id,
+                  recording_offset_ms=recording_offset_ms)
 
 
-def add_answer(question, author, text, id=None, device=None, at=None):
+def add_answer(question, author, text, id=None, device=None, at=None,
+               recording_id=None, recording_offset_ms=None):
     """Save an answer under a question."""
     return _store(ANSWER, id, "question_id", question, "answers", question.visit.household_id,
                   author_id=author.id, device_id=device and device.id, text=text,
-                  created_at=at or utcnow())
+                  created_at=at or utcnow(), recording_id=recording_id,
+                  recording_offset_ms=recording_offset_ms)
 
 
 def record_consent(visit, author, kind, who, id=None, device=None, at=None):

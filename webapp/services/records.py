@@ -58,12 +58,22 @@ def insert_once(model, **values):
     row's values (a read-only Core row, whose columns read like the model's
     attributes) and whether this call created it.
     """
+    return insert_unique(model, ("id",), **values)
+
+
+def insert_unique(model, key, **values):
+    """Insert a row unless one with the same values of the `key` columns (a unique key)
+    is stored already; return the stored row's values and whether this call created it.
+
+    The same INSERT … ON CONFLICT DO NOTHING as `insert_once`: on PostgreSQL a
+    concurrent insert of the same key waits for the other's commit, then finds its row.
+    """
     connection = db.session.connection()
-    inserted, stored = _insert_once_statements(model, connection.dialect.name)
+    inserted, stored = _insert_once_statements(model, tuple(key), connection.dialect.name)
     row = connection.execute(inserted, values).first()
     if row is not None:
         return row, True
-    return connection.execute(stored, {"id": values["id"]}).one(), False
+    return connection.execute(stored, {name: values[name] for name in key}).one(), False
 
 
 def insert_once_under(model, parent_key, parent_id, **values):
@@ -79,8 +89,8 @@ def insert_once_under(model, parent_key, parent_id, **values):
 
 
 @cache
-def _insert_once_statements(model, dialect):
-    """Build, once per model, the INSERT … ON CONFLICT DO NOTHING and the look-up after it.
+def _insert_once_statements(model, key, dialect):
+    """Build, once per model and key, the INSERT … ON CONFLICT DO NOTHING and the look-up after it.
 
     Core statements, run on the session's connection: they run for every
     write a phone syncs, and the ORM's objects and bookkeeping would double
@@ -89,7 +99,7 @@ def _insert_once_statements(model, dialect):
     """
     table = model.__table__
     inserted = _INSERTS[dialect](table).on_conflict_do_nothing().returning(*table.c)
-    stored = select(table).where(table.c.id == bindparam("id"))
+    stored = select(table).where(*(table.c[name] == bindparam(name) for name in key))
     return inserted, stored
 
 

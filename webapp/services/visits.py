@@ -126,7 +126,8 @@ def remove_question(visit, question):
     db.session.expire(visit, ["questions"])
 
 
-def mark_asked(question, author, asked, hlc=None, id=None, device=None):
+def mark_asked(question, author, asked, hlc=None, id=None, device=None,
+               recording_id=None, recording_offset_ms=None):
     """Tick a question asked or not asked; the latest tick by clock wins, all are kept.
 
     A phone sends its own hybrid-logical-clock reading; a tick made here gets
@@ -143,7 +144,8 @@ def mark_asked(question, author, asked, hlc=None, id=None, device=None):
     hlc = hlc or clock.next_hlc(question.asked_hlc)
     _, created = insert_once_under(AskedEvent, "question_id", question.id, id=id or uuid7(),
                                    asked=asked, hlc=hlc, device_id=device and device.id,
-                                   author_id=author and author.id)
+                                   author_id=author and author.id, recording_id=recording_id,
+                                   recording_offset_ms=recording_offset_ms)
     if created and (question.asked_hlc is None or hlc > question.asked_hlc):
         ticked_at = clock.hlc_time(hlc)
         question.asked_hlc = hlc

@@ -35,6 +35,7 @@ def register_views(app):
         pairing,
         phone,
         questions,
+        recordings,
         schedule,
         shortlist,
         visits,
@@ -43,7 +44,7 @@ def register_views(app):
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, notes,
                    debriefs, devices, pairing, phone, offline, installed,
                    opinions, comparisons, decisions, archive, schedule, letters, shortlist,
-                   case_records):
+                   case_records, recordings):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

@@ -1,10 +1,8 @@
 """A case's records checklist, and what is still missing before the visit."""
 
-from pathlib import Path
 
 from flask import (
     Blueprint,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -17,6 +15,7 @@ from flask import (
 from webapp.errors import Conflict
 from webapp.schemas.forms import RecordItemSchema, RecordUpdateSchema
 from webapp.services import attachments, case_records, cases, library, removal
+from webapp.services.blobs import files_root
 from webapp.views import attempt, household_id, submit
 
 bp = Blueprint("case_records", __name__, url_prefix="/cases/<int:case_id>/records")
@@ -70,11 +69,6 @@ def update(case_id, item_id):
     return _back(case, f"record-{item.id}")
 
 
-def _files():
-    """Where attachments are kept (ATTACHMENTS_DIR: instance/attachments by default)."""
-    return Path(current_app.config["ATTACHMENTS_DIR"])
-
-
 def _item(case_id, item_id):
     case = cases.get_case(household_id(), case_id)
     return case, case_records.get_item(case, item_id)
@@ -85,10 +79,11 @@ def attach(case_id, item_id):
     """Attach a photo or a PDF of the record, sent whole (the home computer's form)."""
     case, item = _item(case_id, item_id)
     data, name = b"", ""
-    if sent := request.files.get("file"):
+    # A file chosen, or a photo just taken: two inputs of one name, one of them empty.
+    if sent := next((f for f in request.files.getlist("file") if f.filename), None):
         data, name = sent.read(attachments.MAX_BYTES + 1), sent.filename or ""
         sent.close()
-    _, errors = attempt(lambda: attachments.add_whole(_files(), item, g.member, data, name))
+    _, errors = attempt(lambda: attachments.add_whole(files_root(), item, g.member, data, name))
     if errors:
         return _page(case, 422, {item.id: errors})
     return _back(case, f"record-{item.id}")
@@ -98,19 +93,25 @@ def attach(case_id, item_id):
 def upload_state(case_id, item_id, sha256):
     """Say how much of a file sent in pieces has arrived, so the phone sends the rest."""
     _, item = _item(case_id, item_id)
-    return jsonify(offset=attachments.received(_files(), item, sha256))
+    return jsonify(offset=attachments.received(files_root(), item, sha256))
 
 
 @bp.post("/<int:item_id>/uploads/<sha256>")
 def upload_piece(case_id, item_id, sha256):
     """Take the next piece of a file (`offset`, `size` and `name` in the query)."""
     _, item = _item(case_id, item_id)
+    return answer_piece(item, g.member, sha256)
+
+
+def answer_piece(item, member, sha256):
+    """Add the request's piece to the file; answer where it stands (both front doors:
+    this page's form, and a phone's uploader in /api/v1 with its device token)."""
     offset, size = request.args.get("offset", type=int), request.args.get("size", type=int)
     if offset is None or size is None:
         return jsonify(errors={"file": ["Send offset and size."]}), 422
     try:
         result, errors = attempt(lambda: attachments.add_piece(
-            _files(), item, g.member, sha256, size, offset, request.get_data(),
+            files_root(), item, member, sha256, size, offset, request.get_data(),
             request.args.get("name", "")))
     except Conflict as conflict:  # not where the file stands: say where, to resume from there
         return jsonify(offset=int(conflict.message)), 409
@@ -125,7 +126,7 @@ def attachment(case_id, item_id, attachment_id):
     """Send an attachment back, as the type it was checked to be."""
     _, item = _item(case_id, item_id)
     found = attachments.get_attachment(item, attachment_id)
-    return send_file(attachments.stored_path(_files(), found.sha256),
+    return send_file(attachments.stored_path(files_root(), found.sha256),
                      mimetype=found.content_type, download_name=found.filename or None,
                      as_attachment=found.content_type == "application/pdf")
 

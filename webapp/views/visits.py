@@ -3,7 +3,7 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from webapp.schemas.forms import VisitSchema
-from webapp.services import access, cases, library, notes, visits
+from webapp.services import access, cases, library, notes, recordings, transcripts, visits
 from webapp.services.capture import consent_state
 from webapp.views import household_id, submit
 
@@ -62,6 +62,11 @@ def show(visit_id):
 def summary(visit_id):
     """Show everything captured at the visit, ready to print."""
     visit = visits.get_visit(household_id(), visit_id)
+    shown, words = visit.recordings, request.args.get("q", "").strip()[:200]
     return render_template("visits/summary.html", **appointment_context(visit),
                            waiting=notes.with_conflicts(visit),
-                           ticked_by={q.id: visits.asked_by(q) for q in visit.questions})
+                           ticked_by={q.id: visits.asked_by(q) for q in visit.questions},
+                           recordings=shown, words=words,
+                           can_transcribe=transcripts.available(),
+                           moments_of={r.id: recordings.moments(visit, r) for r in shown},
+                           transcript_of={r.id: transcripts.search(r, words) for r in shown})

@@ -4,13 +4,14 @@ from dataclasses import dataclass, field
 
 from marshmallow import Schema
 
-from webapp.models import Answer, ConsentEvent, DebriefEntry, Note, VisitQuestion
+from webapp.models import Answer, ConsentEvent, DebriefEntry, Note, Recording, VisitQuestion
 from webapp.schemas.sync import (
     AnswerOutSchema,
     ConsentOutSchema,
     DebriefOutSchema,
     NoteOutSchema,
     QuestionOutSchema,
+    RecordingOutSchema,
 )
 
 
@@ -36,5 +37,8 @@ ANSWER = Entity("answer", Answer, AnswerOutSchema(), via=(VisitQuestion,))
 NOTE = Entity("note", Note, NoteOutSchema(), gone=Note.deleted_at.is_not(None))
 CONSENT = Entity("consent", ConsentEvent, ConsentOutSchema())
 DEBRIEF = Entity("debrief", DebriefEntry, DebriefOutSchema())
+RECORDING = Entity("recording", Recording, RecordingOutSchema(),
+                   gone=Recording.deleted_at.is_not(None))
 
-ENTITIES = {entity.name: entity for entity in (QUESTION, ANSWER, NOTE, CONSENT, DEBRIEF)}
+ENTITIES = {entity.name: entity for entity in (QUESTION, ANSWER, NOTE, CONSENT, DEBRIEF,
+                                               RECORDING)}

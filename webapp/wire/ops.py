@@ -11,8 +11,8 @@ from marshmallow import Schema, validate
 
 from webapp.models._types import utcnow
 from webapp.schemas import sync as schemas
-from webapp.services import capture, clock, debriefs, notes, visits
-from webapp.wire.entities import ANSWER, CONSENT, DEBRIEF, NOTE, QUESTION, Entity
+from webapp.services import capture, clock, debriefs, notes, recordings, visits
+from webapp.wire.entities import ANSWER, CONSENT, DEBRIEF, NOTE, QUESTION, RECORDING, Entity
 
 
 def _visit(visit_of, data):
@@ -27,9 +27,13 @@ def _note(visit_of, data):
     return notes.get_note(_visit(visit_of, data), data.pop("note_id"))
 
 
+def _recording(visit_of, data):
+    return recordings.get_recording(_visit(visit_of, data), data.pop("recording_id"))
+
+
 # Access rules: what an op acts on, reached only through a visit the sender may
 # see (`visit_of` answers NotFound for any other, companions limited to their case).
-REACH = {"visit": _visit, "question": _question, "note": _note}
+REACH = {"visit": _visit, "question": _question, "note": _note, "recording": _recording}
 
 
 def _captured_at(mutation):
@@ -72,7 +76,7 @@ class Op:
 
     def data_fields(self):
         """The names of the op's data (its id is the mutation's), ids first, for the docs."""
-        declared = self.schema._declared_fields
+        declared = self.schema().fields  # without what a schema excludes
         names = sorted((n for n in declared if n != "id"), key=lambda n: not n.endswith("_id"))
         return [_described(name, declared[name]) for name in names]
 
@@ -94,4 +98,10 @@ OPS = {op.name: op for op in (
        _captured_at),
     Op("debrief.save", DEBRIEF, schemas.DebriefSaveSchema, "visit", debriefs.save_debrief,
        _both_clocks),
+    Op("recording.start", RECORDING, schemas.RecordingStartMutationSchema, "visit",
+       recordings.start_recording, _captured_at),
+    Op("recording.stop", RECORDING, schemas.RecordingStopMutationSchema, "recording",
+       recordings.stop_recording),
+    Op("recording.delete", RECORDING, schemas.RecordingDeleteMutationSchema, "recording",
+       recordings.delete_recording),
 )}

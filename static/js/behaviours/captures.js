@@ -171,7 +171,10 @@ export function visitScreen(root) {
   const screen = root.querySelector && root.querySelector("[data-visit-id]");
   if (!screen) return;
   // data-local says when this phone's own copy is drawn over the page (tests wait for it).
-  showLocalCaptures(screen).catch(() => {}).finally(() => { screen.dataset.local = "shown"; });
+  showLocalCaptures(screen).catch(() => {}).finally(() => {
+    screen.dataset.local = "shown";
+    document.dispatchEvent(new Event("visit-drawn")); // the consent status is this phone's now
+  });
   const button = screen.querySelector("[data-get-ready]");
   if (button) {
     button.addEventListener("click", () => {

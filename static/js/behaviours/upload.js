@@ -1,14 +1,40 @@
 // A photo or PDF of a record, sent in pieces that resume: the server names the file
 // by its SHA-256 and says how much arrived, so after a lost connection only the rest
-// is sent. Without scripts the same form sends the file whole. Loaded on first use
-// (a page with such a form); it imports nothing the first-load bundle has: `say`
-// comes from the caller.
+// is sent. On a paired phone with its service worker, the file is first kept in
+// IndexedDB (a photo taken with no signal is not lost) and the worker's uploader
+// (service_worker/uploads.js) sends it when it can. Without scripts the same form
+// sends the file whole. Loaded on first use (a page with such a form); it imports
+// nothing the first-load bundle has: `say` comes from the caller.
 
 const PIECE = 256 * 1024;
 
 async function sha256(file) {
   const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// A paired phone keeps the file, then the worker sends it (with no signal: later).
+async function keepForLater(form, file, say) {
+  const DB = self.AskTwiceDB;
+  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (!DB || !worker || !(await DB.getMeta("device"))) return false;
+  const sha = await sha256(file);
+  const itemId = Number(form.dataset.item);
+  const owner = `attachment:${itemId}:${sha}`;
+  await DB.transact(["blobs"], "readwrite", (s) => {
+    s.blobs.put({ key: owner, channel: "attachment", owner, index: 0, item_id: itemId, sha256: sha,
+      size: file.size, name: file.name || "photo.jpg", blob: file });
+  });
+  say("Kept on this phone. It goes to your computer when you are connected.");
+  form.reset();
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    const data = event.data || {};
+    if (data.type !== "upload-status" || data.owner !== owner) return;
+    say(data.label);
+    if (data.confirmed) window.location.reload();
+  });
+  worker.postMessage({ type: "sync-now" });
+  return true;
 }
 
 async function send(form, file, say) {
@@ -38,11 +64,15 @@ export function resumableUploads(root, say) {
   if (!window.crypto || !crypto.subtle) return;  // the form sends it whole instead
   for (const form of root.querySelectorAll("form[data-resumable]")) {
     form.addEventListener("submit", (event) => {
-      const file = form.querySelector("input[type=file]").files[0];
+      // The file chosen, or the photo just taken (two inputs: one may be empty).
+      const file = [...form.querySelectorAll("input[type=file]")].map((input) => input.files[0]).find(Boolean);
       if (!file) return;
       event.preventDefault();
-      say("Sending…");
-      send(form, file, say).catch(() => say("Not sent. Please try again."));
+      keepForLater(form, file, say).then((kept) => {
+        if (kept) return;
+        say("Sending…");
+        return send(form, file, say);
+      }).catch(() => say("Not sent. Please try again."));
     });
   }
 }

@@ -1,0 +1,47 @@
+"""Issue 11 item 3 through issue 13's phone uploader: a photo of a record taken with
+no signal is kept on the phone, then sent in pieces when the signal returns."""
+
+import re
+
+from phones import new_phone, poll
+from playwright.sync_api import expect
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 1200  # 300 KB: two pieces
+
+
+def test_a_photo_taken_offline_reaches_the_computer(browser, browser_context_args, home, shoot,
+                                                    axe):
+    visit = home.make_visit("Photo")
+    case_id = re.search(r'href="/cases/(\d+)"', home.api.get(visit.path).text()).group(1)
+    home._post(f"/cases/{case_id}/records/start")
+    phone = new_phone(browser, browser_context_args, "phone")
+    page = phone.page
+    try:
+        phone.sign_in()
+        page.goto(f"/cases/{case_id}/records")
+        item = page.locator("article").filter(has=page.locator("input[data-photo]")).first
+        expect(item).to_be_visible()
+        axe.check(page, "records with a photo input")
+        phone.context.set_offline(True)
+        page.reload()
+        item = page.locator("article").filter(has=page.locator("input[data-photo]")).first
+        item.locator("input[data-photo]").set_input_files(
+            files=[{"name": "scan.png", "mimeType": "image/png", "buffer": PNG}])
+        item.get_by_role("button", name=re.compile("^Attach to:")).click()
+        expect(page.locator("#status")).to_have_text(
+            "Kept on this phone. It goes to your computer when you are connected.")
+        kept = page.evaluate("() => AskTwiceDB.transact(['blobs'], 'readonly', "
+                             "(s) => AskTwiceDB.req(s.blobs.count()))")
+        assert kept == 1
+        shoot(page, "record-photo-01-kept-offline", full_page=False)
+        phone.context.set_offline(False)
+        page.get_by_role("button", name="Sync now").click()
+        expect(page.get_by_role("link", name="scan.png")).to_be_visible(timeout=30_000)
+        poll(lambda: page.evaluate("() => AskTwiceDB.transact(['blobs'], 'readonly', "
+                                   "(s) => AskTwiceDB.req(s.blobs.count()))"),
+             lambda n: n == 0, what="the photo let go once the computer has it")
+        listing = home.api.get(f"/cases/{case_id}/records").text()
+        assert listing.count(">scan.png</a>") == 1
+        assert phone.errors == [], "uncaught errors in the page"
+    finally:
+        phone.context.close()

@@ -1,0 +1,153 @@
+// Bytes waiting for the home computer (design.md §9.5: one binary channel):
+// each chunk of a recording, and each photo of a record taken with no signal,
+// is a row of the `blobs` store, written on the phone as it arrives. After every sync (the outbox has
+// pushed the mutations the bytes belong to, e.g. recording.start) this asks
+// the server which parts it holds and sends only the rest, so a lost
+// connection costs at most the part under way; a failure is thrown to the
+// outbox's replay, which retries with backoff. Nothing is deleted here until
+// the server confirms it whole (or says it was deleted at home).
+const Uploads = (() => {
+  const { req, transact } = self.AskTwiceDB;
+  const TIMEOUT_MS = 60_000;
+  const PIECE = 256 * 1024; // a photo goes in pieces: a lost connection costs one
+
+  // How each kind of blob travels: where to ask what arrived, where to put a part.
+  const CHANNELS = {
+    recording: {
+      state: (owner) => `/api/v1/recordings/${owner}/chunks`,
+      part: (owner, index) => `/api/v1/recordings/${owner}/chunks/${index}`,
+    },
+  };
+
+  const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+
+  function call(device, url, init = {}) {
+    return fetch(url, { ...init, credentials: "omit", cache: "no-store",
+      headers: { Authorization: `Bearer ${device.token}`, ...(init.headers || {}) },
+      signal: AbortSignal.timeout(TIMEOUT_MS) });
+  }
+
+  // What is waiting, by owner, without the bytes (a Blob from IndexedDB is a handle).
+  async function waiting() {
+    const [rows, recordings, gone] = await transact(["blobs", "recordings", "replica"], "readonly", (s) => Promise.all([
+      req(s.blobs.getAll()), req(s.recordings.getAll()),
+      req(s.replica.getAll(IDBKeyRange.bound("recording:", "recording:\uffff")))]));
+    const owners = new Map();
+    for (const { blob, ...row } of rows) {
+      if (!owners.has(row.owner)) owners.set(row.owner, { channel: row.channel, rows: [] });
+      owners.get(row.owner).rows.push(row);
+    }
+    return { owners, recordings: new Map(recordings.map((r) => [r.id, r])),
+      deleted: new Set(gone.filter((row) => row.deleted).map((row) => row.id)) };
+  }
+
+  // Deleted at home: the phone lets go of the bytes and of the recording.
+  async function drop(owner) {
+    await transact(["blobs", "recordings"], "readwrite", async (s) => {
+      for (const key of await req(s.blobs.index("owner").getAllKeys(owner))) s.blobs.delete(key);
+      s.recordings.delete(owner);
+    });
+  }
+
+  async function note(owner, changes) {
+    await transact(["recordings"], "readwrite", async (s) => {
+      const row = await req(s.recordings.get(owner));
+      if (row) s.recordings.put({ ...row, ...changes });
+    });
+  }
+
+  async function send(device, owner, { channel, rows }, label) {
+    const route = CHANNELS[channel];
+    const asked = await call(device, route.state(owner));
+    if (asked.status === 404) return note(owner, { problem: "Not on your computer yet." });
+    if (!asked.ok) throw new Error(`upload state answered ${asked.status}`);
+    const state = await asked.json();
+    if (state.deleted) return drop(owner);
+    const received = new Set(state.received);
+    const total = rows.reduce((sum, row) => sum + row.size, 0) || 1;
+    let sent = rows.filter((row) => received.has(row.index)).reduce((sum, row) => sum + row.size, 0);
+    for (const row of rows.sort((a, b) => a.index - b.index)) {
+      if (received.has(row.index)) continue;
+      const entry = await transact(["blobs"], "readonly", (s) => req(s.blobs.get(row.key)));
+      if (!entry) continue;
+      const bytes = await entry.blob.arrayBuffer();
+      const answer = await call(device, route.part(owner, row.index), { method: "PUT", body: bytes,
+        headers: { "Content-Type": "application/octet-stream", "X-Content-SHA256": hex(await crypto.subtle.digest("SHA-256", bytes)) } });
+      if (answer.ok) {
+        received.add(row.index);
+        sent += row.size;
+        await broadcast({ owner, label: `${label}: ${Math.floor((100 * sent) / total)}% sent` });
+      } else if ([409, 413, 415, 422].includes(answer.status)) {
+        const body = await answer.json().catch(() => ({}));
+        await note(owner, { problem: body.message || "A part of this recording was refused." });
+      } else {
+        throw new Error(`upload answered ${answer.status}`);
+      }
+    }
+    const after = await (await call(device, route.state(owner))).json();
+    const count = after.chunk_count;
+    const confirmed = Boolean(after.complete) && rows.every((row) => row.index < count);
+    await note(owner, { sent_bytes: sent, confirmed, problem: "" });
+    await broadcast({ owner, confirmed, label: confirmed ? `${label}: all sent` : `${label}: ${Math.floor((100 * sent) / total)}% sent` });
+  }
+
+  // A record's photo: one file, sent in pieces from where the server stands
+  // (webapp/services/attachments.py), then let go: the computer holds it.
+  async function sendFile(device, owner, { rows }) {
+    const row = rows[0];
+    if (row.refused) return;
+    const base = `/api/v1/records/${row.item_id}/uploads/${row.sha256}`;
+    const asked = await call(device, base);
+    if (asked.status === 404) return refuse(row, "This record is no longer on your computer.");
+    if (!asked.ok) throw new Error(`upload state answered ${asked.status}`);
+    let { offset } = await asked.json();
+    const entry = await transact(["blobs"], "readonly", (s) => req(s.blobs.get(row.key)));
+    while (offset < row.size) {
+      const query = `?offset=${offset}&size=${row.size}&name=${encodeURIComponent(row.name || "")}`;
+      const answer = await call(device, base + query, { method: "POST", body: entry.blob.slice(offset, offset + PIECE) });
+      const body = await answer.json().catch(() => ({}));
+      if (answer.status === 422) return refuse(row, Object.values(body.errors || {}).flat().join(" "));
+      if (!answer.ok && answer.status !== 409) throw new Error(`upload answered ${answer.status}`);
+      offset = body.offset;
+      await broadcast({ owner, label: `Photo: ${Math.floor((100 * offset) / row.size)}% sent` });
+    }
+    await transact(["blobs"], "readwrite", (s) => { s.blobs.delete(row.key); });
+    await broadcast({ owner, confirmed: true, label: "Photo sent to your computer." });
+  }
+
+  // Refused for good (wrong type, too big): kept on the phone, never sent again.
+  async function refuse(row, problem) {
+    await transact(["blobs"], "readwrite", async (s) => {
+      const entry = await req(s.blobs.get(row.key));
+      if (entry) s.blobs.put({ ...entry, refused: true, problem });
+    });
+    await broadcast({ owner: row.owner, label: `Photo not sent: ${problem}` });
+  }
+
+  // Run after each sync (Outbox.afterSync): every owner with bytes waiting, in turn.
+  async function run(device) {
+    const { owners, recordings, deleted } = await waiting();
+    for (const id of deleted) if (owners.has(id) || recordings.has(id)) await drop(id);
+    // Confirmed whole already: the bytes wait only for the family to free the space.
+    const queue = [...owners].filter(([owner, group]) => group.channel === "recording"
+      && !deleted.has(owner) && !(recordings.get(owner) || {}).confirmed);
+    for (const [owner, group] of owners) {
+      if (group.channel === "attachment") await sendFile(device, owner, group);
+    }
+    let n = 0;
+    for (const [owner, group] of queue) {
+      n += 1;
+      await send(device, owner, group, `Recording ${n} of ${queue.length}`);
+    }
+  }
+
+  async function broadcast(detail) {
+    for (const client of await self.clients.matchAll({ includeUncontrolled: true })) {
+      client.postMessage({ type: "upload-status", ...detail });
+    }
+  }
+
+  return { run, drop };
+})();
+
+Outbox.afterSync(Uploads.run);

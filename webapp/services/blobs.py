@@ -1,0 +1,90 @@
+"""Files kept on the home computer under instance/, never in the database: named by
+their SHA-256 (content-addressed, so the same bytes twice are stored once), their
+type decided by what they start with, written whole or not at all.
+
+Record attachments (services/attachments.py) and recording chunks
+(services/recordings.py) both keep their bytes here.
+"""
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+from sqlalchemy import exists, select
+
+from webapp.errors import NotFound
+
+
+def files_root():
+    """Where the files are kept (ATTACHMENTS_DIR: instance/attachments by default)."""
+    from flask import current_app
+
+    return Path(current_app.config["ATTACHMENTS_DIR"])
+
+
+def sniff(head, signatures):
+    """Return the type `head` (a file's first bytes) starts as, among `signatures`, or None.
+
+    `signatures` maps a start (bytes) or a (offset, bytes) pair to a type.
+    """
+    for start, kind in signatures.items():
+        offset, magic = start if isinstance(start, tuple) else (0, start)
+        if head[offset:offset + len(magic)] == magic:
+            return kind
+    return None
+
+
+def valid_sha(sha256):
+    """Return `sha256` if it is 64 lower-case hex digits. Raises NotFound otherwise."""
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise NotFound()
+    return sha256
+
+
+def digest(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def stored_path(root, sha256):
+    return Path(root) / sha256[:2] / sha256
+
+
+def keep(root, sha256, data):
+    """Write `data` as the file named `sha256`, whole or not at all.
+
+    Written again even when present: a delete racing this write (services
+    /recordings.forget) may have just removed it. The temporary name is unique
+    per call, so concurrent writers never share one.
+    """
+    target = stored_path(root, sha256)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = target.with_name(f".{sha256}.{uuid.uuid4().hex}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    return target
+
+
+def move_in(root, sha256, part):
+    """Move a checked partial file into the store (or drop it when the bytes are there)."""
+    target = stored_path(root, sha256)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if target.exists():
+        part.unlink()  # stored already, for this record or another: keep one copy
+    else:
+        os.replace(part, target)
+    return target
+
+
+def forget_unused(engine, root, sha256s, *columns):
+    """Delete each stored file no committed row refers to any more (by any of `columns`).
+
+    Run after a commit (a session's after_commit hook, which may not use the
+    session itself), so on a connection of its own.
+    """
+    with engine.connect() as connection:
+        for sha256 in set(sha256s):
+            used = any(connection.scalar(select(exists().where(column == sha256)))
+                       for column in columns)
+            if not used:
+                stored_path(root, sha256).unlink(missing_ok=True)

@@ -1,0 +1,211 @@
+"""Recordings of an appointment: started only under a logged agreement, stopped with
+the reason (a withdrawal keeps its time), deleted as a tombstone, and their audio
+received in numbered chunks from the phone.
+
+A chunk is stored once per (recording, index): the unique key decides, never a
+look-up first, so two uploads racing each other store one row, and the bytes
+are a file named by their SHA-256 (services/blobs.py). A chunk whose bytes do
+not match its SHA-256 (cut short on the way) keeps nothing. A recording is
+offered as whole only once it has stopped and every chunk has arrived.
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import delete, event, select
+
+from webapp.errors import Conflict, DomainError, NotFound, ValidationFailed
+from webapp.extensions import db
+from webapp.models import Attachment, ConsentEvent, Recording, RecordingChunk
+from webapp.models._types import utcnow
+from webapp.schemas.forms import MAX_CHUNKS
+from webapp.services import attachments, changes
+from webapp.services.blobs import (
+    digest,
+    files_root,
+    forget_unused,
+    keep,
+    sniff,
+    stored_path,
+    valid_sha,
+)
+from webapp.services.records import insert_once_under, insert_unique, owned_by, uuid7
+from webapp.wire.entities import RECORDING
+
+MAX_CHUNK_BYTES = 4 * 1024 * 1024  # a ten-second chunk is 40-200 KB
+# What the first chunk of each container starts with (EBML, an Ogg page, an MP4 box).
+CONTAINERS = {b"\x1a\x45\xdf\xa3": "audio/webm", b"OggS": "audio/ogg", (4, b"ftyp"): "audio/mp4"}
+NO_CONSENT = "Ask first: record only after they agree, and log their answer."
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
+class WrongType(DomainError):
+    status = 415
+    code = "unsupported_type"
+
+
+def container(mime_type):
+    return mime_type.split(";")[0].strip()
+
+
+def consent_at(visit, at):
+    """Return the visit's latest consent entry logged at or before `at`, or None.
+
+    A phone's clock reads whole milliseconds: `at` stands for the whole of its one.
+    """
+    until = at + timedelta(microseconds=999)
+    return db.session.scalar(
+        select(ConsentEvent).where(ConsentEvent.visit_id == visit.id,
+                                   ConsentEvent.recorded_at <= until)
+        .order_by(ConsentEvent.recorded_at.desc()).limit(1))
+
+
+def start_recording(visit, author, mime_type, id=None, device=None, at=None):
+    """Start a recording of the visit, under the agreement standing at `at`.
+
+    Raises:
+        ValidationFailed: the latest consent entry then is not an agreement.
+        Conflict: the id is already used for another visit's recording.
+    """
+    at = at or utcnow()
+    consent = consent_at(visit, at)
+    if consent is None or consent.kind != "agreed":
+        raise ValidationFailed({"consent": [NO_CONSENT]}, message=NO_CONSENT)
+    row, created = insert_once_under(
+        Recording, "visit_id", visit.id, id=id or uuid7(), author_id=author.id,
+        device_id=device and device.id, consent_id=consent.id, mime_type=mime_type,
+        started_at=at, gaps=[], created_at=utcnow())
+    if created:
+        changes.bump(visit.household_id, RECORDING, row.id)
+    return db.session.get(Recording, row.id)
+
+
+def get_recording(visit, recording_id):
+    """Return a recording of this visit, deleted or not. Raises NotFound otherwise."""
+    return owned_by(Recording, "visit_id", visit.id, recording_id)
+
+
+def visible(visit):
+    """Return the visit's recordings that are not deleted, oldest first."""
+    return db.session.scalars(select(Recording).where(
+        Recording.visit_id == visit.id, Recording.deleted_at.is_(None))
+        .order_by(Recording.started_at)).all()
+
+
+def stop_recording(recording, author, duration_ms, stop_reason, chunk_count, gaps=(),
+                   withdrawn_at=None, id=None, device=None):
+    """Keep how a recording ended: its length, why, the gaps and how many chunks it has.
+
+    The first stop stands (a phone may send it again). A chunk already stored
+    beyond `chunk_count` means the phone's count is wrong: refused.
+    """
+    db.session.refresh(recording, with_for_update=True)
+    db.session.expire(recording, ["chunks"])
+    if recording.chunk_count is not None or recording.deleted_at is not None:
+        return recording
+    if any(chunk.index >= chunk_count for chunk in recording.chunks):
+        raise ValidationFailed({"chunk_count": ["Some parts of this recording are missing."]})
+    recording.duration_ms = duration_ms
+    recording.stop_reason = stop_reason
+    recording.withdrawn_at = withdrawn_at if stop_reason == "withdrawn" else None
+    recording.gaps = [dict(gap) for gap in gaps]
+    recording.chunk_count = chunk_count
+    db.session.flush()
+    changes.bump(recording.author.household_id, RECORDING, recording.id)
+    return recording
+
+
+def delete_recording(recording, author=None, id=None, device=None):
+    """Delete a recording: its chunks' files (unless another row uses the same bytes)
+    once the deletion is committed, and the row kept as a tombstone for phones."""
+    db.session.refresh(recording, with_for_update=True)
+    db.session.expire(recording, ["chunks"])
+    if recording.deleted_at is not None:
+        return recording
+    shas = [chunk.sha256 for chunk in recording.chunks]
+    db.session.execute(delete(RecordingChunk).where(RecordingChunk.recording_id == recording.id))
+    recording.deleted_at = utcnow()
+    recording.transcript = None
+    db.session.flush()
+    db.session.expire(recording, ["chunks"])
+    changes.bump(recording.author.household_id, RECORDING, recording.id, deleted=True)
+    # Only after the commit: a rolled-back delete must find its audio still there.
+    root, engine = files_root(), db.engine
+    event.listen(db.session(), "after_commit", lambda session: forget_unused(
+        engine, root, shas, RecordingChunk.sha256, Attachment.sha256), once=True)
+    return recording
+
+
+def add_chunk(recording, index, sha256, data):
+    """Store chunk `index` of a recording; return whether it was new.
+
+    Raises:
+        NotFound: the recording was deleted.
+        TooLarge: over MAX_CHUNK_BYTES.
+        ValidationFailed: the bytes do not match `sha256` (nothing kept), or the
+            index is beyond the recording's end.
+        WrongType: the first chunk is not the recording's type, or a later one
+            is a file of another kind.
+        Conflict: another chunk is stored at this index already.
+    """
+    if recording.deleted_at is not None:
+        raise NotFound("This recording was deleted.")
+    if len(data) > MAX_CHUNK_BYTES:
+        raise TooLarge(f"A part of a recording may be at most {MAX_CHUNK_BYTES // 2**20} MB.")
+    if digest(data) != valid_sha(sha256):
+        raise ValidationFailed({"chunk": [attachments.DAMAGED]}, message=attachments.DAMAGED)
+    last = recording.chunk_count if recording.chunk_count is not None else MAX_CHUNKS
+    if not 0 <= index < last:
+        raise ValidationFailed({"index": ["This part is not in the recording."]})
+    _check_type(recording, index, data)
+    row, created = insert_unique(RecordingChunk, ("recording_id", "index"),
+                                 recording_id=recording.id, index=index, sha256=sha256,
+                                 size=len(data), created_at=utcnow())
+    if row.sha256 != sha256:
+        raise Conflict("A different part is stored at this place already.")
+    keep(files_root(), sha256, data)  # again if already there: see blobs.keep
+    return created
+
+
+def _check_type(recording, index, data):
+    """The first chunk starts as its container does; a later one (a continuation,
+    which has no signature of its own) must not be a whole file of some kind."""
+    kind = sniff(data[:16], CONTAINERS)
+    expected = container(recording.mime_type)
+    if (kind != expected if index == 0 else
+            (kind not in (None, expected) or sniff(data[:16], attachments.SIGNATURES))):
+        raise WrongType("This is not the sound this recording is made of.")
+
+
+def received(recording):
+    """Return the indexes of the chunks that arrived, in order."""
+    return [chunk.index for chunk in recording.chunks]
+
+
+def audio(recording):
+    """Return the recording's bytes, its chunks joined in order. Raises NotFound unless whole."""
+    if recording.deleted_at is not None or not recording.complete:
+        raise NotFound("This recording has not fully arrived yet.")
+    root = files_root()
+    return b"".join(stored_path(root, chunk.sha256).read_bytes() for chunk in recording.chunks)
+
+
+def moments(visit, recording):
+    """Return what was taken during a recording, in order: (offset ms, kind, words, author)."""
+    from webapp.models import AskedEvent
+
+    found = [(note.recording_offset_ms, "Note", note.text, note.author.name)
+             for note in visit.notes if note.recording_id == recording.id]
+    for question in visit.questions:
+        found += [(answer.recording_offset_ms, "Answer", answer.text, answer.author.name)
+                  for answer in question.answers if answer.recording_id == recording.id]
+    ticks = db.session.scalars(select(AskedEvent).where(
+        AskedEvent.recording_id == recording.id, AskedEvent.asked.is_(True)))
+    questions = {question.id: question for question in visit.questions}
+    found += [(tick.recording_offset_ms, "Asked", questions[tick.question_id].text,
+               tick.author.name if tick.author else "")
+              for tick in ticks if tick.question_id in questions]
+    return sorted(found, key=lambda moment: moment[0])
