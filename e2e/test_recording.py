@@ -228,6 +228,13 @@ def test_withdrawal_stops_the_recording_at_once_and_keeps_the_time(
         mic_phone, live_server, home, shoot):
     phone, page, visit = mic_phone, mic_phone.page, home.make_visit("Withdraw")
     recording_id = recording_under_way(phone, visit)
+    # The app goes to the background for a moment: the gap is marked.
+    for state in ("hidden", "visible"):
+        page.evaluate("""(state) => {
+            Object.defineProperty(document, "visibilityState", {value: state, configurable: true});
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""", state)
+        page.wait_for_timeout(300)
     page.get_by_role("button", name="Record that they withdrew").click()
     expect(recorder(phone)).to_have_attribute("data-state", "idle")
     expect(recorder(phone).get_by_role("button", name="Record", exact=True)).to_be_hidden()
@@ -236,13 +243,16 @@ def test_withdrawal_stops_the_recording_at_once_and_keeps_the_time(
     meta = poll(lambda: {r["id"]: r for r in local_recordings(phone, visit)}[recording_id],
                 lambda r: r["state"] == "stopped", what="the recording stopped")
     assert meta["stop_reason"] == "withdrawn" and meta["withdrawn_at"]
+    assert len(meta["gaps"]) == 1 and meta["gaps"][0]["length_ms"] >= 250
+    expect(recorder(phone).locator("[data-recording-list]")).to_contain_text(
+        f"Stopped when they withdrew. Made after: {visit.clinician} agreed at")
     shoot(page, "recording-07-withdrawn", full_page=False)
     phone.sync_until_done()
     reason = poll(lambda: stored(
-        live_server, "SELECT stop_reason, withdrawn_at FROM recording "
+        live_server, "SELECT stop_reason, withdrawn_at, gaps FROM recording "
         "WHERE replace(id, '-', '') = ?", recording_id.replace("-", "")),
         lambda rows: rows and rows[0][0], what="the stop on the server")
-    assert reason[0][0] == "withdrawn" and reason[0][1]
+    assert reason[0][0] == "withdrawn" and reason[0][1] and '"at_ms"' in reason[0][2]
 
 
 ROOM = """() => {

@@ -111,8 +111,10 @@ async function start() {
     deps.say(Object.values(body.errors || {}).flat()[0] || "Could not start recording. Please try again.");
     return;
   }
+  // The agreement it is made under, in the words the screen shows ("Dr Okafor agreed at 10:42.").
+  const consent = document.querySelector("#consent-status .consent-state--agreed").textContent.trim();
   const meta = { id, visit_id: Number(box.dataset.visitId), mime_type: type, started_at: Date.now(),
-    state: "recording", chunks: 0, bytes: 0, elapsed_ms: 0, gaps: [], stop_sent: false };
+    state: "recording", chunks: 0, bytes: 0, elapsed_ms: 0, gaps: [], stop_sent: false, consent };
   await save(meta);
   const recorder = new MediaRecorder(stream, { mimeType: type });
   const rec = current = { meta, recorder, stream, before: 0, since: performance.now(), paused: false,
@@ -226,7 +228,8 @@ function describe(meta, progress) {
   else if (meta.problem) state = `On this phone. ${meta.problem}`;
   const why = { withdrawn: " Stopped when they withdrew.", storage_full: " Stopped: the phone was nearly full.",
     interrupted: " Stopped when the app closed." }[meta.stop_reason] || "";
-  return { text: `Recording at ${when}, ${length}: ${state}.${why}`, canFree: meta.confirmed && !meta.freed, when };
+  const under = meta.consent ? ` Made after: ${meta.consent}` : "";
+  return { text: `Recording at ${when}, ${length}: ${state}.${why}${under}`, canFree: meta.confirmed && !meta.freed, when };
 }
 
 const progressOf = new Map();
