@@ -11,6 +11,7 @@ import re
 import sqlite3
 import time
 
+import pytest
 from phones import SAVED_ON_PHONE, open_composer, phone_with_profile, poll
 from playwright.sync_api import expect
 
@@ -22,6 +23,23 @@ def launch(browser_type, launch_args, context_args, profile):
                                permissions=["microphone"])
     phone.page.set_default_timeout(15_000)
     return phone
+
+
+@pytest.fixture
+def mic_phone(browser_type, browser_type_launch_args, browser_context_args, tmp_path):
+    """A phone with a fake microphone and a profile on disk."""
+    phone = launch(browser_type, browser_type_launch_args, browser_context_args,
+                   tmp_path / "phone")
+    yield phone
+    assert phone.errors == [], "uncaught errors in the page"
+    phone.context.close()
+
+
+def recording_under_way(phone, visit):
+    """Made ready, they agreed, and a recording with its first chunk kept; return its id."""
+    phone.ready_for(visit)
+    phone.consent_agreed(visit.clinician)
+    return record(phone, chunks=1)
 
 
 def local_recordings(phone, visit):
@@ -207,34 +225,34 @@ def test_record_offline_reload_upload_resume_listen_and_delete(
 
 
 def test_withdrawal_stops_the_recording_at_once_and_keeps_the_time(
-        browser_type, browser_type_launch_args, browser_context_args, live_server, home, shoot,
-        tmp_path):
-    visit = home.make_visit("Withdraw")
-    phone = launch(browser_type, browser_type_launch_args, browser_context_args,
-                   tmp_path / "phone")
-    page = phone.page
-    try:
-        phone.ready_for(visit)
-        phone.consent_agreed(visit.clinician)
-        recording_id = record(phone, chunks=1)
-        page.get_by_role("button", name="Record that they withdrew").click()
-        expect(recorder(phone)).to_have_attribute("data-state", "idle")
-        expect(recorder(phone).get_by_role("button", name="Record", exact=True)).to_be_hidden()
-        expect(recorder(phone).get_by_text("ask first, and record only once they agree")
-               ).to_be_visible()
-        meta = poll(lambda: {r["id"]: r for r in local_recordings(phone, visit)}[recording_id],
-                    lambda r: r["state"] == "stopped", what="the recording stopped")
-        assert meta["stop_reason"] == "withdrawn" and meta["withdrawn_at"]
-        shoot(page, "recording-07-withdrawn", full_page=False)
-        phone.sync_until_done()
-        reason = poll(lambda: stored(
-            live_server, "SELECT stop_reason, withdrawn_at FROM recording "
-            "WHERE replace(id, '-', '') = ?", recording_id.replace("-", "")),
-                      lambda rows: rows and rows[0][0], what="the stop on the server")
-        assert reason[0][0] == "withdrawn" and reason[0][1]
-        assert phone.errors == [], "uncaught errors in the page"
-    finally:
-        phone.context.close()
+        mic_phone, live_server, home, shoot):
+    phone, page, visit = mic_phone, mic_phone.page, home.make_visit("Withdraw")
+    recording_id = recording_under_way(phone, visit)
+    # The app goes to the background for a moment: the gap is marked.
+    for state in ("hidden", "visible"):
+        page.evaluate("""(state) => {
+            Object.defineProperty(document, "visibilityState", {value: state, configurable: true});
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""", state)
+        page.wait_for_timeout(300)
+    page.get_by_role("button", name="Record that they withdrew").click()
+    expect(recorder(phone)).to_have_attribute("data-state", "idle")
+    expect(recorder(phone).get_by_role("button", name="Record", exact=True)).to_be_hidden()
+    expect(recorder(phone).get_by_text("ask first, and record only once they agree")
+           ).to_be_visible()
+    meta = poll(lambda: {r["id"]: r for r in local_recordings(phone, visit)}[recording_id],
+                lambda r: r["state"] == "stopped", what="the recording stopped")
+    assert meta["stop_reason"] == "withdrawn" and meta["withdrawn_at"]
+    assert len(meta["gaps"]) == 1 and meta["gaps"][0]["length_ms"] >= 250
+    expect(recorder(phone).locator("[data-recording-list]")).to_contain_text(
+        f"Stopped when they withdrew. Made after: {visit.clinician} agreed at")
+    shoot(page, "recording-07-withdrawn", full_page=False)
+    phone.sync_until_done()
+    reason = poll(lambda: stored(
+        live_server, "SELECT stop_reason, withdrawn_at, gaps FROM recording "
+        "WHERE replace(id, '-', '') = ?", recording_id.replace("-", "")),
+        lambda rows: rows and rows[0][0], what="the stop on the server")
+    assert reason[0][0] == "withdrawn" and reason[0][1] and '"at_ms"' in reason[0][2]
 
 
 ROOM = """() => {
@@ -248,26 +266,16 @@ ROOM = """() => {
 
 
 def test_a_nearly_full_phone_stops_cleanly_and_keeps_what_was_recorded(
-        browser_type, browser_type_launch_args, browser_context_args, live_server, home, shoot,
-        tmp_path):
-    visit = home.make_visit("Full")
-    phone = launch(browser_type, browser_type_launch_args, browser_context_args,
-                   tmp_path / "phone")
-    page = phone.page
-    try:
-        phone.context.add_init_script(f"({ROOM})()")
-        phone.ready_for(visit)
-        phone.consent_agreed(visit.clinician)
-        recording_id = record(phone, chunks=1)
-        page.evaluate("() => { self.roomLeft = 5 * 1048576; }")  # the phone fills up
-        expect(recorder(phone)).to_have_attribute("data-state", "idle", timeout=15_000)
-        expect(page.locator("#status")).to_have_text(re.compile(
-            r"^This phone is nearly full, so the recording stopped\. What was recorded is kept\. "
-            r"About \d+ MB left\.$"))
-        meta = {r["id"]: r for r in local_recordings(phone, visit)}[recording_id]
-        assert meta["stop_reason"] == "storage_full" and meta["chunks"] >= 1
-        assert len(local_chunks(phone, recording_id)) == meta["chunks"]
-        shoot(page, "recording-08-phone-full", full_page=False)
-        assert phone.errors == [], "uncaught errors in the page"
-    finally:
-        phone.context.close()
+        mic_phone, home, shoot):
+    phone, page, visit = mic_phone, mic_phone.page, home.make_visit("Full")
+    phone.context.add_init_script(f"({ROOM})()")
+    recording_id = recording_under_way(phone, visit)
+    page.evaluate("() => { self.roomLeft = 5 * 1048576; }")  # the phone fills up
+    expect(recorder(phone)).to_have_attribute("data-state", "idle", timeout=15_000)
+    expect(page.locator("#status")).to_have_text(re.compile(
+        r"^This phone is nearly full, so the recording stopped\. What was recorded is kept\. "
+        r"About \d+ MB left\.$"))
+    meta = {r["id"]: r for r in local_recordings(phone, visit)}[recording_id]
+    assert meta["stop_reason"] == "storage_full" and meta["chunks"] >= 1
+    assert len(local_chunks(phone, recording_id)) == meta["chunks"]
+    shoot(page, "recording-08-phone-full", full_page=False)

@@ -258,3 +258,30 @@ def test_concurrent_uploads_store_each_chunk_once(channel):
     assert sorted(statuses[4:]) == [201, 409]
     assert channel.state()["received"] == [0, 1]
     assert db.session.query(RecordingChunk).count() == 2
+
+
+def test_the_summary_never_offers_a_partial_recording_as_whole(channel, phone, agreed, signed_in):
+    recording_id = channel.url.split("/")[4]
+    assert channel.put(0, chunk(0)).status_code == 201
+    assert stop(phone, agreed, recording_id, 2) == []
+    page = signed_in.get(f"/visits/{agreed.id}/summary").text
+    assert "Still arriving from the phone: 1 of 2 parts." in page and "<audio" not in page
+    assert "Made after Dr Okafor agreed" in page
+    audio = f"/visits/{agreed.id}/recordings/{recording_id}/audio"
+    assert signed_in.get(audio).status_code == 404
+    assert channel.put(1, chunk(1)).status_code == 201
+    assert "<audio" in signed_in.get(f"/visits/{agreed.id}/summary").text
+    whole = signed_in.get(audio, headers={"Range": "bytes=0-9"})
+    assert whole.status_code == 206 and whole.data == (chunk(0) + chunk(1))[:10]
+    assert whole.headers["Content-Type"] == "audio/webm"
+
+
+def test_delete_at_home_asks_first_and_tombstones(channel, agreed, signed_in, phone):
+    recording_id = channel.url.split("/")[4]
+    page = signed_in.get(f"/visits/{agreed.id}/summary").text
+    assert "Delete this recording…" in page and "This cannot be undone." in page
+    answer = signed_in.post(f"/visits/{agreed.id}/recordings/{recording_id}/delete")
+    assert answer.status_code == 303
+    assert "Nothing was recorded." in signed_in.get(f"/visits/{agreed.id}/summary").text
+    changes = phone.pull("0").get_json()["changes"]
+    assert {"entity": "recording", "id": recording_id, "deleted": True} in changes

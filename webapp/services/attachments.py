@@ -20,7 +20,7 @@ from sqlalchemy import event, select
 from webapp.errors import Conflict, ValidationFailed
 from webapp.extensions import db
 from webapp.models import Attachment, RecordingChunk, RecordItem
-from webapp.services.blobs import digest, keep, move_in, sniff, stored_path, valid_sha
+from webapp.services.blobs import digest, hold, keep, move_in, sniff, stored_path, valid_sha
 from webapp.services.records import owned_by
 
 # Under the 8 MB any request may carry (MAX_CONTENT_LENGTH), with room for the form around it.
@@ -66,6 +66,7 @@ def add_whole(root, item, member, data, filename=""):
     if not data or kind is None:
         raise ValidationFailed({"file": [WRONG_TYPE]})
     sha256 = digest(data)
+    hold(db.session.connection(), sha256)  # see blobs.hold
     keep(root, sha256, data)
     return _attach(item, member, sha256, len(data), kind, filename)
 
@@ -104,6 +105,7 @@ def _finish(root, item, member, part, sha256, size, filename):
     if digest(data) != sha256 or kind is None:
         part.unlink(missing_ok=True)
         raise ValidationFailed({"file": [DAMAGED if kind else WRONG_TYPE]})
+    hold(db.session.connection(), sha256)  # see blobs.hold
     move_in(root, sha256, part)
     return _attach(item, member, sha256, size, kind, filename)
 

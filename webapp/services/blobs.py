@@ -11,7 +11,7 @@ import os
 import uuid
 from pathlib import Path
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, text
 
 from webapp.errors import NotFound
 
@@ -53,9 +53,8 @@ def stored_path(root, sha256):
 def keep(root, sha256, data):
     """Write `data` as the file named `sha256`, whole or not at all.
 
-    Written again even when present: a delete racing this write (services
-    /recordings.forget) may have just removed it. The temporary name is unique
-    per call, so concurrent writers never share one.
+    Written again even when present (the caller holds the name's lock: `hold`).
+    The temporary name is unique per call, so concurrent writers never share one.
     """
     target = stored_path(root, sha256)
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -76,15 +75,31 @@ def move_in(root, sha256, part):
     return target
 
 
+def hold(connection, sha256):
+    """Hold the lock of the bytes named `sha256` until the transaction ends, so a
+    file is never removed between its writing and the commit of the row using it.
+
+    PostgreSQL: an advisory lock on the name. SQLite: its one writer at a time
+    (the writer's INSERT holds it until the commit; `forget_unused` begins as a writer).
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:sha, 0))"),
+                           {"sha": sha256})
+
+
 def forget_unused(engine, root, sha256s, *columns):
     """Delete each stored file no committed row refers to any more (by any of `columns`).
 
     Run after a commit (a session's after_commit hook, which may not use the
-    session itself), so on a connection of its own.
+    session itself), so on a connection of its own, under each name's lock.
     """
     with engine.connect() as connection:
-        for sha256 in set(sha256s):
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits for a writer's commit
+        for sha256 in sorted(set(sha256s)):
+            hold(connection, sha256)
             used = any(connection.scalar(select(exists().where(column == sha256)))
                        for column in columns)
             if not used:
                 stored_path(root, sha256).unlink(missing_ok=True)
+        connection.commit()

@@ -23,6 +23,7 @@ from webapp.services.blobs import (
     digest,
     files_root,
     forget_unused,
+    hold,
     keep,
     sniff,
     stored_path,
@@ -161,6 +162,7 @@ def add_chunk(recording, index, sha256, data):
     if not 0 <= index < last:
         raise ValidationFailed({"index": ["This part is not in the recording."]})
     _check_type(recording, index, data)
+    hold(db.session.connection(), sha256)  # until commit: a delete waits for the row
     row, created = insert_unique(RecordingChunk, ("recording_id", "index"),
                                  recording_id=recording.id, index=index, sha256=sha256,
                                  size=len(data), created_at=utcnow())

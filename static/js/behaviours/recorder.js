@@ -9,6 +9,8 @@
 // and ticks taken meanwhile carry the recording and the moment.
 // Loaded on first use; nothing of the first-load bundle is imported: `deps`
 // brings { say, csrfToken, keepAwake }.
+import { clockText, free, progressOf, showList as drawList } from "./recording-list.js";
+
 const TIMESLICE_MS = 2000;
 const TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/mp4", "audio/webm"];
 const LOW_ROOM = 25 * 1024 * 1024;
@@ -21,10 +23,6 @@ let box = null;
 let deps = null;
 const firstTyped = new WeakMap(); // a form -> the moment its text was begun
 
-const clockText = (ms) => {
-  const s = Math.floor(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-};
 const megabytes = (bytes) => `${Math.max(0, Math.round(bytes / 1048576))} MB`;
 const agreed = () => Boolean(document.querySelector("#consent-status .consent-state--agreed"));
 const withdrawn = () => {
@@ -111,8 +109,10 @@ async function start() {
     deps.say(Object.values(body.errors || {}).flat()[0] || "Could not start recording. Please try again.");
     return;
   }
+  // The agreement it is made under, in the words the screen shows ("Dr Okafor agreed at 10:42.").
+  const consent = document.querySelector("#consent-status .consent-state--agreed").textContent.trim();
   const meta = { id, visit_id: Number(box.dataset.visitId), mime_type: type, started_at: Date.now(),
-    state: "recording", chunks: 0, bytes: 0, elapsed_ms: 0, gaps: [], stop_sent: false };
+    state: "recording", chunks: 0, bytes: 0, elapsed_ms: 0, gaps: [], stop_sent: false, consent };
   await save(meta);
   const recorder = new MediaRecorder(stream, { mimeType: type });
   const rec = current = { meta, recorder, stream, before: 0, since: performance.now(), paused: false,
@@ -215,59 +215,9 @@ async function finishLeftovers(visitId) {
   }
 }
 
-function describe(meta, progress) {
-  const when = new Date(meta.started_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
-  const length = clockText(meta.state === "stopped" ? meta.duration_ms || 0 : meta.elapsed_ms || 0);
-  if (meta.state !== "stopped") return { text: `Recording since ${when}.`, canFree: false, when };
-  let state = "On this phone";
-  if (meta.freed) state = "Sent to your computer. Space freed";
-  else if (meta.confirmed) state = "Sent to your computer";
-  else if (progress) state = progress;
-  else if (meta.problem) state = `On this phone. ${meta.problem}`;
-  const why = { withdrawn: " Stopped when they withdrew.", storage_full: " Stopped: the phone was nearly full.",
-    interrupted: " Stopped when the app closed." }[meta.stop_reason] || "";
-  return { text: `Recording at ${when}, ${length}: ${state}.${why}`, canFree: meta.confirmed && !meta.freed, when };
-}
-
-const progressOf = new Map();
-
 async function showList() {
-  const list = box.querySelector("[data-recording-list]");
-  const metas = (await DB().recordingsOfVisit(Number(box.dataset.visitId))).sort((a, b) => a.started_at - b.started_at);
-  list.replaceChildren(...metas.map((meta) => {
-    const { text, canFree, when } = describe(meta, progressOf.get(meta.id));
-    const item = document.createElement("li");
-    item.className = "recordings__item";
-    item.dataset.recordingId = meta.id;
-    const words = document.createElement("span");
-    words.textContent = text;
-    item.append(words);
-    if (canFree) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "button button--secondary button--small";
-      button.dataset.free = meta.id;
-      button.textContent = "Free the space on this phone";
-      const which = document.createElement("span");
-      which.className = "visually-hidden";
-      which.textContent = ` (the recording at ${when})`;
-      button.append(which);
-      item.append(" ", button);
-    }
-    return item;
-  }));
-  show();
-}
-
-async function free(id) {
-  await DB().transact(["blobs", "recordings"], "readwrite", async (s) => {
-    const meta = await DB().req(s.recordings.get(id));
-    if (!meta || !meta.confirmed) return; // never before the computer has it all
-    for (const key of await DB().req(s.blobs.index("owner").getAllKeys(id))) s.blobs.delete(key);
-    s.recordings.put({ ...meta, freed: true });
-  });
-  deps.say("Space freed. The recording is on your computer.");
-  await showList();
+  await drawList(box);
+  show(); // the box shows once something is listed
 }
 
 function show() {
@@ -347,7 +297,7 @@ function listen() {
     else if (target.hasAttribute("data-pause")) pause();
     else if (target.hasAttribute("data-resume")) resume();
     else if (target.hasAttribute("data-stop")) stop(current);
-    else free(target.dataset.free).catch(() => {});
+    else free(box, target.dataset.free, deps.say).then(show).catch(() => {});
   });
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("message", (event) => {

@@ -1,8 +1,8 @@
 // A photo or PDF of a record, sent in pieces that resume: the server names the file
 // by its SHA-256 and says how much arrived, so after a lost connection only the rest
-// is sent. On a paired phone with its service worker, the file is first kept in
-// IndexedDB (a photo taken with no signal is not lost) and the worker's uploader
-// (service_worker/uploads.js) sends it when it can. Without scripts the same form
+// is sent. With no connection, a paired phone with its service worker keeps the
+// file in IndexedDB (a photo taken with no signal is not lost) and the worker's
+// uploader (service_worker/uploads.js) sends it when it can. Without scripts the same form
 // sends the file whole. Loaded on first use (a page with such a form); it imports
 // nothing the first-load bundle has: `say` comes from the caller.
 
@@ -37,17 +37,26 @@ async function keepForLater(form, file, say) {
   return true;
 }
 
+// Send now; true when the file was taken or refused (said), false with no connection.
 async function send(form, file, say) {
   const url = form.dataset.resumable.replace("SHA", await sha256(file));
   const headers = { "X-CSRFToken": form.querySelector("[name=csrf_token]").value };
-  let offset = (await (await fetch(url)).json()).offset;
+  let offset;
+  try {
+    offset = (await (await fetch(url)).json()).offset;
+  } catch {
+    return false;
+  }
   for (let failures = 0; offset < file.size && failures < 5;) {
     const query = `?offset=${offset}&size=${file.size}&name=${encodeURIComponent(file.name)}`;
     try {
       const response = await fetch(url + query, { method: "POST", headers,
         body: file.slice(offset, offset + PIECE) });
       const answer = await response.json();
-      if (response.status === 422) return say(Object.values(answer.errors).flat().join(" "));
+      if (response.status === 422) {
+        say(Object.values(answer.errors).flat().join(" "));
+        return true;
+      }
       offset = answer.offset;  // 200: moved on; 409: where the server stands
       failures = 0;
     } catch {
@@ -56,8 +65,20 @@ async function send(form, file, say) {
       offset = await fetch(url).then((r) => r.json()).then((a) => a.offset).catch(() => offset);
     }
   }
-  if (offset >= file.size) window.location.reload();
-  else say("Not sent: no connection. Try again when you have signal.");
+  if (offset < file.size) return false;
+  window.location.reload();
+  return true;
+}
+
+// Online: sent at once (its answer said here). With no connection, a paired phone
+// keeps it for its uploader; any other browser says to try again.
+async function attach(form, file, say) {
+  if (navigator.onLine) {
+    say("Sending…");
+    if (await send(form, file, say)) return;
+  }
+  if (await keepForLater(form, file, say)) return;
+  say("Not sent: no connection. Try again when you have signal.");
 }
 
 export function resumableUploads(root, say) {
@@ -68,11 +89,7 @@ export function resumableUploads(root, say) {
       const file = [...form.querySelectorAll("input[type=file]")].map((input) => input.files[0]).find(Boolean);
       if (!file) return;
       event.preventDefault();
-      keepForLater(form, file, say).then((kept) => {
-        if (kept) return;
-        say("Sending…");
-        return send(form, file, say);
-      }).catch(() => say("Not sent. Please try again."));
+      attach(form, file, say).catch(() => say("Not sent. Please try again."));
     });
   }
 }

@@ -1,0 +1,65 @@
+// The recordings this phone holds for a visit, each with its state: on this
+// phone, how much is sent, sent (then "Free the space on this phone", offered
+// only once the computer has it whole), and the agreement it was made under.
+// Part of the recorder's chunk (imported by recorder.js only).
+const DB = () => self.AskTwiceDB;
+
+export const clockText = (ms) => {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+};
+
+function describe(meta, progress) {
+  const when = new Date(meta.started_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+  const length = clockText(meta.state === "stopped" ? meta.duration_ms || 0 : meta.elapsed_ms || 0);
+  if (meta.state !== "stopped") return { text: `Recording since ${when}.`, canFree: false, when };
+  let state = "On this phone";
+  if (meta.freed) state = "Sent to your computer. Space freed";
+  else if (meta.confirmed) state = "Sent to your computer";
+  else if (progress) state = progress;
+  else if (meta.problem) state = `On this phone. ${meta.problem}`;
+  const why = { withdrawn: " Stopped when they withdrew.", storage_full: " Stopped: the phone was nearly full.",
+    interrupted: " Stopped when the app closed." }[meta.stop_reason] || "";
+  const under = meta.consent ? ` Made after: ${meta.consent}` : "";
+  return { text: `Recording at ${when}, ${length}: ${state}.${why}${under}`, canFree: meta.confirmed && !meta.freed, when };
+}
+
+export const progressOf = new Map(); // recording id -> "Recording 1 of 2: 60% sent"
+
+export async function showList(box) {
+  const list = box.querySelector("[data-recording-list]");
+  const metas = (await DB().recordingsOfVisit(Number(box.dataset.visitId))).sort((a, b) => a.started_at - b.started_at);
+  list.replaceChildren(...metas.map((meta) => {
+    const { text, canFree, when } = describe(meta, progressOf.get(meta.id));
+    const item = document.createElement("li");
+    item.className = "recordings__item";
+    item.dataset.recordingId = meta.id;
+    const words = document.createElement("span");
+    words.textContent = text;
+    item.append(words);
+    if (canFree) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button--secondary button--small";
+      button.dataset.free = meta.id;
+      button.textContent = "Free the space on this phone";
+      const which = document.createElement("span");
+      which.className = "visually-hidden";
+      which.textContent = ` (the recording at ${when})`;
+      button.append(which);
+      item.append(" ", button);
+    }
+    return item;
+  }));
+}
+
+export async function free(box, id, say) {
+  await DB().transact(["blobs", "recordings"], "readwrite", async (s) => {
+    const meta = await DB().req(s.recordings.get(id));
+    if (!meta || !meta.confirmed) return; // never before the computer has it all
+    for (const key of await DB().req(s.blobs.index("owner").getAllKeys(id))) s.blobs.delete(key);
+    s.recordings.put({ ...meta, freed: true });
+  });
+  say("Space freed. The recording is on your computer.");
+  await showList(box);
+}
