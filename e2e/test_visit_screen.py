@@ -56,8 +56,33 @@ def tab_walk(page, presses):
     return stops
 
 
+def rules_of_pages_css_that_touch(page):
+    """The selectors of pages.css (which the appointment screen does not load, to keep
+    its first load small) that match something on the screen as it is now, in any
+    media: each one would be a style missing there."""
+    return page.evaluate("""async () => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(await (await fetch('/static/build/pages.css')).text());
+      const touching = [];
+      const visit = (rules) => { for (const rule of rules) {
+        if (rule instanceof CSSPageRule) continue; // a printed page's margins, no element
+        if (rule.cssRules && !rule.selectorText) { visit(rule.cssRules); continue; }
+        if (!rule.selectorText) continue;
+        const bare = rule.selectorText.replace(/::?(before|after|marker|placeholder)\\b/g, '');
+        try { if (document.querySelector(bare)) touching.push(rule.selectorText); }
+        catch (error) { touching.push(`unreadable: ${rule.selectorText}`); }
+      } };
+      visit(sheet.cssRules);
+      return touching;
+    }""")
+
+
 def larger_text_and_dark(page, shoot, axe, name):
-    """The same state at 200% text and in dark mode: looked at, and checked by axe."""
+    """The same state at 200% text and in dark mode: looked at, and checked by axe; and
+    no rule the screen leaves out (pages.css) would have styled it."""
+    assert page.locator("link[href*='pages.css']").count() == 0
+    touching = rules_of_pages_css_that_touch(page)
+    assert touching == [], f"{name}: {touching}"
     page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
     shoot(page, f"{name}-200", full_page=False)
     axe.check(page, f"{name} at 200% text")
@@ -114,8 +139,8 @@ def in_visit_flow(phone, visit, shoot, axe, label):
         assert after["top"] >= before["top"] - 2, f"Tab goes up the screen: {before} then {after}"
     # Back at 100% text the consent step is first again, for eyes and keys alike.
     page.evaluate("() => { document.documentElement.style.fontSize = ''; scrollTo(0, 0); }")
-    page.wait_for_function("() => document.querySelector('.visit-screen > #consent')"
-                           ".nextElementSibling.id === 'questions'")
+    page.wait_for_function("() => document.getElementById('consent').compareDocumentPosition("
+                           "document.getElementById('questions')) & Node.DOCUMENT_POSITION_FOLLOWING")
     order = [stop["name"] for stop in tab_walk(page, 60)]
     assert order.index("They agreed") < order.index("Asked"), order
 

@@ -17,6 +17,7 @@ const SHELL = [
   SIGN_OUT_OFFLINE_URL,
   MANIFEST_URL,
   "/static/build/app.css",
+  "/static/build/pages.css",
   "/static/build/app.js",
   // The bundle's parts loaded on first use (lock and wipe, read back, ...): the server lists them.
   ..."__LAZY__".split(" ").filter(Boolean),
