@@ -64,7 +64,10 @@ document.addEventListener("htmx:load", (event) => {
 document.addEventListener("htmx:afterSettle", (event) => {
   focusAfterSwap(event.detail.elt);
   announce(event.detail.elt);
-  recorderWhenWanted();
+  // Only a change of the consent step can make the recorder wanted: a note's
+  // swap must not cost a look into IndexedDB before the next tap.
+  const elt = event.detail.elt;
+  if (elt && elt.closest && elt.closest("#consent, #consent-log")) recorderWhenWanted();
 });
 document.addEventListener("visit-drawn", recorderWhenWanted);
 reportFailures();
