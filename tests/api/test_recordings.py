@@ -231,6 +231,19 @@ def test_a_stop_keeps_the_withdrawal_and_the_gaps(phone, agreed, channel):
     assert recording.gaps == [{"at_ms": 1000, "length_ms": 4000}]
 
 
+@pytest.mark.parametrize("withdrawn_at", ["0001-01-01T00:00:00+01:00",
+                                          "9999-12-31T23:59:59-01:00"])
+def test_a_withdrawal_time_beyond_the_calendar_is_refused_not_a_fault(phone, agreed, channel,
+                                                                     withdrawn_at):
+    """In UTC it is before year 1 or after 9999: a rejection, never a 500 that
+    jams the phone's outbox behind it."""
+    recording_id = channel.url.split("/")[4]
+    rejected = stop(phone, agreed, recording_id, 0, stop_reason="withdrawn",
+                    withdrawn_at=withdrawn_at)
+    assert [r["errors"] for r in rejected] == [{"withdrawn_at": ["This time could not be read."]}]
+    assert db.session.get(Recording, uuid.UUID(recording_id)).chunk_count is None
+
+
 def test_another_household_cannot_reach_a_recording(channel, stranger, app):
     from tests.webapp.test_inventory import paired_phone
     from webapp.models import Member
