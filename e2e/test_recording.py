@@ -255,6 +255,30 @@ def test_withdrawal_stops_the_recording_at_once_and_keeps_the_time(
     assert reason[0][0] == "withdrawn" and reason[0][1] and '"at_ms"' in reason[0][2]
 
 
+def test_a_clock_set_back_in_the_background_still_ends_the_recording_at_home(
+        mic_phone, live_server, home):
+    phone, page, visit = mic_phone, mic_phone.page, home.make_visit("Clock")
+    recording_id = recording_under_way(phone, visit)
+    page.evaluate("""() => {
+        Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
+        document.dispatchEvent(new Event("visibilitychange"));
+        const real = Date.now;  // the phone's clock is corrected by a minute, backwards
+        Date.now = () => real() - 60000;
+        Object.defineProperty(document, "visibilityState", {value: "visible", configurable: true});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""")
+    page.get_by_role("button", name="Record that they withdrew").click()
+    meta = poll(lambda: {r["id"]: r for r in local_recordings(phone, visit)}[recording_id],
+                lambda r: r["state"] == "stopped", what="the recording stopped")
+    assert meta["gaps"][0]["length_ms"] == 0
+    phone.sync_until_done()
+    ended = poll(lambda: stored(
+        live_server, "SELECT stop_reason, chunk_count FROM recording "
+        "WHERE replace(id, '-', '') = ?", recording_id.replace("-", "")),
+        lambda rows: rows and rows[0][0], what="the stop on the server")
+    assert ended[0][0] == "withdrawn" and ended[0][1] is not None
+
+
 ROOM = """() => {
   const real = navigator.storage.estimate.bind(navigator.storage);
   navigator.storage.estimate = async () => {

@@ -212,13 +212,16 @@ const Capture = (() => {
   }
 
   async function recordingStop(form, f, visitId, recordingId) {
-    const whole = (name) => Math.max(0, Math.min(2147483647, Math.round(Number(form.get(name)) || 0)));
+    const whole = (value) => Math.max(0, Math.min(2147483647, Math.round(Number(value)) || 0));
     let gaps = [];
     try { gaps = JSON.parse(form.get("gaps") || "[]"); } catch (error) { gaps = []; }
+    // As the computer takes them: a gap it refused would refuse the whole stop.
+    gaps = (Array.isArray(gaps) ? gaps : []).filter((gap) => gap && typeof gap === "object")
+      .map((gap) => ({ at_ms: whole(gap.at_ms), length_ms: whole(gap.length_ms) }));
     const reason = form.get("stop_reason");
-    const data = { visit_id: visitId, recording_id: recordingId, duration_ms: whole("duration_ms"),
-      chunk_count: whole("chunk_count"), stop_reason: ["stopped", "withdrawn", "storage_full", "interrupted"].includes(reason) ? reason : "stopped",
-      gaps: Array.isArray(gaps) ? gaps.slice(0, 1000) : [] };
+    const data = { visit_id: visitId, recording_id: recordingId, duration_ms: whole(form.get("duration_ms")),
+      chunk_count: whole(form.get("chunk_count")), stop_reason: ["stopped", "withdrawn", "storage_full", "interrupted"].includes(reason) ? reason : "stopped",
+      gaps: gaps.slice(0, 1000) };
     if (form.get("withdrawn_at")) data.withdrawn_at = form.get("withdrawn_at");
     await Outbox.enqueue({ id: newId(), kind: "recording_stop", visit_id: visitId, recording_id: recordingId },
       "recording.stop", data);

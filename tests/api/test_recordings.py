@@ -231,6 +231,19 @@ def test_a_stop_keeps_the_withdrawal_and_the_gaps(phone, agreed, channel):
     assert recording.gaps == [{"at_ms": 1000, "length_ms": 4000}]
 
 
+@pytest.mark.parametrize("withdrawn_at", ["0001-01-01T00:00:00+01:00",
+                                          "9999-12-31T23:59:59-01:00"])
+def test_a_withdrawal_time_beyond_the_calendar_is_refused_not_a_fault(phone, agreed, channel,
+                                                                     withdrawn_at):
+    """In UTC it is before year 1 or after 9999: a rejection, never a 500 that
+    jams the phone's outbox behind it."""
+    recording_id = channel.url.split("/")[4]
+    rejected = stop(phone, agreed, recording_id, 0, stop_reason="withdrawn",
+                    withdrawn_at=withdrawn_at)
+    assert [r["errors"] for r in rejected] == [{"withdrawn_at": ["This time could not be read."]}]
+    assert db.session.get(Recording, uuid.UUID(recording_id)).chunk_count is None
+
+
 def test_another_household_cannot_reach_a_recording(channel, stranger, app):
     from tests.webapp.test_inventory import paired_phone
     from webapp.models import Member
@@ -258,6 +271,32 @@ def test_concurrent_uploads_store_each_chunk_once(channel):
     assert sorted(statuses[4:]) == [201, 409]
     assert channel.state()["received"] == [0, 1]
     assert db.session.query(RecordingChunk).count() == 2
+
+
+@pytest.mark.parametrize("ended", ["deleted", "stopped"])
+def test_a_chunk_racing_a_delete_or_a_stop_keeps_nothing(channel, phone, agreed, app, ended):
+    """The upload looked at the recording before another request's delete (or its
+    stop, at one part) committed: the row it inserts must not outlive the recording."""
+    from webapp.errors import NotFound, ValidationFailed
+
+    recording_id = channel.url.split("/")[4]
+    seen = db.session.get(Recording, uuid.UUID(recording_id))  # still open, as then
+    ending = (phone.mutation("recording.delete", {"visit_id": agreed.id,
+                                                  "recording_id": recording_id})
+              if ended == "deleted" else phone.mutation("recording.stop", {
+                  "visit_id": agreed.id, "recording_id": recording_id, "duration_ms": 3000,
+                  "stop_reason": "stopped", "chunk_count": 1}))
+    assert phone.device.id  # loaded here: the other thread has no app context
+    with ThreadPoolExecutor(1) as other:  # another request, which leaves `seen` as it was
+        answer = other.submit(phone.push, ending).result()
+    assert answer.get_json()["rejections"] == []
+    assert seen.deleted_at is None and seen.chunk_count is None
+    data = chunk(3)
+    with pytest.raises(NotFound if ended == "deleted" else ValidationFailed):
+        recordings.add_chunk(seen, 3, sha(data), data)
+    db.session.rollback()
+    assert db.session.query(RecordingChunk).count() == 0
+    assert not stored_path(app.config["ATTACHMENTS_DIR"], sha(data)).exists()
 
 
 def test_the_summary_never_offers_a_partial_recording_as_whole(channel, phone, agreed, signed_in):

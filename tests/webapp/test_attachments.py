@@ -103,6 +103,24 @@ def test_a_cut_upload_resumes_where_it_stopped(signed_in, visit, record, files):
     assert Attachment.query.one().content_type == "application/pdf"
 
 
+@pytest.mark.parametrize("sent, kept", [
+    ("scan%00.png", "scan.png"), ("scan%0d%0aSet-Cookie:%20x.png", "scanSet-Cookie: x.png")])
+def test_a_name_no_header_or_database_can_carry_is_cleaned(signed_in, visit, record, files,
+                                                           sent, kept):
+    """The name is only a suggestion for saving the file: cleaned, never a refusal
+    (the photo kept on the phone for ever) nor a fault (PostgreSQL refuses a NUL)."""
+    sha = hashlib.sha256(PNG).hexdigest()
+    answer = signed_in.post(url(visit, record, f"/uploads/{sha}?offset=0&size={len(PNG)}"
+                                               f"&name={sent}"), data=PNG)
+    assert answer.get_json() == {"offset": len(PNG), "done": True}
+    attachment = Attachment.query.one()
+    assert attachment.filename == kept
+    back = signed_in.get(url(visit, record, f"/attachments/{attachment.id}"))
+    assert back.status_code == 200 and back.data == PNG
+    assert kept in back.headers["Content-Disposition"]
+    back.close()
+
+
 def test_a_damaged_upload_is_deleted_not_kept(signed_in, visit, record, files):
     sha = hashlib.sha256(PDF).hexdigest()
     bent = PDF[:-1] + b"?"

@@ -1,7 +1,7 @@
 """Input schemas of the commands a family gives, at home or on a phone."""
 
 import json
-from datetime import date
+from datetime import UTC, date
 
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
@@ -359,9 +359,19 @@ class RecordingStopSchema(InputSchema):
     duration_ms = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_INT))
     chunk_count = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_CHUNKS))
     stop_reason = one_of(STOP_REASONS, "Say why the recording stopped.", required=True)
-    withdrawn_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    withdrawn_at = fields.AwareDateTime(load_default=None, allow_none=True, error_messages={
+        "invalid": "This time could not be read."})
     gaps = Gaps(fields.Nested(GapSchema), load_default=list,
                 validate=validate.Length(max=1000, error="Too many gaps to keep."))
+
+    @validates("withdrawn_at")
+    def storable_in_utc(self, value, **kwargs):
+        """Stored in UTC: an offset that takes it beyond year 1 or 9999 cannot be."""
+        try:
+            if value is not None:
+                value.astimezone(UTC)
+        except OverflowError as error:
+            raise ValidationError("This time could not be read.") from error
 
 
 class RecordingDeleteSchema(InputSchema):

@@ -12,6 +12,7 @@ that fails keeps every file) and only the files no remaining record, and no reco
 chunk, uses (both keep their bytes in one store: services/blobs.py).
 """
 
+import unicodedata
 from pathlib import Path
 
 from flask import current_app
@@ -110,12 +111,18 @@ def _finish(root, item, member, part, sha256, size, filename):
     return _attach(item, member, sha256, size, kind, filename)
 
 
+def _plain(filename):
+    """The name without what no header or database can carry (control characters,
+    lone surrogates): only a suggestion for saving the file, so cleaned, never refused."""
+    return "".join(c for c in filename if unicodedata.category(c) not in ("Cc", "Cs"))
+
+
 def _attach(item, member, sha256, size, kind, filename):
     found = attached(item, sha256)
     if found is not None:
         return found
     attachment = Attachment(item_id=item.id, sha256=sha256, size=size, content_type=kind,
-                            filename=filename[:200], member_id=member.id)
+                            filename=_plain(filename)[:200], member_id=member.id)
     db.session.add(attachment)
     db.session.flush()
     return attachment

@@ -152,24 +152,32 @@ def add_chunk(recording, index, sha256, data):
             is a file of another kind.
         Conflict: another chunk is stored at this index already.
     """
-    if recording.deleted_at is not None:
-        raise NotFound("This recording was deleted.")
+    _check_open(recording, index)
     if len(data) > MAX_CHUNK_BYTES:
         raise TooLarge(f"A part of a recording may be at most {MAX_CHUNK_BYTES // 2**20} MB.")
     if digest(data) != valid_sha(sha256):
         raise ValidationFailed({"chunk": [attachments.DAMAGED]}, message=attachments.DAMAGED)
-    last = recording.chunk_count if recording.chunk_count is not None else MAX_CHUNKS
-    if not 0 <= index < last:
-        raise ValidationFailed({"index": ["This part is not in the recording."]})
     _check_type(recording, index, data)
     hold(db.session.connection(), sha256)  # until commit: a delete waits for the row
     row, created = insert_unique(RecordingChunk, ("recording_id", "index"),
                                  recording_id=recording.id, index=index, sha256=sha256,
                                  size=len(data), created_at=utcnow())
+    # Again once written: a delete or stop committed since is seen, and one not yet
+    # committed waits for this (SQLite's one writer; PostgreSQL's key lock of the insert).
+    db.session.refresh(recording)
+    _check_open(recording, index)
     if row.sha256 != sha256:
         raise Conflict("A different part is stored at this place already.")
     keep(files_root(), sha256, data)  # again if already there: see blobs.keep
     return created
+
+
+def _check_open(recording, index):
+    if recording.deleted_at is not None:
+        raise NotFound("This recording was deleted.")
+    last = recording.chunk_count if recording.chunk_count is not None else MAX_CHUNKS
+    if not 0 <= index < last:
+        raise ValidationFailed({"index": ["This part is not in the recording."]})
 
 
 def _check_type(recording, index, data):

@@ -172,7 +172,7 @@ function stop(rec, reason = "stopped", withdrawnAt = null) {
     clearInterval(rec.timer);
     cancelAnimationFrame(rec.frame);
     if (rec.audio) rec.audio.close().catch(() => {});
-    if (rec.hiddenAt !== null) rec.meta.gaps.push({ at_ms: rec.hiddenAt.at, length_ms: Date.now() - rec.hiddenAt.wall });
+    if (rec.hiddenAt !== null) rec.meta.gaps.push(gapUntilNow(rec));
     rec.meta = { ...rec.meta, state: "stopped", stop_reason: reason, duration_ms: duration, elapsed_ms: duration,
       withdrawn_at: withdrawnAt };
     await save(rec.meta).catch(() => {});
@@ -258,12 +258,18 @@ function onTyping(event) {
   if (current && form && !firstTyped.has(form)) firstTyped.set(form, { id: current.meta.id, ms: elapsed(current) });
 }
 
+// The phone's clock may be set back meanwhile: a gap is never negative (the
+// computer would refuse the whole stop, and the recording would never be whole there).
+function gapUntilNow(rec) {
+  return { at_ms: rec.hiddenAt.at, length_ms: Math.max(0, Date.now() - rec.hiddenAt.wall) };
+}
+
 function onVisibility() {
   if (!current) return;
   if (document.visibilityState === "hidden") {
     current.hiddenAt = { at: Math.round(elapsed(current)), wall: Date.now() };
   } else if (current.hiddenAt) {
-    current.meta.gaps.push({ at_ms: current.hiddenAt.at, length_ms: Date.now() - current.hiddenAt.wall });
+    current.meta.gaps.push(gapUntilNow(current));
     current.hiddenAt = null;
     save(current.meta).catch(() => {});
   }
