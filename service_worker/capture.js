@@ -206,8 +206,11 @@ const Capture = (() => {
     const mimeType = form.get("mime_type") || "";
     if (!RECORDING_TYPE.test(mimeType)) return json({ errors: { mime_type: ["This phone records in a format we cannot keep."] } }, 422);
     const id = captureId(form);
+    // The agreement the screen showed: the home computer trusts it over the clocks.
+    const shown = form.get("consent_id") || "";
+    const consent = /^[0-9a-f-]{36}$/i.test(shown) ? { consent_id: shown.toLowerCase() } : {};
     await Outbox.enqueue({ id, kind: "recording", visit_id: visitId, mime_type: mimeType },
-      "recording.start", { visit_id: visitId, mime_type: mimeType });
+      "recording.start", { visit_id: visitId, mime_type: mimeType, ...consent });
     return json({ id });
   }
 

@@ -131,14 +131,19 @@ const Uploads = (() => {
     // Confirmed whole already: the bytes wait only for the family to free the space.
     const queue = [...owners].filter(([owner, group]) => group.channel === "recording"
       && !deleted.has(owner) && !(recordings.get(owner) || {}).confirmed);
+    // One that fails (a fault at home, say) must not hold up the others: each is
+    // tried, and the first failure is thrown afterwards, so the sync retries later.
+    let failure = null;
+    const attempt = (sending) => sending.catch((error) => { failure = failure || error; });
     for (const [owner, group] of owners) {
-      if (group.channel === "attachment") await sendFile(device, owner, group);
+      if (group.channel === "attachment") await attempt(sendFile(device, owner, group));
     }
     let n = 0;
     for (const [owner, group] of queue) {
       n += 1;
-      await send(device, owner, group, `Recording ${n} of ${queue.length}`);
+      await attempt(send(device, owner, group, `Recording ${n} of ${queue.length}`));
     }
+    if (failure) throw failure;
   }
 
   async function broadcast(detail) {

@@ -5,11 +5,13 @@ import hashlib
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 
 from webapp.extensions import db
-from webapp.models import Recording, RecordingChunk
+from webapp.models import Member, Recording, RecordingChunk
+from webapp.models._types import utcnow
 from webapp.services import capture, recordings
 from webapp.services.blobs import stored_path
 
@@ -324,3 +326,42 @@ def test_delete_at_home_asks_first_and_tombstones(channel, agreed, signed_in, ph
     assert "Nothing was recorded." in signed_in.get(f"/visits/{agreed.id}/summary").text
     changes = phone.pull("0").get_json()["changes"]
     assert {"entity": "recording", "id": recording_id, "deleted": True} in changes
+
+
+def behind(minutes):
+    """A reading of a phone clock `minutes` behind the home computer's."""
+    ms = int((utcnow() - timedelta(minutes=minutes)).timestamp() * 1000)
+    return f"{ms:013d}-0000-phone"
+
+
+def start_named(phone, visit, consent_id, hlc):
+    response = phone.push(phone.mutation("recording.start", {
+        "visit_id": visit.id, "mime_type": "audio/webm", "consent_id": str(consent_id)}, hlc=hlc))
+    assert response.status_code == 200
+    return response.get_json()["rejections"]
+
+
+def test_a_phone_whose_clock_runs_behind_records_under_the_agreement_it_showed(
+        phone, visit, owner):
+    """The agreement was logged at home (or on a phone ahead); this phone's clock says it
+    started before it. By clocks alone it is refused for ever and its sound stranded."""
+    consent = capture.record_consent(visit, owner, "agreed", "Dr Okafor")
+    db.session.commit()
+    refused = phone.push(phone.mutation("recording.start", {
+        "visit_id": visit.id, "mime_type": "audio/webm"}, hlc=behind(10)))
+    assert [r["code"] for r in refused.get_json()["rejections"]] == ["validation_failed"]
+    assert start_named(phone, visit, consent.id, behind(10)) == []
+    assert db.session.query(Recording).one().consent_id == consent.id
+
+
+def test_a_named_agreement_ended_before_the_start_or_not_an_agreement_counts_for_nothing(
+        phone, visit, owner, stranger):
+    agreed = capture.record_consent(visit, owner, "agreed", "Dr Okafor")
+    declined = capture.record_consent(visit, owner, "declined", "Dr Okafor")
+    other = db.session.query(Member).filter_by(household_id=stranger.household_id).first()
+    elsewhere = capture.record_consent(stranger, other, "agreed", "Dr Who")
+    db.session.commit()
+    for named in (agreed.id, declined.id, elsewhere.id, uuid.uuid4()):
+        assert [r["code"] for r in start_named(phone, visit, named, behind(0))] \
+            == ["validation_failed"], named
+    assert db.session.query(Recording).count() == 0

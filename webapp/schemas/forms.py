@@ -332,6 +332,8 @@ class RecordingStartSchema(InputSchema):
     id = client_id()
     mime_type = Text(required=True, validate=validate.Regexp(
         RECORDING_TYPE, error="This phone records in a format we cannot keep."))
+    # The agreement the phone showed when Record was tapped (services/recordings.py).
+    consent_id = fields.UUID(load_default=None, allow_none=True)
 
 
 class GapSchema(InputSchema):

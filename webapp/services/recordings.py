@@ -64,15 +64,35 @@ def consent_at(visit, at):
         .order_by(ConsentEvent.recorded_at.desc()).limit(1))
 
 
-def start_recording(visit, author, mime_type, id=None, device=None, at=None):
-    """Start a recording of the visit, under the agreement standing at `at`.
+def agreement_shown(visit, consent_id, at):
+    """The agreement a phone showed when Record was tapped, if it still stood at `at`.
+
+    Phones' clocks differ: an agreement logged on another phone whose clock runs ahead
+    may read later than this phone's start, and the recording would be refused for
+    ever, its sound stranded on the phone. So the entry the phone names is trusted when
+    it is an agreement of this visit and no refusal or withdrawal was logged after it
+    and before the start.
+    """
+    named = db.session.get(ConsentEvent, consent_id) if consent_id else None
+    if named is None or named.visit_id != visit.id or named.kind != "agreed":
+        return None
+    ended = db.session.scalar(select(ConsentEvent.id).where(
+        ConsentEvent.visit_id == visit.id, ConsentEvent.kind != "agreed",
+        ConsentEvent.recorded_at > named.recorded_at,
+        ConsentEvent.recorded_at <= at + timedelta(microseconds=999)).limit(1))
+    return None if ended else named
+
+
+def start_recording(visit, author, mime_type, id=None, device=None, at=None, consent_id=None):
+    """Start a recording of the visit, under the agreement the phone showed (`consent_id`)
+    or else the one standing at `at`.
 
     Raises:
-        ValidationFailed: the latest consent entry then is not an agreement.
+        ValidationFailed: neither is an agreement standing then.
         Conflict: the id is already used for another visit's recording.
     """
     at = at or utcnow()
-    consent = consent_at(visit, at)
+    consent = agreement_shown(visit, consent_id, at) or consent_at(visit, at)
     if consent is None or consent.kind != "agreed":
         raise ValidationFailed({"consent": [NO_CONSENT]}, message=NO_CONSENT)
     row, created = insert_once_under(

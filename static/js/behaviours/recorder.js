@@ -102,7 +102,9 @@ async function start() {
     return;
   }
   const id = crypto.randomUUID();
-  const answer = await post(box.dataset.startUrl, { id, mime_type: type }).catch(() => null);
+  const shown = document.getElementById("consent-status").dataset.consentOf || "";
+  const answer = await post(box.dataset.startUrl, { id, mime_type: type, ...(shown ? { consent_id: shown } : {}) })
+    .catch(() => null);
   if (!answer || !answer.ok) {
     stream.getTracks().forEach((track) => track.stop());
     const body = answer ? await answer.json().catch(() => ({})) : {};
