@@ -14,10 +14,15 @@ const Strategies = (() => {
   }
 
   // Network first with a timeout: pages. Then the cached copy, then our offline page.
-  async function networkFirst(request, cacheName, offlineUrl) {
+  async function networkFirst(request, cacheName, offlineUrl, pagesOnly = false) {
     try {
       const response = await Promise.race([fetch(request), timeout(TIMEOUT_MS)]);
-      if (response.ok && !response.redirected) (await caches.open(cacheName)).put(request, response.clone());
+      // Pages only: a recording or a photo opened on its own stays out of the cache,
+      // so deleting it at home leaves no copy behind on this phone.
+      const page = (response.headers.get("Content-Type") || "").startsWith("text/html");
+      if (response.ok && (page || !pagesOnly) && response.status !== 206 && !response.redirected) {
+        (await caches.open(cacheName)).put(request, response.clone());
+      }
       return response;
     } catch (error) {
       const cached = await caches.match(request, { cacheName, ignoreVary: request.mode === "navigate" });

@@ -69,7 +69,7 @@ self.addEventListener("fetch", (event) => {
   } else if (request.mode === "navigate" && url.pathname === START_URL) {
     event.respondWith(Strategies.rememberedRedirect(request, PAGES_CACHE, OFFLINE_URL, SIGN_IN_URL));
   } else if (request.mode === "navigate") {
-    event.respondWith(Strategies.networkFirst(request, PAGES_CACHE, OFFLINE_URL));
+    event.respondWith(Strategies.networkFirst(request, PAGES_CACHE, OFFLINE_URL, true));
   } else if (request.headers.get("HX-Request")) {
     event.respondWith(Strategies.fragment(request, FRAGMENTS_CACHE, PAGES_CACHE, OFFLINE_URL));
   }
