@@ -95,3 +95,29 @@ def test_the_command_transcribes_what_waits(app, whole):
 def test_the_command_says_when_nothing_is_installed(app):
     result = app.test_cli_runner().invoke(args=["transcribe"])
     assert result.exit_code != 0 and "No transcriber is installed" in result.output
+
+
+class BrokenTranscriber:
+    def __init__(self, fault):
+        self.fault = fault
+
+    def transcribe(self, audio, mime_type, hints):
+        if isinstance(self.fault, Exception):
+            raise self.fault
+        return self.fault  # pieces of the wrong shape
+
+
+@pytest.mark.parametrize("fault", [RuntimeError("CUDA out of memory"), MemoryError(),
+                                   [{"start": 0}], [{"start_ms": "soon", "end_ms": 1,
+                                                     "text": "x"}]])
+def test_a_transcriber_that_fails_is_said_kindly_and_keeps_nothing(app, signed_in, whole, fault):
+    recording, _ = whole
+    app.config["TRANSCRIBER"] = BrokenTranscriber(fault)
+    answer = signed_in.post(f"/visits/{recording.visit_id}/recordings/{recording.id}/transcribe")
+    assert answer.status_code == 303
+    page = signed_in.get(answer.headers["Location"]).text
+    assert "could not write out the recording" in page and "The recording itself" in page
+    db.session.expire_all()
+    assert db.session.get(type(recording), recording.id).transcript is None
+    assert "could not write out" not in signed_in.get(
+        f"/visits/{recording.visit_id}/summary").text  # said once, where it was asked

@@ -18,10 +18,14 @@ from typing import Protocol
 from flask import current_app
 from sqlalchemy import select
 
-from webapp.errors import NotFound
+from webapp.errors import NotFound, ValidationFailed
 from webapp.extensions import db
 from webapp.models import Recording
 from webapp.services import recordings
+
+
+NOT_WRITTEN_OUT = ("This computer could not write out the recording. The recording itself "
+                   "is safe: you can listen to it, and try again later.")
 
 
 class Transcriber(Protocol):
@@ -70,13 +74,19 @@ def hints(case):
 def transcribe(recording, transcriber):
     """Transcribe a whole recording and keep the pieces on it. Raises NotFound unless whole."""
     audio = recordings.audio(recording)
-    with tempfile.NamedTemporaryFile(suffix=".audio") as file:
-        file.write(audio)
-        file.flush()
-        pieces = transcriber.transcribe(Path(file.name), recording.mime_type,
-                                        hints(recording.visit.case))
-    recording.transcript = [{"start_ms": int(p["start_ms"]), "end_ms": int(p["end_ms"]),
-                             "text": str(p["text"])[:2000]} for p in pieces]
+    try:
+        with tempfile.NamedTemporaryFile(suffix=".audio") as file:
+            file.write(audio)
+            file.flush()
+            pieces = transcriber.transcribe(Path(file.name), recording.mime_type,
+                                            hints(recording.visit.case))
+            transcript = [{"start_ms": int(p["start_ms"]), "end_ms": int(p["end_ms"]),
+                           "text": str(p["text"])[:2000]} for p in pieces]
+    except Exception as error:  # the model is someone else's code: any fault, said kindly
+        current_app.logger.exception("transcribing recording %s failed", recording.id)
+        raise ValidationFailed({"transcript": [NOT_WRITTEN_OUT]},
+                               message=NOT_WRITTEN_OUT) from error
+    recording.transcript = transcript
     db.session.flush()
     return recording.transcript
 

@@ -61,8 +61,9 @@ def delete(visit_id, recording_id):
 def transcribe(visit_id, recording_id):
     """Transcribe a recording on this computer, with the transcriber installed here."""
     recording = _recording(visit_id, recording_id)
-    attempt(lambda: transcripts.transcribe_one(recording))
-    return redirect(url_for("visits.summary", visit_id=visit_id,
+    _, errors = attempt(lambda: transcripts.transcribe_one(recording))
+    failed = {"not_written_out": recording.id} if errors else {}
+    return redirect(url_for("visits.summary", visit_id=visit_id, **failed,
                             _anchor=f"recording-{recording.id}-title"), 303)
 
 

@@ -68,5 +68,7 @@ def summary(visit_id):
                            ticked_by={q.id: visits.asked_by(q) for q in visit.questions},
                            recordings=shown, words=words,
                            can_transcribe=transcripts.available(),
+                           not_written_out=request.args.get("not_written_out", "")[:40],
+                           transcript_failed=transcripts.NOT_WRITTEN_OUT,
                            moments_of={r.id: recordings.moments(visit, r) for r in shown},
                            transcript_of={r.id: transcripts.search(r, words) for r in shown})
