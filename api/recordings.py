@@ -40,7 +40,7 @@ def list_chunks(recording_id):
 @device_required
 def put_chunk(recording_id, index):
     """Store one chunk (its SHA-256 in X-Content-SHA256); the same one twice is kept once."""
-    recording = _recording(recording_id)
+    recording = recordings.made_by(_recording(recording_id), g.device.member)
     created = recordings.add_chunk(recording, index,
                                    request.headers.get("X-Content-SHA256", "").lower(),
                                    request.get_data())

@@ -365,3 +365,27 @@ def test_a_named_agreement_ended_before_the_start_or_not_an_agreement_counts_for
         assert [r["code"] for r in start_named(phone, visit, named, behind(0))] \
             == ["validation_failed"], named
     assert db.session.query(Recording).count() == 0
+
+
+def test_only_the_phone_that_recorded_sends_its_parts_or_ends_it(channel, phone, agreed, app):
+    """A companion's phone (same case) sending a part first, or ending the recording with
+    no parts, would have the real sound refused; it may not delete it either."""
+    from tests.api.conftest import Phone
+    from webapp.services import accounts, devices
+
+    companion = accounts.invite_companion(agreed.case, "Grandma Rosa")
+    device, token = devices.register_device(companion, "Rosa's phone")
+    db.session.commit()
+    rosa = Phone(app.test_client(), device, token)
+    recording_id = channel.url.split("/")[-2]
+    assert Channel(rosa, recording_id).put(0, chunk(0)).status_code == 404
+    rejected = stop(rosa, agreed, recording_id, 0)
+    assert [r["code"] for r in rejected] == ["not_found"]
+    deleted = rosa.push(rosa.mutation("recording.delete", {
+        "visit_id": agreed.id, "recording_id": recording_id}))
+    assert [r["code"] for r in deleted.get_json()["rejections"]] == ["not_found"]
+    recording = db.session.get(Recording, uuid.UUID(recording_id))
+    assert (recording.chunk_count, recording.deleted_at, recording.chunks) == (None, None, [])
+    # The phone that made it still can.
+    assert channel.put(0, chunk(0)).status_code == 201
+    assert stop(phone, agreed, recording_id, 1) == []

@@ -116,6 +116,15 @@ def visible(visit):
         .order_by(Recording.started_at)).all()
 
 
+def made_by(recording, member):
+    """Only the person whose phone made a recording sends its parts and ends it: another
+    phone (a companion's, say) ending it early, or sending a part first, would have the
+    real sound refused. Raises NotFound for anyone else."""
+    if member is None or member.id != recording.author_id:
+        raise NotFound()
+    return recording
+
+
 def stop_recording(recording, author, duration_ms, stop_reason, chunk_count, gaps=(),
                    withdrawn_at=None, id=None, device=None):
     """Keep how a recording ended: its length, why, the gaps and how many chunks it has.
@@ -123,6 +132,7 @@ def stop_recording(recording, author, duration_ms, stop_reason, chunk_count, gap
     The first stop stands (a phone may send it again). A chunk already stored
     beyond `chunk_count` means the phone's count is wrong: refused.
     """
+    made_by(recording, author)
     db.session.refresh(recording, with_for_update=True)
     db.session.expire(recording, ["chunks"])
     if recording.chunk_count is not None or recording.deleted_at is not None:
@@ -141,7 +151,12 @@ def stop_recording(recording, author, duration_ms, stop_reason, chunk_count, gap
 
 def delete_recording(recording, author=None, id=None, device=None):
     """Delete a recording: its chunks' files (unless another row uses the same bytes)
-    once the deletion is committed, and the row kept as a tombstone for phones."""
+    once the deletion is committed, and the row kept as a tombstone for phones.
+
+    The family deletes any recording; a companion only their own.
+    """
+    if author is not None and author.case_id is not None:
+        made_by(recording, author)
     db.session.refresh(recording, with_for_update=True)
     db.session.expire(recording, ["chunks"])
     if recording.deleted_at is not None:
