@@ -319,3 +319,39 @@ def test_a_nearly_full_phone_stops_cleanly_and_keeps_what_was_recorded(
     assert meta["stop_reason"] == "storage_full" and meta["chunks"] >= 1
     assert len(local_chunks(phone, recording_id)) == meta["chunks"]
     shoot(page, "recording-08-phone-full", full_page=False)
+
+
+def test_a_recording_the_computer_refuses_can_be_deleted_from_the_phone(mic_phone, home, shoot,
+                                                                         axe):
+    """They withdrew, logged at home, while this phone had no signal and still showed the
+    agreement: its recording is refused at home. It stays on the phone, says so, and the
+    family may delete it there (a second tap confirms); nothing goes before that."""
+    visit = home.make_visit("Refused")
+    phone, page = mic_phone, mic_phone.page
+    phone.ready_for(visit)
+    phone.consent_agreed(visit.clinician)
+    phone.sync_until_done()
+    phone.context.set_offline(True)
+    home._post(f"/visits/{visit.id}/consent", kind="withdrawn", who=visit.clinician)
+    recording_id = record(phone, chunks=1)
+    recorder(phone).get_by_role("button", name="Stop").click()
+    expect(recorder(phone)).to_have_attribute("data-state", "idle")
+    phone.context.set_offline(False)
+    phone.sync_until_done()
+    item = recorder(phone).locator(f'[data-recording-id="{recording_id}"]')
+    expect(item).to_contain_text("your computer did not take it", timeout=20_000)
+    first = item.get_by_role("button", name=re.compile("Delete it from this phone"))
+    item.scroll_into_view_if_needed()
+    shoot(page, "recording-09-refused-at-home", full_page=False)
+    axe.check(page, "recording refused at home")
+    first.click()
+    sure = item.get_by_role("button", name=re.compile("Tap again to delete it for good"))
+    expect(sure).to_be_visible()
+    assert local_chunks(phone, recording_id) != [], "one tap deleted it"
+    sure.click()
+    poll(lambda: [r["id"] for r in local_recordings(phone, visit)],
+         lambda ids: recording_id not in ids, what="the refused recording gone from the phone")
+    assert local_chunks(phone, recording_id) == []
+    expect(page.locator("#status")).to_have_text("Recording deleted from this phone.")
+    focused = page.evaluate("() => document.activeElement.id || document.activeElement.tagName")
+    assert focused in ("consent", "H2", "recorder-heading"), focused

@@ -117,10 +117,19 @@
   // What is not on the home computer yet: the outbox's entries, each recording
   // with sound it does not hold whole, and each photo waiting (the "not yet
   // synced" count, and what "Sign out and wipe" warns about).
-  const pendingCount = () => transact(["outbox", "blobs", "recordings"], "readonly", async (s) => {
+  // The recordings (by id) whose start the home computer refused (a withdrawal there
+  // came first): never sent, so never "not yet synced"; the family may delete them.
+  async function refused(s, ids) {
+    const rows = await Promise.all(ids.map((id) => req(s.captures.get(id))));
+    return new Set(rows.filter((row) => row && row.state === "rejected").map((row) => row.id));
+  }
+
+  const pendingCount = () => transact(["outbox", "blobs", "recordings", "captures"], "readonly", async (s) => {
     const [entries, photos, recordings] = await Promise.all([req(s.outbox.count()),
       req(s.blobs.count(IDBKeyRange.bound("attachment:", "attachment:\uffff"))), req(s.recordings.getAll())]);
-    return entries + photos + recordings.filter((r) => r.chunks > 0 && !r.confirmed && !r.freed).length;
+    const waiting = recordings.filter((r) => r.chunks > 0 && !r.confirmed && !r.freed);
+    const turnedAway = await refused(s, waiting.map((r) => r.id));
+    return entries + photos + waiting.filter((r) => !turnedAway.has(r.id)).length;
   });
 
   const replicaOfVisit = (visitId) => transact(["replica"], "readonly",
@@ -135,5 +144,5 @@
     .then((rows) => rows.map(({ blob, ...rest }) => rest));
 
   scope.AskTwiceDB = { NAME, VERSION, req, transact, getMeta, setMeta, setDraft, draftsOf,
-    capturesOfVisit, replicaOfVisit, pendingCount, recordingsOfVisit, blobsOf };
+    capturesOfVisit, replicaOfVisit, pendingCount, recordingsOfVisit, blobsOf, refused };
 })(self);

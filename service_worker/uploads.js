@@ -7,7 +7,7 @@
 // outbox's replay, which retries with backoff. Nothing is deleted here until
 // the server confirms it whole (or says it was deleted at home).
 const Uploads = (() => {
-  const { req, transact } = self.AskTwiceDB;
+  const { req, transact, refused } = self.AskTwiceDB;
   const TIMEOUT_MS = 60_000;
   const PIECE = 256 * 1024; // a photo goes in pieces: a lost connection costs one
 
@@ -29,11 +29,16 @@ const Uploads = (() => {
 
   // What is waiting, by owner, without the bytes (a Blob from IndexedDB is a handle).
   async function waiting() {
-    const [rows, recordings, gone] = await transact(["blobs", "recordings", "replica"], "readonly", (s) => Promise.all([
-      req(s.blobs.getAll()), req(s.recordings.getAll()),
-      req(s.replica.getAll(IDBKeyRange.bound("recording:", "recording:\uffff")))]));
+    const [rows, recordings, gone, turnedAway] = await transact(["blobs", "recordings", "replica", "captures"], "readonly",
+      async (s) => {
+        const all = await req(s.recordings.getAll());
+        return Promise.all([req(s.blobs.getAll()), all,
+          req(s.replica.getAll(IDBKeyRange.bound("recording:", "recording:\uffff"))),
+          refused(s, all.map((r) => r.id))]);
+      });
     const owners = new Map();
     for (const { blob, ...row } of rows) {
+      if (turnedAway.has(row.owner)) continue; // refused at home: kept here, never sent
       if (!owners.has(row.owner)) owners.set(row.owner, { channel: row.channel, rows: [] });
       owners.get(row.owner).rows.push(row);
     }

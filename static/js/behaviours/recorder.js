@@ -9,7 +9,7 @@
 // and ticks taken meanwhile carry the recording and the moment.
 // Loaded on first use; nothing of the first-load bundle is imported: `deps`
 // brings { say, csrfToken, keepAwake }.
-import { clockText, free, progressOf, showList as drawList } from "./recording-list.js";
+import { clockText, forget, free, progressOf, showList as drawList } from "./recording-list.js";
 
 const TIMESLICE_MS = 2000;
 const TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/mp4", "audio/webm"];
@@ -298,13 +298,24 @@ function listen() {
   document.addEventListener("visibilitychange", onVisibility);
   new MutationObserver(onConsentChange).observe(document.body, { childList: true, subtree: true });
   document.addEventListener("click", (event) => {
-    const target = event.target.closest && event.target.closest("[data-record], [data-pause], [data-resume], [data-stop], [data-free]");
+    const target = event.target.closest
+      && event.target.closest("[data-record], [data-pause], [data-resume], [data-stop], [data-free], [data-forget]");
     if (!target || !box || !box.contains(target)) return;
     pressed = target;
     if (target.hasAttribute("data-record")) start().catch(() => deps.say("Could not start recording. Please try again."));
     else if (target.hasAttribute("data-pause")) pause();
     else if (target.hasAttribute("data-resume")) resume();
     else if (target.hasAttribute("data-stop")) stop(current);
+    else if (target.hasAttribute("data-forget")) {
+      forget(box, target, deps.say).then((gone) => {
+        show();
+        if (!gone) return;
+        // Focus stays near: the recorder's heading, or the consent step if the recorder went.
+        const heading = box.querySelector("h2");
+        heading.tabIndex = -1;
+        (box.hidden ? document.getElementById("consent") : heading).focus();
+      }).catch(() => {});
+    }
     else free(box, target.dataset.free, deps.say).then(show).catch(() => {});
   });
   if (navigator.serviceWorker) {
@@ -316,6 +327,10 @@ function listen() {
       showList().catch(() => {});
     });
   }
+  // A sync that settled a recording (taken, or refused by the computer) redraws the list.
+  document.addEventListener("sync-status", (event) => {
+    if (box && (event.detail.changed || []).length) showList().catch(() => {});
+  });
   window.addEventListener("pagehide", () => { if (current) current.recorder.requestData(); });
 }
 

@@ -9,11 +9,17 @@ export const clockText = (ms) => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 };
 
-function describe(meta, progress) {
+function describe(meta, progress, refused) {
   const when = new Date(meta.started_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
   const length = clockText(meta.state === "stopped" ? meta.duration_ms || 0 : meta.elapsed_ms || 0);
   if (meta.state !== "stopped") return { text: `Recording since ${when}.`, canFree: false, when };
   let state = "On this phone";
+  // The computer did not take it (a withdrawal there came first): it can never be
+  // sent, so the family may delete it here, with a second tap.
+  if (refused !== undefined) {
+    return { text: `Recording at ${when}, ${length}: your computer did not take it. ${refused || ""}`.trim(),
+      canFree: false, canForget: true, when };
+  }
   if (meta.freed) state = "Sent to your computer. Space freed";
   else if (meta.confirmed) state = "Sent to your computer";
   else if (progress) state = progress;
@@ -28,29 +34,54 @@ export const progressOf = new Map(); // recording id -> "Recording 1 of 2: 60% s
 
 export async function showList(box) {
   const list = box.querySelector("[data-recording-list]");
-  const metas = (await DB().recordingsOfVisit(Number(box.dataset.visitId))).sort((a, b) => a.started_at - b.started_at);
+  const visitId = Number(box.dataset.visitId);
+  const [metas, captures] = await Promise.all([DB().recordingsOfVisit(visitId), DB().capturesOfVisit(visitId)]);
+  metas.sort((a, b) => a.started_at - b.started_at);
+  const refused = new Map(captures.filter((row) => row.kind === "recording" && row.state === "rejected")
+    .map((row) => [row.id, row.reason]));
   list.replaceChildren(...metas.map((meta) => {
-    const { text, canFree, when } = describe(meta, progressOf.get(meta.id));
+    const { text, canFree, canForget, when } = describe(meta, progressOf.get(meta.id), refused.get(meta.id));
     const item = document.createElement("li");
     item.className = "recordings__item";
     item.dataset.recordingId = meta.id;
     const words = document.createElement("span");
     words.textContent = text;
     item.append(words);
-    if (canFree) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "button button--secondary button--small";
-      button.dataset.free = meta.id;
-      button.textContent = "Free the space on this phone";
-      const which = document.createElement("span");
-      which.className = "visually-hidden";
-      which.textContent = ` (the recording at ${when})`;
-      button.append(which);
-      item.append(" ", button);
-    }
+    if (canFree) item.append(" ", button("free", meta.id, "Free the space on this phone", when));
+    if (canForget) item.append(" ", button("forget", meta.id, "Delete it from this phone", when));
     return item;
   }));
+}
+
+function button(action, id, words, when) {
+  const made = document.createElement("button");
+  made.type = "button";
+  made.className = "button button--secondary button--small";
+  made.dataset[action] = id;
+  made.textContent = words;
+  const which = document.createElement("span");
+  which.className = "visually-hidden";
+  which.textContent = ` (the recording at ${when})`;
+  made.append(which);
+  return made;
+}
+
+// A recording the computer refused: the first tap asks, the second deletes it here.
+export async function forget(box, target, say) {
+  if (!target.dataset.sure) {
+    target.dataset.sure = "yes";
+    target.firstChild.textContent = "Tap again to delete it for good";
+    say("Tap again to delete this recording from this phone for good.");
+    return false;
+  }
+  const id = target.dataset.forget;
+  await DB().transact(["blobs", "recordings"], "readwrite", async (s) => {
+    for (const key of await DB().req(s.blobs.index("owner").getAllKeys(id))) s.blobs.delete(key);
+    s.recordings.delete(id);
+  });
+  await showList(box);
+  say("Recording deleted from this phone.");
+  return true;
 }
 
 export async function free(box, id, say) {
