@@ -340,6 +340,10 @@ def test_a_recording_the_computer_refuses_can_be_deleted_from_the_phone(mic_phon
     phone.sync_until_done()
     item = recorder(phone).locator(f'[data-recording-id="{recording_id}"]')
     expect(item).to_contain_text("your computer did not take it", timeout=20_000)
+    # The withdrawal logged at home shows on the phone with this sync, no reload needed,
+    # and Record is no longer offered.
+    expect(page.locator("#consent-log")).to_contain_text("withdrew permission")
+    expect(recorder(phone).get_by_role("button", name="Record", exact=True)).to_be_hidden()
     first = item.get_by_role("button", name=re.compile("Delete it from this phone"))
     item.scroll_into_view_if_needed()
     shoot(page, "recording-09-refused-at-home", full_page=False)

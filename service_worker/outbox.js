@@ -175,10 +175,12 @@ const Outbox = (() => {
     if (!response.ok) throw new Error(`pull answered ${response.status}`);
     const body = await response.json();
     const changed = [];
+    const visits = new Set(); // the visits whose rows changed: a screen showing one redraws
     await transact(["meta", "captures", "replica"], "readwrite", async (s) => {
       if (body.reset) s.replica.clear();
       for (const change of body.changes) {
-        await keep(s.replica, change);
+        const visitId = await keep(s.replica, change);
+        if (visitId) visits.add(visitId);
         const capture = await req(s.captures.get(change.id));
         if (capture && !change.deleted && capture.state === "local") {
           capture.state = "synced";
@@ -189,19 +191,21 @@ const Outbox = (() => {
       s.meta.put({ key: "cursor", value: body.cursor });
       s.meta.put({ key: "lastSync", value: Date.now() });
     });
-    return changed;
+    return { changed, visits: [...visits] };
   }
 
   // The phone's copy of what the home computer holds. A tombstone marks the row
-  // it had as deleted, so a kept page that still shows it can hide it.
+  // it had as deleted, so a kept page that still shows it can hide it. Returns
+  // the row's visit id, when it has one.
   async function keep(replica, change) {
     const key = `${change.entity}:${change.id}`;
     if (!change.deleted) {
       replica.put({ key, entity: change.entity, id: change.id, visit_id: change.data.visit_id, data: change.data });
-      return;
+      return change.data.visit_id;
     }
     const kept = await req(replica.get(key));
     if (kept) replica.put({ ...kept, deleted: true });
+    return kept && kept.visit_id;
   }
 
   async function broadcast(extra = {}) {
@@ -225,10 +229,11 @@ const Outbox = (() => {
     const device = await getMeta("device", null);
     if (!device) return broadcast((await getMeta("unpaired", false)) ? { error: "unauthorized" } : {});
     const changed = await pushAll(device);
-    changed.push(...await pull(device));
+    const pulled = await pull(device);
+    changed.push(...pulled.changed);
     failures = 0;
     // Said before the bytes go: a failed upload must not hide what was synced.
-    await broadcast({ changed });
+    await broadcast({ changed, visits: pulled.visits });
     for (const hook of afterSyncHooks) await hook(device); // a failure retries, as any
     return broadcast();
   }

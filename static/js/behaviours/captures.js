@@ -161,6 +161,12 @@ export function startCaptures() {
   document.addEventListener("sync-status", (event) => {
     const changed = event.detail.changed || [];
     if (changed.length) local().then((view) => view.setStates(changed)).catch(() => {});
+    // What another phone (or home) wrote for the visit on screen shows now, not on the
+    // next load: a withdrawal logged elsewhere takes Record away at once.
+    const screen = document.querySelector("[data-visit-screen]");
+    if (screen && (event.detail.visits || []).includes(Number(screen.dataset.visitId))) {
+      showLocalCaptures(screen).catch(() => {});
+    }
   });
 }
 
