@@ -13,7 +13,8 @@ import time
 
 import pytest
 from phones import SAVED_ON_PHONE, open_composer, phone_with_profile, poll
-from playwright.sync_api import Error as PlaywrightError, expect
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 FAKE_MIC = ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")
 

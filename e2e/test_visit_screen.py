@@ -135,12 +135,13 @@ def in_visit_flow(phone, visit, shoot, axe, label):
     walk = tab_walk(page, 60)
     order = [stop["name"] for stop in walk]
     assert order.index("Asked") < order.index("They agreed"), order
-    for before, after in zip(walk, walk[1:]):
+    for before, after in zip(walk, walk[1:], strict=False):
         assert after["top"] >= before["top"] - 2, f"Tab goes up the screen: {before} then {after}"
     # Back at 100% text the consent step is first again, for eyes and keys alike.
     page.evaluate("() => { document.documentElement.style.fontSize = ''; scrollTo(0, 0); }")
     page.wait_for_function("() => document.getElementById('consent').compareDocumentPosition("
-                           "document.getElementById('questions')) & Node.DOCUMENT_POSITION_FOLLOWING")
+                           "document.getElementById('questions'))"
+                           " & Node.DOCUMENT_POSITION_FOLLOWING")
     order = [stop["name"] for stop in tab_walk(page, 60)]
     assert order.index("They agreed") < order.index("Asked"), order
 

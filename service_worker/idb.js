@@ -124,6 +124,13 @@
     return new Set(rows.filter((row) => row && row.state === "rejected").map((row) => row.id));
   }
 
+  // A recording and its sound gone from this phone (deleted at home, or refused there
+  // and deleted by the family): one transaction, so no chunk outlives its recording.
+  const dropRecording = (id) => transact(["blobs", "recordings"], "readwrite", async (s) => {
+    for (const key of await req(s.blobs.index("owner").getAllKeys(id))) s.blobs.delete(key);
+    s.recordings.delete(id);
+  });
+
   const pendingCount = () => transact(["outbox", "blobs", "recordings", "captures"], "readonly", async (s) => {
     const [entries, photos, recordings] = await Promise.all([req(s.outbox.count()),
       req(s.blobs.count(IDBKeyRange.bound("attachment:", "attachment:\uffff"))), req(s.recordings.getAll())]);
@@ -144,5 +151,5 @@
     .then((rows) => rows.map(({ blob, ...rest }) => rest));
 
   scope.AskTwiceDB = { NAME, VERSION, req, transact, getMeta, setMeta, setDraft, draftsOf,
-    capturesOfVisit, replicaOfVisit, pendingCount, recordingsOfVisit, blobsOf, refused };
+    capturesOfVisit, replicaOfVisit, pendingCount, recordingsOfVisit, blobsOf, refused, dropRecording };
 })(self);

@@ -7,7 +7,7 @@
 // outbox's replay, which retries with backoff. Nothing is deleted here until
 // the server confirms it whole (or says it was deleted at home).
 const Uploads = (() => {
-  const { req, transact, refused } = self.AskTwiceDB;
+  const { req, transact, refused, dropRecording } = self.AskTwiceDB;
   const TIMEOUT_MS = 60_000;
   const PIECE = 256 * 1024; // a photo goes in pieces: a lost connection costs one
 
@@ -46,14 +46,6 @@ const Uploads = (() => {
       deleted: new Set(gone.filter((row) => row.deleted).map((row) => row.id)) };
   }
 
-  // Deleted at home: the phone lets go of the bytes and of the recording.
-  async function drop(owner) {
-    await transact(["blobs", "recordings"], "readwrite", async (s) => {
-      for (const key of await req(s.blobs.index("owner").getAllKeys(owner))) s.blobs.delete(key);
-      s.recordings.delete(owner);
-    });
-  }
-
   async function note(owner, changes) {
     await transact(["recordings"], "readwrite", async (s) => {
       const row = await req(s.recordings.get(owner));
@@ -67,7 +59,7 @@ const Uploads = (() => {
     if (asked.status === 404) return note(owner, { problem: "Not on your computer yet." });
     if (!asked.ok) throw new Error(`upload state answered ${asked.status}`);
     const state = await asked.json();
-    if (state.deleted) return drop(owner);
+    if (state.deleted) return dropRecording(owner);
     const received = new Set(state.received);
     const total = rows.reduce((sum, row) => sum + row.size, 0) || 1;
     let sent = rows.filter((row) => received.has(row.index)).reduce((sum, row) => sum + row.size, 0);
@@ -132,7 +124,7 @@ const Uploads = (() => {
   // Run after each sync (Outbox.afterSync): every owner with bytes waiting, in turn.
   async function run(device) {
     const { owners, recordings, deleted } = await waiting();
-    for (const id of deleted) if (owners.has(id) || recordings.has(id)) await drop(id);
+    for (const id of deleted) if (owners.has(id) || recordings.has(id)) await dropRecording(id);
     // Confirmed whole already: the bytes wait only for the family to free the space.
     const queue = [...owners].filter(([owner, group]) => group.channel === "recording"
       && !deleted.has(owner) && !(recordings.get(owner) || {}).confirmed);
@@ -157,7 +149,7 @@ const Uploads = (() => {
     }
   }
 
-  return { run, drop };
+  return { run };
 })();
 
 Outbox.afterSync(Uploads.run);

@@ -18,7 +18,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from webapp.errors import DomainError, envelope
 from webapp.extensions import db, htmx
-from webapp.services import access, accounts
+from webapp.services import access, accounts, throttle
 
 # Everything else needs a signed-in member; /api/v1 needs a device token instead.
 PUBLIC_ENDPOINTS = {"static", "auth.setup", "auth.signin", "offline.worker", "offline.helper",
@@ -85,22 +85,20 @@ def _known_signer():
     return URLSafeTimedSerializer(current_app.secret_key, salt="known-browser")
 
 
-def _name_key(name):
-    return name.strip().lower()
-
-
 def known_browser(name):
     """Whether this browser signed in with `name` before (its cookie is ours, unspoilt)."""
     cookie = request.cookies.get(KNOWN_BROWSER, "")
     try:
-        return bool(cookie) and _known_signer().loads(cookie, max_age=KNOWN_FOR) == _name_key(name)
+        return bool(cookie) and (_known_signer().loads(cookie, max_age=KNOWN_FOR)
+                                 == throttle.name_key(name))
     except BadData:
         return False
 
 
 def remember_browser(response, name):
     """Mark this browser as one where `name` signs in; return `response`."""
-    response.set_cookie(KNOWN_BROWSER, _known_signer().dumps(_name_key(name)), max_age=KNOWN_FOR,
+    response.set_cookie(KNOWN_BROWSER, _known_signer().dumps(throttle.name_key(name)),
+                        max_age=KNOWN_FOR,
                         path=url_for("auth.signin"), httponly=True, samesite="Lax",
                         secure=current_app.config["HTTPS"])
     return response

@@ -241,7 +241,8 @@ def test_someone_elses_wrong_tries_do_not_lock_out_a_browser_the_name_used_befor
 def test_a_known_browser_cookie_names_one_person_and_is_sent_to_sign_in_only(app, owner):
     browser = app.test_client()
     response = browser.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE})
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("known_browser="))
+    cookie = next(c for c in response.headers.getlist("Set-Cookie")
+                  if c.startswith("known_browser="))
     assert "Path=/signin" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     browser.post("/signout")
     for _ in range(throttle.PER_NAME):

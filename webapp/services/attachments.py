@@ -21,7 +21,17 @@ from sqlalchemy import event, select
 from webapp.errors import Conflict, ValidationFailed
 from webapp.extensions import db
 from webapp.models import Attachment, RecordingChunk, RecordItem
-from webapp.services.blobs import digest, hold, keep, move_in, sniff, stored_path, valid_sha
+from webapp.services.blobs import (
+    digest,
+    files_root,
+    forget_unused,
+    hold,
+    keep,
+    move_in,
+    sniff,
+    stored_path,
+    valid_sha,
+)
 from webapp.services.records import owned_by
 
 # Under the 8 MB any request may carry (MAX_CONTENT_LENGTH), with room for the form around it.
@@ -138,8 +148,9 @@ UNUSED = "attachments.maybe_unused"
 
 
 def delete_unused_after_commit(item_ids, sha256s):
-    """Once this transaction commits, delete these files where no record uses them any
-    more, and the partial uploads of these records where the records are gone."""
+    """Once this transaction commits, delete these files where no record or recording
+    uses them any more, and the partial uploads of these records where they are gone
+    (a recording's delete names no records)."""
     items, files = db.session.info.setdefault(UNUSED, (set(), set()))
     items.update(item_ids)
     files.update(sha256s)
@@ -148,16 +159,13 @@ def delete_unused_after_commit(item_ids, sha256s):
 def delete_unused(root, item_ids, sha256s):
     """Delete the files and partial uploads that committed rows no longer need.
 
-    It reads on a connection of its own, so only what is committed counts: a row
-    removed in a transaction still open keeps its file.
+    It reads on connections of its own, so only what is committed counts: a row
+    removed in a transaction still open keeps its file (blobs.forget_unused).
     """
+    forget_unused(db.engine, root, sha256s, Attachment.sha256, RecordingChunk.sha256)
     with db.engine.connect() as connection:
-        used = {sha256 for column in (Attachment.sha256, RecordingChunk.sha256)
-                for sha256 in connection.scalars(select(column).where(column.in_(sha256s)))}
         alive = set(connection.scalars(select(RecordItem.id)
                                        .where(RecordItem.id.in_(item_ids))))
-    for sha256 in set(sha256s) - used:
-        stored_path(root, sha256).unlink(missing_ok=True)
     for item_id in set(item_ids) - alive:
         for part in (Path(root) / "partial").glob(f"{int(item_id)}-*"):
             part.unlink(missing_ok=True)
@@ -170,7 +178,7 @@ def _after_commit(session):
     if plan is None:
         return
     try:
-        delete_unused(current_app.config["ATTACHMENTS_DIR"], *plan)
+        delete_unused(files_root(), *plan)
     except OSError:  # the removal stands; an unused file left behind harms no one
         current_app.logger.exception("could not delete the files of removed records")
 

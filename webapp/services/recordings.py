@@ -11,24 +11,15 @@ offered as whole only once it has stopped and every chunk has arrived.
 
 from datetime import timedelta
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, select
 
 from webapp.errors import Conflict, DomainError, NotFound, ValidationFailed
 from webapp.extensions import db
-from webapp.models import Attachment, ConsentEvent, Recording, RecordingChunk
+from webapp.models import AskedEvent, ConsentEvent, Recording, RecordingChunk
 from webapp.models._types import utcnow
 from webapp.schemas.forms import MAX_CHUNKS
 from webapp.services import attachments, changes
-from webapp.services.blobs import (
-    digest,
-    files_root,
-    forget_unused,
-    hold,
-    keep,
-    sniff,
-    stored_path,
-    valid_sha,
-)
+from webapp.services.blobs import digest, files_root, hold, keep, sniff, stored_path, valid_sha
 from webapp.services.records import insert_once_under, insert_unique, owned_by, uuid7
 from webapp.wire.entities import RECORDING
 
@@ -52,15 +43,16 @@ def container(mime_type):
     return mime_type.split(";")[0].strip()
 
 
-def consent_at(visit, at):
-    """Return the visit's latest consent entry logged at or before `at`, or None.
+def _until(at):
+    """A phone's clock reads whole milliseconds: `at` stands for the whole of its one."""
+    return at + timedelta(microseconds=999)
 
-    A phone's clock reads whole milliseconds: `at` stands for the whole of its one.
-    """
-    until = at + timedelta(microseconds=999)
+
+def consent_at(visit, at):
+    """Return the visit's latest consent entry logged at or before `at`, or None."""
     return db.session.scalar(
         select(ConsentEvent).where(ConsentEvent.visit_id == visit.id,
-                                   ConsentEvent.recorded_at <= until)
+                                   ConsentEvent.recorded_at <= _until(at))
         .order_by(ConsentEvent.recorded_at.desc()).limit(1))
 
 
@@ -79,7 +71,7 @@ def agreement_shown(visit, consent_id, at):
     ended = db.session.scalar(select(ConsentEvent.id).where(
         ConsentEvent.visit_id == visit.id, ConsentEvent.kind != "agreed",
         ConsentEvent.recorded_at > named.recorded_at,
-        ConsentEvent.recorded_at <= at + timedelta(microseconds=999)).limit(1))
+        ConsentEvent.recorded_at <= _until(at)).limit(1))
     return None if ended else named
 
 
@@ -169,9 +161,7 @@ def delete_recording(recording, author=None, id=None, device=None):
     db.session.expire(recording, ["chunks"])
     changes.bump(recording.author.household_id, RECORDING, recording.id, deleted=True)
     # Only after the commit: a rolled-back delete must find its audio still there.
-    root, engine = files_root(), db.engine
-    event.listen(db.session(), "after_commit", lambda session: forget_unused(
-        engine, root, shas, RecordingChunk.sha256, Attachment.sha256), once=True)
+    attachments.delete_unused_after_commit((), shas)
     return recording
 
 
@@ -240,8 +230,6 @@ def audio(recording):
 
 def moments(visit, recording):
     """Return what was taken during a recording, in order: (offset ms, kind, words, author)."""
-    from webapp.models import AskedEvent
-
     found = [(note.recording_offset_ms, "Note", note.text, note.author.name)
              for note in visit.notes if note.recording_id == recording.id]
     for question in visit.questions:

@@ -28,7 +28,7 @@ def wait_before_next_try(address, name=None):
     now = utcnow()
     waits = [_wait(SignInFailure.address == address, PER_ADDRESS, now)]
     if name is not None:
-        waits.append(_wait(SignInFailure.name == _key(name), PER_NAME, now))
+        waits.append(_wait(SignInFailure.name == name_key(name), PER_NAME, now))
     waits = [wait for wait in waits if wait is not None]
     return max(waits) if waits else None
 
@@ -46,18 +46,19 @@ def record_failure(address, name=""):
     """Count a failed try, and forget the ones too old to matter."""
     now = utcnow()
     db.session.execute(delete(SignInFailure).where(SignInFailure.at <= now - WINDOW))
-    db.session.add(SignInFailure(address=address[:64], name=_key(name), at=now))
+    db.session.add(SignInFailure(address=address[:64], name=name_key(name), at=now))
     db.session.flush()
 
 
 def forget(address, name):
     """Clear the failures of a name, and of the address, after a sign-in that worked."""
     db.session.execute(delete(SignInFailure).where(
-        or_(SignInFailure.name == _key(name), SignInFailure.address == address)))
+        or_(SignInFailure.name == name_key(name), SignInFailure.address == address)))
     db.session.flush()
 
 
-def _key(name):
+def name_key(name):
+    """A name as counted: the same however it is spaced or capitalised."""
     return name.strip().lower()[:120]
 
 

@@ -23,7 +23,6 @@ from webapp.extensions import db
 from webapp.models import Recording
 from webapp.services import recordings
 
-
 NOT_WRITTEN_OUT = ("This computer could not write out the recording. The recording itself "
                    "is safe: you can listen to it, and try again later.")
 

@@ -74,11 +74,7 @@ export async function forget(box, target, say) {
     say("Tap again to delete this recording from this phone for good.");
     return false;
   }
-  const id = target.dataset.forget;
-  await DB().transact(["blobs", "recordings"], "readwrite", async (s) => {
-    for (const key of await DB().req(s.blobs.index("owner").getAllKeys(id))) s.blobs.delete(key);
-    s.recordings.delete(id);
-  });
+  await DB().dropRecording(target.dataset.forget);
   await showList(box);
   say("Recording deleted from this phone.");
   return true;
