@@ -19,7 +19,7 @@ from webapp.models import AskedEvent, ConsentEvent, Recording, RecordingChunk
 from webapp.models._types import utcnow
 from webapp.schemas.forms import MAX_CHUNKS
 from webapp.services import attachments, changes
-from webapp.services.blobs import digest, files_root, hold, keep, sniff, stored_path, valid_sha
+from webapp.services.blobs import Joined, digest, files_root, hold, keep, sniff, valid_sha
 from webapp.services.records import insert_once_under, insert_unique, owned_by, uuid7
 from webapp.wire.entities import RECORDING
 
@@ -221,11 +221,11 @@ def received(recording):
 
 
 def audio(recording):
-    """Return the recording's bytes, its chunks joined in order. Raises NotFound unless whole."""
+    """Return the recording's sound: its chunk files, read in order as one (blobs.Joined),
+    never joined in memory. Raises NotFound unless whole."""
     if recording.deleted_at is not None or not recording.complete:
         raise NotFound("This recording has not fully arrived yet.")
-    root = files_root()
-    return b"".join(stored_path(root, chunk.sha256).read_bytes() for chunk in recording.chunks)
+    return Joined(files_root(), [(chunk.sha256, chunk.size) for chunk in recording.chunks])
 
 
 def moments(visit, recording):
