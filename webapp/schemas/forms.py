@@ -324,7 +324,7 @@ class PairingCodeSchema(PhoneNameSchema):
 
 # What a phone may record in: what MediaRecorder makes in audio, by container.
 RECORDING_TYPE = r"^audio/(webm|ogg|mp4)(; ?codecs=[\w.\-]{1,30})?\Z"
-STOP_REASONS = ("stopped", "withdrawn", "storage_full", "interrupted")
+STOP_REASONS = ("stopped", "withdrawn", "storage_full", "interrupted", "time_limit")
 MAX_CHUNKS = 100_000  # ten-second chunks: over eleven days of sound
 
 

@@ -18,7 +18,7 @@ from webapp.extensions import db
 from webapp.models import AskedEvent, ConsentEvent, Recording, RecordingChunk
 from webapp.models._types import utcnow
 from webapp.schemas.forms import MAX_CHUNKS
-from webapp.services import attachments, changes
+from webapp.services import attachments, changes, storage
 from webapp.services.blobs import Joined, digest, files_root, hold, keep, sniff, valid_sha
 from webapp.services.records import insert_once_under, insert_unique, owned_by, uuid7
 from webapp.wire.entities import RECORDING
@@ -176,6 +176,7 @@ def add_chunk(recording, index, sha256, data):
         WrongType: the first chunk is not the recording's type, or a later one
             is a file of another kind.
         Conflict: another chunk is stored at this index already.
+        NoRoom: past the recording's bound or the household's share (services/storage.py).
     """
     _check_open(recording, index)
     if len(data) > MAX_CHUNK_BYTES:
@@ -183,6 +184,7 @@ def add_chunk(recording, index, sha256, data):
     if digest(data) != valid_sha(sha256):
         raise ValidationFailed({"chunk": [attachments.DAMAGED]}, message=attachments.DAMAGED)
     _check_type(recording, index, data)
+    _check_room(recording, index, len(data))
     hold(db.session.connection(), sha256)  # until commit: a delete waits for the row
     row, created = insert_unique(RecordingChunk, ("recording_id", "index"),
                                  recording_id=recording.id, index=index, sha256=sha256,
@@ -203,6 +205,15 @@ def _check_open(recording, index):
     last = recording.chunk_count if recording.chunk_count is not None else MAX_CHUNKS
     if not 0 <= index < last:
         raise ValidationFailed({"index": ["This part is not in the recording."]})
+
+
+def _check_room(recording, index, adding):
+    """A new chunk must fit in the recording's bound and the household's share; one
+    sent again is taken as before."""
+    sizes = {chunk.index: chunk.size for chunk in recording.chunks}
+    if index not in sizes:
+        storage.check_recording(sum(sizes.values()), adding)
+        storage.make_room(recording.visit.household_id, adding)
 
 
 def _check_type(recording, index, data):

@@ -25,7 +25,7 @@ function describe(meta, progress, refused) {
   else if (progress) state = progress;
   else if (meta.problem) state = `On this phone. ${meta.problem}`;
   const why = { withdrawn: " Stopped when they withdrew.", storage_full: " Stopped: the phone was nearly full.",
-    interrupted: " Stopped when the app closed." }[meta.stop_reason] || "";
+    interrupted: " Stopped when the app closed.", time_limit: " Stopped at 4 hours, the longest a recording can be." }[meta.stop_reason] || "";
   const under = meta.consent ? ` Made after: ${meta.consent}` : "";
   return { text: `Recording at ${when}, ${length}: ${state}.${why}${under}`, canFree: meta.confirmed && !meta.freed, when };
 }
