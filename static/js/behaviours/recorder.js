@@ -9,7 +9,7 @@
 // and ticks taken meanwhile carry the recording and the moment.
 // Loaded on first use; nothing of the first-load bundle is imported: `deps`
 // brings { say, csrfToken, keepAwake }.
-import { clockText, forget, free, progressOf, showList as drawList } from "./recording-list.js";
+import { clockText, forget, free, progressOf, retry, showList as drawList } from "./recording-list.js";
 
 const TIMESLICE_MS = 2000;
 const TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/mp4", "audio/webm"];
@@ -305,7 +305,7 @@ function listen() {
   new MutationObserver(onConsentChange).observe(document.body, { childList: true, subtree: true });
   document.addEventListener("click", (event) => {
     const target = event.target.closest
-      && event.target.closest("[data-record], [data-pause], [data-resume], [data-stop], [data-free], [data-forget]");
+      && event.target.closest("[data-record], [data-pause], [data-resume], [data-stop], [data-free], [data-forget], [data-retry]");
     if (!target || !box || !box.contains(target)) return;
     pressed = target;
     if (target.hasAttribute("data-record")) start().catch(() => deps.say("Could not start recording. Please try again."));
@@ -322,6 +322,7 @@ function listen() {
         (box.hidden ? document.getElementById("consent") : heading).focus();
       }).catch(() => {});
     }
+    else if (target.hasAttribute("data-retry")) retry(box, target.dataset.retry, deps.say).catch(() => {});
     else free(box, target.dataset.free, deps.say).then(show).catch(() => {});
   });
   if (navigator.serviceWorker) {
