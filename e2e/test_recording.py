@@ -400,3 +400,25 @@ def test_a_recording_the_computer_has_no_room_for_is_held_on_the_phone_until_ask
     phone.context.unroute(chunks)
     item.get_by_role("button", name=re.compile("Try sending again")).click()
     expect(item).to_contain_text("Sent to your computer", timeout=30_000)
+
+
+def test_a_recording_stops_at_four_hours_and_keeps_what_it_has(mic_phone, home):
+    """The phone's own bound, well within what the home computer takes: the clock the
+    recorder reads is moved on by four hours, rather than waiting them out."""
+    visit = home.make_visit("Long")
+    phone, page = mic_phone, mic_phone.page
+    phone.context.add_init_script("""(() => {
+      const real = performance.now.bind(performance);
+      self.movedOn = 0;
+      performance.now = () => real() + self.movedOn;
+    })()""")
+    recording_id = recording_under_way(phone, visit)
+    page.evaluate("() => { self.movedOn = 4 * 3600 * 1000; }")
+    expect(recorder(phone)).to_have_attribute("data-state", "idle", timeout=15_000)
+    expect(page.locator("#status")).to_have_text(
+        "The recording stopped at 4 hours, the longest it can be. What was recorded is kept.")
+    meta = {r["id"]: r for r in local_recordings(phone, visit)}[recording_id]
+    assert meta["stop_reason"] == "time_limit" and meta["duration_ms"] >= 4 * 3600 * 1000
+    assert len(local_chunks(phone, recording_id)) == meta["chunks"] >= 1
+    expect(recorder(phone).locator(f'[data-recording-id="{recording_id}"]')).to_contain_text(
+        "Stopped at 4 hours, the longest a recording can be.")
