@@ -76,6 +76,15 @@ def test_a_recording_past_its_bound_is_refused_and_keeps_what_arrived(channel, m
     assert channel.put(1, chunk(1)).status_code == 200  # sent again: taken as before
 
 
+def test_a_recording_has_at_most_a_part_a_second_for_four_hours(channel, phone, visit):
+    """Twice the parts the phone's two-second chunks make in four hours; no more rows."""
+    assert storage.MAX_RECORDING_HOURS * 3600 == 14_400
+    assert channel.put(14_399, chunk(1)).status_code == 201
+    assert channel.put(14_400, chunk(2)).status_code == 422
+    rejected = stop(phone, visit, channel.url.split("/")[4], 14_401)
+    assert [r["code"] for r in rejected] == ["validation_failed"]
+
+
 @pytest.mark.app_config(HOUSEHOLD_STORAGE_MB=1)
 def test_a_household_past_its_share_is_refused_with_a_clear_message(channel, stranger):
     big = [chunk(i, 400_000) for i in range(3)]

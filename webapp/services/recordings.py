@@ -11,7 +11,7 @@ offered as whole only once it has stopped and every chunk has arrived.
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from webapp.errors import Conflict, DomainError, NotFound, ValidationFailed
 from webapp.extensions import db
@@ -210,10 +210,13 @@ def _check_open(recording, index):
 def _check_room(recording, index, adding):
     """A new chunk must fit in the recording's bound and the household's share; one
     sent again is taken as before."""
-    sizes = {chunk.index: chunk.size for chunk in recording.chunks}
-    if index not in sizes:
-        storage.check_recording(sum(sizes.values()), adding)
-        storage.make_room(recording.visit.household_id, adding)
+    mine = RecordingChunk.recording_id == recording.id
+    if db.session.scalar(select(RecordingChunk.id).where(mine, RecordingChunk.index == index)):
+        return
+    storage.check_recording(
+        db.session.scalar(select(func.coalesce(func.sum(RecordingChunk.size), 0)).where(mine)),
+        adding)
+    storage.make_room(recording.visit.household_id, adding)
 
 
 def _check_type(recording, index, data):

@@ -77,9 +77,17 @@ def used(household_id, root=None):
         .where(Case.household_id == household_id)
     files = db.session.scalar(select(func.coalesce(func.sum(Attachment.size), 0))
                               .where(Attachment.item_id.in_(items)))
-    under_way = sum(part.stat().st_size for item_id in db.session.scalars(items)
-                    for part in partials_of(root or files_root(), item_id))
+    mine = {str(item_id) for item_id in db.session.scalars(items)}
+    under_way = sum(_size(part) for part in (Path(root or files_root()) / "partial").glob("*")
+                    if part.name.split("-")[0] in mine)
     return sound + files + under_way
+
+
+def _size(path):
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:  # finished or deleted meanwhile
+        return 0
 
 
 def make_room(household_id, adding):
