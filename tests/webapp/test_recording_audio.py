@@ -138,7 +138,10 @@ def test_a_range_we_ignore_gets_the_whole_file(signed_in, chunked, headers):
     assert "Content-Range" not in answer.headers
 
 
-def test_if_range_with_this_version_gets_the_range(signed_in, chunked):
+def test_if_range_with_this_version_gets_the_range_and_a_copy_is_revalidated(signed_in,
+                                                                             chunked):
     etag = signed_in.get(chunked.url).headers["ETag"]
+    again = signed_in.get(chunked.url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
     answer = signed_in.get(chunked.url, headers={"Range": "bytes=698-702", "If-Range": etag})
     assert answer.status_code == 206 and answer.data == chunked.joined[698:703]

@@ -46,7 +46,9 @@ def audio(visit_id, recording_id):
     recording = _recording(visit_id, recording_id)
     sound, etag = recordings.audio(recording), str(recording.id)  # whole: it never changes
     span = _span(sound.size, etag)
-    if span == ():
+    if request.if_none_match.contains(etag):  # the browser's copy is this one
+        answer = Response(status=304)
+    elif span == ():
         answer = Response(status=416)
         answer.content_range = f"bytes */{sound.size}"
     else:
