@@ -151,6 +151,7 @@ def test_the_storage_command_reports_use_share_and_free_disk(app, channel):
     assert result.exit_code == 0, result.output
     assert "Sam's family: 3.0 MB of 20.0 GB" in result.output
     assert "Free on this disk:" in result.output
+    assert "Each recording: up to 4 hours (219.7 MB)." in result.output
     report = storage.report()
     assert report.share == 20 * 1024**3 and report.free > 0
     assert report.households == [("Sam's family", len(sound))]

@@ -1,7 +1,7 @@
 """What a household keeps on the home computer, within bounds no honest use reaches.
 
 - A recording: four hours at twice the bitrate the phone asks for (some browsers
-  go above it), about 230 MB. The phone stops itself at four hours.
+  go above it), about 220 MB. The phone stops itself at four hours.
 - A household: HOUSEHOLD_STORAGE_MB (ASK_TWICE_HOUSEHOLD_STORAGE_MB, 20 GB by
   default), counting recordings, record attachments and uploads under way.
 - A photo upload left unfinished: deleted a day after its last piece.

@@ -15,6 +15,8 @@ def storage_command():
     report = storage.report()
     click.echo(f"Files are kept in {report.folder}.")
     click.echo(f"Free on this disk: {storage.size(report.free)}.")
+    click.echo(f"Each recording: up to {storage.MAX_RECORDING_HOURS} hours "
+               f"({storage.size(storage.MAX_RECORDING_BYTES)}).")
     for name, used in report.households:
         click.echo(f"{name}: {storage.size(used)} of {storage.size(report.share)}.")
     for warning in report.warnings:
