@@ -360,3 +360,65 @@ def test_a_recording_the_computer_refuses_can_be_deleted_from_the_phone(mic_phon
     expect(page.locator("#status")).to_have_text("Recording deleted from this phone.")
     focused = page.evaluate("() => document.activeElement.id || document.activeElement.tagName")
     assert focused in ("consent", "H2", "recorder-heading"), focused
+
+
+def test_a_recording_the_computer_has_no_room_for_is_held_on_the_phone_until_asked(
+        mic_phone, home, shoot, axe):
+    """The household's share is full at home (507): the recording stays on the phone with
+    the computer's words, is not sent again on each sync, and goes once the family asks."""
+    visit = home.make_visit("NoRoom")
+    phone, page = mic_phone, mic_phone.page
+    phone.ready_for(visit)
+    phone.consent_agreed(visit.clinician)
+    full = "The space for Ask Twice on your computer is full. Ask for more room."
+    tries = []
+
+    def no_room(route):
+        tries.append(route.request.url)
+        route.fulfill(status=507, json={"code": "no_room", "message": full, "errors": {}})
+
+    chunks = re.compile(r"/api/v1/recordings/[^/]+/chunks/\d+$")
+    phone.context.route(chunks, no_room)
+    recording_id = record(phone, chunks=1)
+    recorder(phone).get_by_role("button", name="Stop").click()
+    expect(recorder(phone)).to_have_attribute("data-state", "idle")
+    item = recorder(phone).locator(f'[data-recording-id="{recording_id}"]')
+    page.get_by_role("button", name="Sync now").click()
+    expect(item).to_contain_text(f"On this phone, not sent. {full[:-1]}", timeout=20_000)
+    refused = len(tries)
+    assert refused >= 1
+    for _ in range(2):  # later syncs leave it alone: no loop
+        page.get_by_role("button", name="Sync now").click()
+        page.wait_for_timeout(1500)
+    assert len(tries) == refused, tries
+    meta = {r["id"]: r for r in local_recordings(phone, visit)}[recording_id]
+    assert len(local_chunks(phone, recording_id)) == meta["chunks"] >= 1
+    item.scroll_into_view_if_needed()
+    shoot(page, "recording-10-no-room-at-home", full_page=False)
+    axe.check(page, "recording held: no room at home")
+
+    phone.context.unroute(chunks)
+    item.get_by_role("button", name=re.compile("Try sending again")).click()
+    expect(item).to_contain_text("Sent to your computer", timeout=30_000)
+
+
+def test_a_recording_stops_at_four_hours_and_keeps_what_it_has(mic_phone, home):
+    """The phone's own bound, well within what the home computer takes: the clock the
+    recorder reads is moved on by four hours, rather than waiting them out."""
+    visit = home.make_visit("Long")
+    phone, page = mic_phone, mic_phone.page
+    phone.context.add_init_script("""(() => {
+      const real = performance.now.bind(performance);
+      self.movedOn = 0;
+      performance.now = () => real() + self.movedOn;
+    })()""")
+    recording_id = recording_under_way(phone, visit)
+    page.evaluate("() => { self.movedOn = 4 * 3600 * 1000; }")
+    expect(recorder(phone)).to_have_attribute("data-state", "idle", timeout=15_000)
+    expect(page.locator("#status")).to_have_text(
+        "The recording stopped at 4 hours, the longest it can be. What was recorded is kept.")
+    meta = {r["id"]: r for r in local_recordings(phone, visit)}[recording_id]
+    assert meta["stop_reason"] == "time_limit" and meta["duration_ms"] >= 4 * 3600 * 1000
+    assert len(local_chunks(phone, recording_id)) == meta["chunks"] >= 1
+    expect(recorder(phone).locator(f'[data-recording-id="{recording_id}"]')).to_contain_text(
+        "Stopped at 4 hours, the longest a recording can be.")

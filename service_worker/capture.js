@@ -223,7 +223,7 @@ const Capture = (() => {
       .map((gap) => ({ at_ms: whole(gap.at_ms), length_ms: whole(gap.length_ms) }));
     const reason = form.get("stop_reason");
     const data = { visit_id: visitId, recording_id: recordingId, duration_ms: whole(form.get("duration_ms")),
-      chunk_count: whole(form.get("chunk_count")), stop_reason: ["stopped", "withdrawn", "storage_full", "interrupted"].includes(reason) ? reason : "stopped",
+      chunk_count: whole(form.get("chunk_count")), stop_reason: ["stopped", "withdrawn", "storage_full", "interrupted", "time_limit"].includes(reason) ? reason : "stopped",
       gaps: gaps.slice(0, 1000) };
     if (form.get("withdrawn_at")) data.withdrawn_at = form.get("withdrawn_at");
     await Outbox.enqueue({ id: newId(), kind: "recording_stop", visit_id: visitId, recording_id: recordingId },

@@ -10,6 +10,10 @@ const Uploads = (() => {
   const { req, transact, refused, dropRecording } = self.AskTwiceDB;
   const TIMEOUT_MS = 60_000;
   const PIECE = 256 * 1024; // a photo goes in pieces: a lost connection costs one
+  // Refusals that sending the same part again cannot change (too big, not sound, no
+  // room at home): the recording is held on the phone with the message, and sent
+  // again only when the family asks ("Try sending again"), never in a loop.
+  const HELD = [413, 415, 507];
 
   // How each kind of blob travels: where to ask what arrived, where to put a part.
   const CHANNELS = {
@@ -63,6 +67,7 @@ const Uploads = (() => {
     const received = new Set(state.received);
     const total = rows.reduce((sum, row) => sum + row.size, 0) || 1;
     let sent = rows.filter((row) => received.has(row.index)).reduce((sum, row) => sum + row.size, 0);
+    let problem = "";
     for (const row of rows.sort((a, b) => a.index - b.index)) {
       if (received.has(row.index)) continue;
       const entry = await transact(["blobs"], "readonly", (s) => req(s.blobs.get(row.key)));
@@ -74,9 +79,13 @@ const Uploads = (() => {
         received.add(row.index);
         sent += row.size;
         await broadcast({ owner, label: `${label}: ${Math.floor((100 * sent) / total)}% sent` });
-      } else if ([409, 413, 415, 422].includes(answer.status)) {
+      } else if (HELD.includes(answer.status)) {
         const body = await answer.json().catch(() => ({}));
-        await note(owner, { problem: body.message || "A part of this recording was refused." });
+        await note(owner, { held: body.message || "Your computer did not take a part of it." });
+        return broadcast({ owner, label: "" });
+      } else if ([409, 422].includes(answer.status)) {
+        const body = await answer.json().catch(() => ({}));
+        problem = body.message || "A part of this recording was refused.";
       } else {
         throw new Error(`upload answered ${answer.status}`);
       }
@@ -84,7 +93,7 @@ const Uploads = (() => {
     const after = await (await call(device, route.state(owner))).json();
     const count = after.chunk_count;
     const confirmed = Boolean(after.complete) && rows.every((row) => row.index < count);
-    await note(owner, { sent_bytes: sent, confirmed, problem: "" });
+    await note(owner, { sent_bytes: sent, confirmed, problem });
     await broadcast({ owner, confirmed, label: confirmed ? `${label}: all sent` : `${label}: ${Math.floor((100 * sent) / total)}% sent` });
   }
 
@@ -126,8 +135,11 @@ const Uploads = (() => {
     const { owners, recordings, deleted } = await waiting();
     for (const id of deleted) if (owners.has(id) || recordings.has(id)) await dropRecording(id);
     // Confirmed whole already: the bytes wait only for the family to free the space.
-    const queue = [...owners].filter(([owner, group]) => group.channel === "recording"
-      && !deleted.has(owner) && !(recordings.get(owner) || {}).confirmed);
+    // Held (refused at home for good): they wait for the family to ask again.
+    const queue = [...owners].filter(([owner, group]) => {
+      const meta = recordings.get(owner) || {};
+      return group.channel === "recording" && !deleted.has(owner) && !meta.confirmed && !meta.held;
+    });
     // One that fails (a fault at home, say) must not hold up the others: each is
     // tried, and the first failure is thrown afterwards, so the sync retries later.
     let failure = null;

@@ -87,6 +87,8 @@ def defaults(instance_path):
         # Photos and files of records: on this computer, never in the database.
         "ATTACHMENTS_DIR": os.environ.get("ASK_TWICE_ATTACHMENTS_DIR")
         or str(Path(instance_path) / "attachments"),
+        # What each household may keep there (recordings, photos, files): services/storage.py.
+        "HOUSEHOLD_STORAGE_MB": int(os.environ.get("ASK_TWICE_HOUSEHOLD_STORAGE_MB", "20480")),
         # Fault injection for the browser tests only (api/sync.py); never set it in use.
         "TEST_HOOKS": os.environ.get("ASK_TWICE_TEST_HOOKS") == "1",
     }

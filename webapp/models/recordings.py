@@ -24,7 +24,7 @@ class Recording(db.Model):
     mime_type: Mapped[str] = mapped_column(String(80))
     started_at = mapped_column(UTCDateTime, nullable=False)
     # Set when it stops: how long, why (stopped, withdrawn, storage_full,
-    # interrupted), when consent was withdrawn, the gaps, how many chunks.
+    # interrupted, time_limit), when consent was withdrawn, the gaps, how many chunks.
     duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
     stop_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
     withdrawn_at = mapped_column(UTCDateTime, nullable=True)

@@ -324,8 +324,10 @@ class PairingCodeSchema(PhoneNameSchema):
 
 # What a phone may record in: what MediaRecorder makes in audio, by container.
 RECORDING_TYPE = r"^audio/(webm|ogg|mp4)(; ?codecs=[\w.\-]{1,30})?\Z"
-STOP_REASONS = ("stopped", "withdrawn", "storage_full", "interrupted")
-MAX_CHUNKS = 100_000  # ten-second chunks: over eleven days of sound
+STOP_REASONS = ("stopped", "withdrawn", "storage_full", "interrupted", "time_limit")
+# A part a second for four hours: twice what the phone's two-second chunks make in
+# the longest recording it keeps (services/storage.py bounds the bytes).
+MAX_CHUNKS = 4 * 3600
 
 
 class RecordingStartSchema(InputSchema):

@@ -3,7 +3,8 @@ database: content-addressed (named by SHA-256, so the same file twice is stored 
 type and size checked, uploaded whole or in pieces that resume after a lost connection.
 
 A piece-by-piece upload grows a partial file named after the record and the whole
-file's SHA-256; the phone asks how much arrived and sends the rest. Only a complete
+file's SHA-256; the phone asks how much arrived and sends the rest. One left a day
+without a new piece is deleted when the next upload starts (services/storage.py). Only a complete
 file whose bytes match its SHA-256 and its type is moved into the store; anything else
 is deleted, so nothing partial is ever kept as an attachment.
 
@@ -13,14 +14,14 @@ chunk, uses (both keep their bytes in one store: services/blobs.py).
 """
 
 import unicodedata
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import event, select
 
 from webapp.errors import Conflict, ValidationFailed
 from webapp.extensions import db
-from webapp.models import Attachment, RecordingChunk, RecordItem
+from webapp.models import Attachment, Case, RecordingChunk, RecordItem
+from webapp.services import storage
 from webapp.services.blobs import (
     digest,
     files_root,
@@ -48,7 +49,17 @@ __all__ = ["stored_path"]  # where the views find a file to send back
 
 
 def _partial(root, item, sha256):
-    return Path(root) / "partial" / f"{item.id}-{valid_sha(sha256)}"
+    return storage.partial_path(root, item.id, sha256)
+
+
+def _make_room(root, item, size):
+    """Check the household may keep `size` more bytes, once the uploads left unfinished
+    for a day are gone (this is when one starts). Raises ValidationFailed otherwise."""
+    storage.expire_partials(root)
+    try:
+        storage.make_room(db.session.get(Case, item.case_id).household_id, size)
+    except storage.NoRoom as full:
+        raise ValidationFailed({"file": [full.message]}) from None
 
 
 def attached(item, sha256):
@@ -69,13 +80,14 @@ def add_whole(root, item, member, data, filename=""):
     """Attach a file sent in one go (the home computer's form).
 
     Raises:
-        ValidationFailed: too big, empty, or not a photo or PDF.
+        ValidationFailed: too big, empty, not a photo or PDF, or no room left.
     """
     if len(data) > MAX_BYTES:
         raise ValidationFailed({"file": [TOO_BIG]})
     kind = sniff(data[:16], SIGNATURES)
     if not data or kind is None:
         raise ValidationFailed({"file": [WRONG_TYPE]})
+    _make_room(root, item, len(data))
     sha256 = digest(data)
     hold(db.session.connection(), sha256)  # see blobs.hold
     keep(root, sha256, data)
@@ -87,8 +99,8 @@ def add_piece(root, item, member, sha256, size, offset, piece, filename=""):
 
     Raises:
         Conflict: `offset` is not where the file stands (its message says where).
-        ValidationFailed: the file is too big, not a photo or PDF, or arrived damaged;
-            what had arrived is deleted.
+        ValidationFailed: the file is too big, not a photo or PDF, arrived damaged (what
+            had arrived is deleted), or the household has no room left for it.
     """
     part = _partial(root, item, sha256)
     if attached(item, sha256) is not None:
@@ -98,6 +110,8 @@ def add_piece(root, item, member, sha256, size, offset, piece, filename=""):
     have = part.stat().st_size if part.exists() else 0
     if offset != have:
         raise Conflict(str(have))
+    if have == 0:
+        _make_room(root, item, size)
     if have + len(piece) > size:
         part.unlink(missing_ok=True)
         raise ValidationFailed({"file": [DAMAGED]})
@@ -167,7 +181,7 @@ def delete_unused(root, item_ids, sha256s):
         alive = set(connection.scalars(select(RecordItem.id)
                                        .where(RecordItem.id.in_(item_ids))))
     for item_id in set(item_ids) - alive:
-        for part in (Path(root) / "partial").glob(f"{int(item_id)}-*"):
+        for part in storage.partials_of(root, item_id):
             part.unlink(missing_ok=True)
 
 

@@ -64,6 +64,40 @@ def keep(root, sha256, data):
     return target
 
 
+class Joined:
+    """Stored files read one after another as if one file, a block at a time: a range
+    opens only the files it covers and reads only its bytes, so memory stays the same
+    however long the whole is."""
+
+    BLOCK = 64 * 1024
+
+    def __init__(self, root, pieces):
+        self.root, self.pieces = root, list(pieces)  # (sha256, size) in order
+        self.size = sum(size for _, size in self.pieces)
+
+    def blocks(self, start=0, stop=None):
+        """Yield bytes `start` to `stop` (exclusive; the end by default)."""
+        stop = self.size if stop is None else min(stop, self.size)
+        offset = 0
+        for sha256, size in self.pieces:
+            first, last = max(start, offset), min(stop, offset + size)
+            if first < last:
+                yield from self._read(sha256, first - offset, last - first)
+            offset += size
+            if offset >= stop:
+                return
+
+    def _read(self, sha256, at, length):
+        with stored_path(self.root, sha256).open("rb") as file:
+            file.seek(at)
+            while length:
+                block = file.read(min(self.BLOCK, length))
+                if not block:  # shorter than its row says: fail, never send a short answer
+                    raise OSError(f"the stored file {sha256} is shorter than recorded")
+                length -= len(block)
+                yield block
+
+
 def move_in(root, sha256, part):
     """Move a checked partial file into the store (or drop it when the bytes are there)."""
     target = stored_path(root, sha256)

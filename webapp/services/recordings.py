@@ -11,15 +11,15 @@ offered as whole only once it has stopped and every chunk has arrived.
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from webapp.errors import Conflict, DomainError, NotFound, ValidationFailed
 from webapp.extensions import db
 from webapp.models import AskedEvent, ConsentEvent, Recording, RecordingChunk
 from webapp.models._types import utcnow
 from webapp.schemas.forms import MAX_CHUNKS
-from webapp.services import attachments, changes
-from webapp.services.blobs import digest, files_root, hold, keep, sniff, stored_path, valid_sha
+from webapp.services import attachments, changes, storage
+from webapp.services.blobs import Joined, digest, files_root, hold, keep, sniff, valid_sha
 from webapp.services.records import insert_once_under, insert_unique, owned_by, uuid7
 from webapp.wire.entities import RECORDING
 
@@ -176,6 +176,7 @@ def add_chunk(recording, index, sha256, data):
         WrongType: the first chunk is not the recording's type, or a later one
             is a file of another kind.
         Conflict: another chunk is stored at this index already.
+        NoRoom: past the recording's bound or the household's share (services/storage.py).
     """
     _check_open(recording, index)
     if len(data) > MAX_CHUNK_BYTES:
@@ -183,6 +184,7 @@ def add_chunk(recording, index, sha256, data):
     if digest(data) != valid_sha(sha256):
         raise ValidationFailed({"chunk": [attachments.DAMAGED]}, message=attachments.DAMAGED)
     _check_type(recording, index, data)
+    _check_room(recording, index, len(data))
     hold(db.session.connection(), sha256)  # until commit: a delete waits for the row
     row, created = insert_unique(RecordingChunk, ("recording_id", "index"),
                                  recording_id=recording.id, index=index, sha256=sha256,
@@ -205,6 +207,18 @@ def _check_open(recording, index):
         raise ValidationFailed({"index": ["This part is not in the recording."]})
 
 
+def _check_room(recording, index, adding):
+    """A new chunk must fit in the recording's bound and the household's share; one
+    sent again is taken as before."""
+    mine = RecordingChunk.recording_id == recording.id
+    if db.session.scalar(select(RecordingChunk.id).where(mine, RecordingChunk.index == index)):
+        return
+    storage.check_recording(
+        db.session.scalar(select(func.coalesce(func.sum(RecordingChunk.size), 0)).where(mine)),
+        adding)
+    storage.make_room(recording.visit.household_id, adding)
+
+
 def _check_type(recording, index, data):
     """The first chunk starts as its container does; a later one (a continuation,
     which has no signature of its own) must not be a whole file of some kind."""
@@ -221,11 +235,11 @@ def received(recording):
 
 
 def audio(recording):
-    """Return the recording's bytes, its chunks joined in order. Raises NotFound unless whole."""
+    """Return the recording's sound: its chunk files, read in order as one (blobs.Joined),
+    never joined in memory. Raises NotFound unless whole."""
     if recording.deleted_at is not None or not recording.complete:
         raise NotFound("This recording has not fully arrived yet.")
-    root = files_root()
-    return b"".join(stored_path(root, chunk.sha256).read_bytes() for chunk in recording.chunks)
+    return Joined(files_root(), [(chunk.sha256, chunk.size) for chunk in recording.chunks])
 
 
 def moments(visit, recording):

@@ -72,10 +72,10 @@ def hints(case):
 
 def transcribe(recording, transcriber):
     """Transcribe a whole recording and keep the pieces on it. Raises NotFound unless whole."""
-    audio = recordings.audio(recording)
+    sound = recordings.audio(recording)
     try:
         with tempfile.NamedTemporaryFile(suffix=".audio") as file:
-            file.write(audio)
+            file.writelines(sound.blocks())
             file.flush()
             pieces = transcriber.transcribe(Path(file.name), recording.mime_type,
                                             hints(recording.visit.case))

@@ -38,13 +38,14 @@ def register_views(app):
         recordings,
         schedule,
         shortlist,
+        storage,
         visits,
     )
 
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, notes,
                    debriefs, devices, pairing, phone, offline, installed,
                    opinions, comparisons, decisions, archive, schedule, letters, shortlist,
-                   case_records, recordings):
+                   case_records, recordings, storage):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

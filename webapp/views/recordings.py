@@ -1,10 +1,8 @@
 """Recordings of a visit: started and stopped from the appointment screen (when no
 service worker answers first), listened to and deleted at home."""
 
-import io
-
 import click
-from flask import Blueprint, g, jsonify, redirect, send_file, url_for
+from flask import Blueprint, Response, g, jsonify, redirect, request, url_for
 
 from webapp.extensions import db
 from webapp.schemas.forms import RecordingDeleteSchema, RecordingStartSchema, RecordingStopSchema
@@ -43,10 +41,45 @@ def stop(visit_id, recording_id):
 
 @bp.get("/<uuid:recording_id>/audio")
 def audio(visit_id, recording_id):
-    """Send the recording's sound, whole (ranges allowed, so the player can seek)."""
+    """Send the recording's sound from its chunk files, whole or the range the player
+    asks for (so it can seek), a block at a time."""
     recording = _recording(visit_id, recording_id)
-    return send_file(io.BytesIO(recordings.audio(recording)), conditional=True,
-                     mimetype=recordings.container(recording.mime_type), max_age=0)
+    sound, etag = recordings.audio(recording), str(recording.id)  # whole: it never changes
+    span = _span(sound.size, etag)
+    if request.if_none_match.contains(etag):  # the browser's copy is this one
+        answer = Response(status=304)
+    elif span == ():
+        answer = Response(status=416)
+        answer.content_range = f"bytes */{sound.size}"
+    else:
+        start, stop = span or (0, sound.size)
+        answer = Response(sound.blocks(start, stop), status=206 if span else 200,
+                          mimetype=recordings.container(recording.mime_type))
+        answer.content_length = stop - start
+        if span:
+            answer.content_range = f"bytes {start}-{stop - 1}/{sound.size}"
+    answer.accept_ranges, answer.cache_control.no_cache = "bytes", True
+    answer.set_etag(etag)
+    return answer
+
+
+def _span(size, etag):
+    """The (start, stop) of the one range asked for; None to send it whole (no range, a
+    range we may ignore, or an If-Range for another version); () when none of it exists.
+
+    Werkzeug's own answer refuses a suffix longer than the file, which RFC 9110 says
+    means the whole file: hence this.
+    """
+    asked = request.range
+    if (asked is None or asked.units != "bytes" or len(asked.ranges) != 1
+            or request.headers.get("If-Range", f'"{etag}"') != f'"{etag}"'):
+        return None
+    start, stop = asked.ranges[0]
+    if start < 0:  # the last -start bytes
+        start = max(0, size + start)
+    if start >= size:
+        return ()
+    return start, size if stop is None else min(stop, size)
 
 
 @bp.post("/<uuid:recording_id>/delete")

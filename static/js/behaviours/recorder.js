@@ -9,11 +9,15 @@
 // and ticks taken meanwhile carry the recording and the moment.
 // Loaded on first use; nothing of the first-load bundle is imported: `deps`
 // brings { say, csrfToken, keepAwake }.
-import { clockText, forget, free, progressOf, showList as drawList } from "./recording-list.js";
+import { clockText, forget, free, progressOf, retry, showList as drawList } from "./recording-list.js";
 
 const TIMESLICE_MS = 2000;
 const TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/mp4", "audio/webm"];
 const LOW_ROOM = 25 * 1024 * 1024;
+// Speech stays clear at this bitrate, and it bounds what the home computer must keep:
+// it takes four hours at up to twice this (webapp/services/storage.py).
+const BITS_PER_SECOND = 64_000;
+const MAX_RECORDING_MS = 4 * 3600 * 1000;
 const MOMENT_PATHS = /\/(notes|answers|asked)$/;
 const DB = () => self.AskTwiceDB;
 
@@ -116,7 +120,7 @@ async function start() {
   const meta = { id, visit_id: Number(box.dataset.visitId), mime_type: type, started_at: Date.now(),
     state: "recording", chunks: 0, bytes: 0, elapsed_ms: 0, gaps: [], stop_sent: false, consent };
   await save(meta);
-  const recorder = new MediaRecorder(stream, { mimeType: type });
+  const recorder = new MediaRecorder(stream, { mimeType: type, audioBitsPerSecond: BITS_PER_SECOND });
   const rec = current = { meta, recorder, stream, before: 0, since: performance.now(), paused: false,
     writes: Promise.resolve(), hiddenAt: null, stopping: null };
   recorder.addEventListener("dataavailable", (event) => {
@@ -127,6 +131,7 @@ async function start() {
   let ticks = 0;
   rec.timer = setInterval(async () => {
     box.querySelector("[data-timer]").textContent = clockText(elapsed(rec));
+    if (!rec.stopping && elapsed(rec) >= MAX_RECORDING_MS) stop(rec, "time_limit");
     if (++ticks % 10 === 0 && !rec.stopping && await roomLeft() < LOW_ROOM) stop(rec, "storage_full");
   }, 500);
   deps.keepAwake(true);
@@ -160,6 +165,7 @@ function resume() {
 const STOPPED = {
   stopped: "Recording stopped. It is kept on this phone.",
   withdrawn: "They withdrew permission: the recording stopped. What was recorded before is kept.",
+  time_limit: "The recording stopped at 4 hours, the longest it can be. What was recorded is kept.",
 };
 
 function stop(rec, reason = "stopped", withdrawnAt = null) {
@@ -299,7 +305,7 @@ function listen() {
   new MutationObserver(onConsentChange).observe(document.body, { childList: true, subtree: true });
   document.addEventListener("click", (event) => {
     const target = event.target.closest
-      && event.target.closest("[data-record], [data-pause], [data-resume], [data-stop], [data-free], [data-forget]");
+      && event.target.closest("[data-record], [data-pause], [data-resume], [data-stop], [data-free], [data-forget], [data-retry]");
     if (!target || !box || !box.contains(target)) return;
     pressed = target;
     if (target.hasAttribute("data-record")) start().catch(() => deps.say("Could not start recording. Please try again."));
@@ -316,6 +322,7 @@ function listen() {
         (box.hidden ? document.getElementById("consent") : heading).focus();
       }).catch(() => {});
     }
+    else if (target.hasAttribute("data-retry")) retry(box, target.dataset.retry, deps.say).catch(() => {});
     else free(box, target.dataset.free, deps.say).then(show).catch(() => {});
   });
   if (navigator.serviceWorker) {

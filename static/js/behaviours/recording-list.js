@@ -22,12 +22,14 @@ function describe(meta, progress, refused) {
   }
   if (meta.freed) state = "Sent to your computer. Space freed";
   else if (meta.confirmed) state = "Sent to your computer";
+  else if (meta.held) state = `On this phone, not sent. ${meta.held.replace(/\.$/, "")}`;
   else if (progress) state = progress;
   else if (meta.problem) state = `On this phone. ${meta.problem}`;
   const why = { withdrawn: " Stopped when they withdrew.", storage_full: " Stopped: the phone was nearly full.",
-    interrupted: " Stopped when the app closed." }[meta.stop_reason] || "";
+    interrupted: " Stopped when the app closed.", time_limit: " Stopped at 4 hours, the longest a recording can be." }[meta.stop_reason] || "";
   const under = meta.consent ? ` Made after: ${meta.consent}` : "";
-  return { text: `Recording at ${when}, ${length}: ${state}.${why}${under}`, canFree: meta.confirmed && !meta.freed, when };
+  return { text: `Recording at ${when}, ${length}: ${state}.${why}${under}`, canFree: meta.confirmed && !meta.freed,
+    canRetry: Boolean(meta.held) && !meta.confirmed, when };
 }
 
 export const progressOf = new Map(); // recording id -> "Recording 1 of 2: 60% sent"
@@ -40,7 +42,7 @@ export async function showList(box) {
   const refused = new Map(captures.filter((row) => row.kind === "recording" && row.state === "rejected")
     .map((row) => [row.id, row.reason]));
   list.replaceChildren(...metas.map((meta) => {
-    const { text, canFree, canForget, when } = describe(meta, progressOf.get(meta.id), refused.get(meta.id));
+    const { text, canFree, canForget, canRetry, when } = describe(meta, progressOf.get(meta.id), refused.get(meta.id));
     const item = document.createElement("li");
     item.className = "recordings__item";
     item.dataset.recordingId = meta.id;
@@ -49,6 +51,7 @@ export async function showList(box) {
     item.append(words);
     if (canFree) item.append(" ", button("free", meta.id, "Free the space on this phone", when));
     if (canForget) item.append(" ", button("forget", meta.id, "Delete it from this phone", when));
+    if (canRetry) item.append(" ", button("retry", meta.id, "Try sending again", when));
     return item;
   }));
 }
@@ -88,5 +91,18 @@ export async function free(box, id, say) {
     s.recordings.put({ ...meta, freed: true });
   });
   say("Space freed. The recording is on your computer.");
+  await showList(box);
+}
+
+// A recording the computer would not take (no room there, say): sent again only when
+// the family asks, once there is room.
+export async function retry(box, id, say) {
+  await DB().transact(["recordings"], "readwrite", async (s) => {
+    const meta = await DB().req(s.recordings.get(id));
+    if (meta) s.recordings.put({ ...meta, held: "" });
+  });
+  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (worker) worker.postMessage({ type: "sync-now" });
+  say("Sending the recording again.");
   await showList(box);
 }
