@@ -179,3 +179,24 @@ def test_the_restore_command_restores_an_archive_made_elsewhere_with_yes(
     result = app.test_cli_runner().invoke(args=["restore", "--yes", str(target)])
     assert result.exit_code == 0, result.output
     assert "set the owner's passphrase" in result.output and not restore.is_empty()
+
+
+def test_on_a_shared_server_only_the_command_sets_a_restored_owner_s_passphrase(
+        app, full, files, stranger, tmp_path):
+    target = tmp_path / "export.zip"
+    archive.export_archive(target)
+    wipe(files)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["restore", str(target)])
+    assert "set-passphrase NAME" in result.output
+    browser = app.test_client()
+    assert browser.get("/setup").headers["Location"] == "/signin"  # anyone could reach it
+    short = runner.invoke(args=["set-passphrase", "sam"], input="short\nshort\n")
+    assert short.exit_code == 1 and "10 to 200 characters" in short.output
+    done = runner.invoke(args=["set-passphrase", "sam"],
+                         input="a new passphrase\na new passphrase\n")
+    assert done.exit_code == 0, done.output
+    again = runner.invoke(args=["set-passphrase", "Sam"], input="x" * 12 + "\n" + "x" * 12 + "\n")
+    assert again.exit_code == 1 and "No owner named Sam" in again.output
+    assert browser.post("/signin", data={"name": "Sam", "passphrase": "a new passphrase"}
+                        ).status_code == 303

@@ -55,11 +55,14 @@ def _new_hash(passphrase, passphrase_again):
     return _hasher.hash(passphrase)
 
 
-def owner_without_passphrase():
-    """Return an owner restored from an export (which keeps no passphrases), else None."""
-    return db.session.scalar(select(Member).where(
-        Member.role == "owner", Member.passphrase_hash == "", Member.removed_at.is_(None))
-        .order_by(Member.id).limit(1))
+def owner_without_passphrase(name=None):
+    """Return an owner restored from an export (which keeps no passphrases), else None;
+    with `name`, the one of that name."""
+    query = select(Member).where(Member.role == "owner", Member.passphrase_hash == "",
+                                 Member.removed_at.is_(None))
+    if name is not None:
+        query = query.where(func.lower(Member.name) == name.lower())
+    return db.session.scalar(query.order_by(Member.id).limit(1))
 
 
 def set_owner_passphrase(owner, passphrase, passphrase_again):

@@ -8,7 +8,10 @@ import click
 from flask import Blueprint, current_app, render_template, send_file
 
 from webapp.errors import DomainError
-from webapp.services import archive, restore
+from webapp.extensions import db
+from webapp.schemas import load
+from webapp.schemas.forms import PassphraseSchema
+from webapp.services import accounts, archive, restore
 
 bp = Blueprint("archive", __name__, cli_group=None)  # commands: `flask --app webapp export`
 
@@ -61,8 +64,29 @@ def restore_command(archive_path, yes):
     click.echo(f"Restored {sum(counts.values())} rows in {len(counts)} tables "
                f"from {archive_path}.")
     if kind == archive.EXPORT:
-        click.echo("An export keeps no passphrases or paired phones: open Ask Twice on this "
-                   "computer to set the owner's passphrase, then pair each phone again.")
+        where = ("open Ask Twice on this computer to set the owner's passphrase"
+                 if archive.one_household() else
+                 "set each family owner's passphrase with flask --app webapp set-passphrase NAME")
+        click.echo(f"An export keeps no passphrases or paired phones: {where}, then pair "
+                   "each phone again.")
+
+
+@bp.cli.command("set-passphrase")
+@click.argument("name")
+@click.password_option(prompt="Choose a passphrase", confirmation_prompt="Type it again")
+def set_passphrase_command(name, password):
+    """Set the passphrase of an owner restored from an export (it keeps none)."""
+    owner = accounts.owner_without_passphrase(name)
+    if owner is None:
+        raise click.ClickException(f"No owner named {name} is waiting for a passphrase.")
+    try:
+        data = load(PassphraseSchema, {"passphrase": password, "passphrase_again": password})
+        accounts.set_owner_passphrase(owner, **data)
+    except DomainError as error:
+        raise click.ClickException(" ".join(sum(error.errors.values(), [])) or error.message
+                                   ) from None
+    db.session.commit()
+    click.echo(f"{owner.name} can sign in with the new passphrase.")
 
 
 @bp.cli.command("backup")
