@@ -200,3 +200,21 @@ def test_on_a_shared_server_only_the_command_sets_a_restored_owner_s_passphrase(
     assert again.exit_code == 1 and "No owner named Sam" in again.output
     assert browser.post("/signin", data={"name": "Sam", "passphrase": "a new passphrase"}
                         ).status_code == 303
+
+
+def test_files_that_would_fill_the_disk_are_refused_before_any_is_unpacked(
+        full, files, tmp_path, opened, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    target = tmp_path / "export.zip"
+    archive.export_archive(target)
+    wipe(files)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage",
+                        lambda path: usage(2**30, 2**30, restore.ROOM_LEFT + 100))
+    opened.clear()
+    with pytest.raises(restore.ArchiveRefused, match="need 1 MB, and this computer has 257 MB"):
+        restore.restore_archive(target)
+    assert not any(name.startswith("files/") for name in opened)
+    assert restore.is_empty() and not list(files.parent.glob(".restoring-*"))

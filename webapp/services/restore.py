@@ -44,6 +44,7 @@ MAX_MANIFEST_BYTES = 16 * 2**20
 MAX_TABLE_BYTES = 64 * 2**20
 MAX_FILE_BYTES = 64 * 2**20
 CHUNK = 1 << 16
+ROOM_LEFT = 256 * 2**20  # free space a restore leaves, for the database and everything else
 
 
 class NotVouchedFor(ArchiveRefused):
@@ -178,6 +179,12 @@ def _stage_files(archive, listed):
     as it streams; they move in once the rows are in. Returns the staging folder."""
     root = files_folder()
     root.parent.mkdir(parents=True, exist_ok=True)
+    needed = sum(expected["size"] for name, expected in listed.items()
+                 if name.startswith("files/"))
+    free = shutil.disk_usage(root.parent).free
+    if needed > free - ROOM_LEFT:  # a small archive of zeros can unpack into a full disk
+        raise ArchiveRefused(f"This archive's files need {_megabytes(needed)} MB, and this "
+                             f"computer has {_megabytes(free)} MB free, so nothing was restored.")
     staging = Path(tempfile.mkdtemp(prefix=".restoring-", dir=root.parent))
     try:
         for name, expected in listed.items():
@@ -239,6 +246,10 @@ def _tables(manifest, archive):
             raise ArchiveRefused(f"The rows of {name} do not fit this version of Ask Twice.")
         tables[name] = rows
     return tables
+
+
+def _megabytes(size):
+    return -(-size // 2**20)
 
 
 def _shown(value):
