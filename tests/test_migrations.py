@@ -56,3 +56,37 @@ def test_the_change_log_moves_to_wire_names_and_back(tmp_path):
     assert upgraded == ["question", "answer", "note", "consent"]
     assert set(upgraded) <= set(ENTITIES)
     assert downgraded == logged
+
+
+def test_attachment_names_kept_before_lose_format_characters(tmp_path):
+    """Names kept before issue 18 are cleaned as new ones are (attachments.file_name)."""
+    from datetime import date
+
+    from webapp.models import Attachment
+    from webapp.services import accounts, case_records, cases
+
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'names.sqlite'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test only", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(revision="e7a2c4f9b1d3")  # the last revision before names were cleaned
+        owner = accounts.create_household("Sam", "a long enough passphrase",
+                                          "a long enough passphrase")
+        child = cases.add_child(owner.household_id, name="Ada", birth_date=date(2016, 4, 2))
+        case = cases.add_case(child, diagnosis="ALL", proposed_treatment="Chemo",
+                              reasons=[], reasons_other="", safe_to_wait="yes",
+                              safe_to_wait_note="")
+        item = case_records.add_item(case, owner, "Scans")
+        db.session.add_all([Attachment(item_id=item.id, sha256=c * 64, size=1, content_type=kind,
+                                       filename=name, member_id=owner.id)
+                            for c, kind, name in [("a", "image/png", "invoice\u202egnp.exe"),
+                                                  ("b", "application/pdf", "letter.pdf")]])
+        db.session.commit()
+        upgrade()
+        names = db.session.scalars(text("SELECT filename FROM attachment ORDER BY sha256")).all()
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        downgrade(revision="base")
+        db.engine.dispose()
+    assert names == ["invoicegnp.exe.png", "letter.pdf"]

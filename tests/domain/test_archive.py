@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import Household
-from webapp.services import archive, capture, decisions, opinions
+from webapp.services import archive, capture, decisions, opinions, restore
 
 
 @pytest.fixture
@@ -67,11 +67,11 @@ def test_export_wipe_restore_brings_back_every_row_and_file(full, files, tmp_pat
     before = snapshot()
     assert sum(len(rows) for rows in before[0].values()) > 15 and len(before[1]) == 2
     target = tmp_path / "export.zip"
-    manifest = archive.export_archive(target)
+    manifest = archive.export_archive(target, kind=archive.BACKUP)
     assert set(manifest["tables"]) == {table.name for table in db.metadata.sorted_tables}
     wipe(files)
-    assert archive.is_empty()
-    archive.restore_archive(target)
+    assert restore.is_empty()
+    restore.restore_archive(target)
     after = snapshot()
     assert after == before
     # The ids move on past the restored ones (PostgreSQL's sequences too).
@@ -87,7 +87,7 @@ def test_the_archive_has_a_readable_copy_and_a_manifest_of_checksums(full, tmp_p
         readable = made.read("index.html").decode()
         names = set(made.namelist())
     assert manifest["format"] == "ask-twice-export" and manifest["version"] == 1
-    assert names == set(manifest["members"]) | {"manifest.json"}
+    assert names == set(manifest["members"]) | {"manifest.json", "manifest.sig"}
     assert "files/records/2026/scan report.txt" in names
     assert "Dr Okafor" in readable and "Chemo for two years" in readable
     assert "Dear Dr Okafor, we continue." in readable
@@ -146,9 +146,9 @@ def test_a_damaged_or_foreign_archive_is_refused_with_nothing_changed(
     else:
         bad.write_bytes(damage(good.read_bytes()))
     wipe(files)
-    with pytest.raises(archive.ArchiveRefused, match=message):
-        archive.restore_archive(bad)
-    assert archive.is_empty() and not files.exists()
+    with pytest.raises(restore.ArchiveRefused, match=message):
+        restore.restore_archive(bad)
+    assert restore.is_empty() and not files.exists()
     assert list(files.parent.glob(".restoring-*")) == []  # nothing staged is left behind
     assert not (files.parent.parent / "photo.bin").exists()
 
@@ -157,8 +157,8 @@ def test_restore_refuses_a_database_that_is_not_empty(full, tmp_path):
     target = tmp_path / "export.zip"
     archive.export_archive(target)
     before = snapshot()
-    with pytest.raises(archive.ArchiveRefused, match="already holds data"):
-        archive.restore_archive(target)
+    with pytest.raises(restore.ArchiveRefused, match="already holds data"):
+        restore.restore_archive(target)
     assert snapshot() == before
 
 
@@ -169,17 +169,17 @@ def test_restore_adds_every_row_in_one_transaction(full, files, tmp_path, monkey
     wipe(files)
     # The last filled table's rows fail: none of the tables before it keep a row.
     last = db.metadata.tables[filled[-1]]
-    rows = archive._decode_row
+    rows = restore._decode_row
 
     def broken(table, row):
         if table is last:
             raise RuntimeError("disk full")
         return rows(table, row)
 
-    monkeypatch.setattr(archive, "_decode_row", broken)
+    monkeypatch.setattr(restore, "_decode_row", broken)
     with pytest.raises(RuntimeError):
-        archive.restore_archive(target)
-    assert archive.is_empty() and not files.exists()
+        restore.restore_archive(target)
+    assert restore.is_empty() and not files.exists()
 
 
 def test_the_command_exports_and_restores(app, full, files, tmp_path):
@@ -230,12 +230,123 @@ def test_recordings_and_their_audio_come_back(app, owner, visit, tmp_path):
     before = snapshot()
     assert len(before[1]) == 1 and before[0]["recording_chunk"]
     target = tmp_path / "export.zip"
-    archive.export_archive(target)
+    archive.export_archive(target, kind=archive.BACKUP)
     with zipfile.ZipFile(target) as packed:
         readable = packed.read("index.html").decode()
     assert "Recording" in readable and "Dr Okafor agreed" in readable
     wipe(archive.files_folder())
-    archive.restore_archive(target)
+    restore.restore_archive(target)
     assert snapshot() == before
     restored = recordings.audio(db.session.get(type(recording), recording.id))
     assert b"".join(restored.blocks()) == sound
+
+
+@pytest.fixture
+def signed_up(app, full, owner):
+    """A browser signed in, a phone paired, a pairing code waiting, a wrong passphrase tried;
+    returns the phone's token."""
+    from webapp.services import accounts, devices, pairing, throttle
+
+    login_key = accounts.start_login(owner)
+    _, token = devices.register_device(owner, "Dad's phone",
+                                       login=accounts.login_for_key(login_key))
+    pairing.start_pairing(owner)
+    throttle.record_failure("192.0.2.1", "Sam")
+    db.session.commit()
+    return token
+
+
+def secrets_kept():
+    """Every sign-in secret the database holds now."""
+    from webapp.models import Device, Login, Member, Pairing
+
+    return {value for column in (Member.passphrase_hash, Login.key_hash, Device.token_hash,
+                                 Pairing.link_hash, Pairing.code_hash)
+            for value in db.session.scalars(select(column)) if value}
+
+
+def test_an_export_carries_no_way_to_sign_in(signed_up, tmp_path):
+    secrets = secrets_kept()
+    assert len(secrets) == 5
+    target = tmp_path / "export.zip"
+    archive.export_archive(target)
+    with zipfile.ZipFile(target) as made:
+        everything = b"".join(made.read(name) for name in made.namelist())
+        tables = {name: json.loads(made.read(f"data/{name}.json"))
+                  for name in archive.SIGN_IN_TABLES | {"member", "device"}}
+    assert not any(secret.encode() in everything for secret in secrets)
+    assert all(tables[name] == [] for name in archive.SIGN_IN_TABLES)
+    assert {row["passphrase_hash"] for row in tables["member"]} == {""}
+    (device,) = tables["device"]
+    assert device["revoked_at"] and device["login_id"] is None
+
+
+def test_every_secret_looking_column_is_left_out_of_an_export():
+    """A table or column added later that keeps a hash or a token must be named here."""
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if column.name.endswith("_hash") or "token" in column.name:
+                assert table.name in archive.SIGN_IN_TABLES or column.name in (
+                    archive.SIGN_IN_COLUMNS[table.name]({"id": 1, "revoked_at": None}, "now"))
+
+
+def test_a_backup_archive_keeps_sign_in_so_phones_go_on_syncing(app, signed_up, files,
+                                                                tmp_path):
+    target = tmp_path / "backups" / "b.zip"
+    result = app.test_cli_runner().invoke(args=["backup", "--archive", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o600
+    before = snapshot()
+    wipe(files)
+    assert restore.restore_archive(target)[1] == archive.BACKUP
+    assert snapshot() == before
+    assert pull(app, signed_up).status_code == 200
+
+
+def pull(app, token):
+    """A phone's pull with its token, as it syncs."""
+    from webapp.models import Device
+
+    return app.test_client().post(
+        "/api/v1/sync/pull", json={"device_id": str(db.session.scalar(select(Device.id))),
+                                   "cursor": None},
+        headers={"Authorization": f"Bearer {token}"})
+
+
+def test_after_restoring_an_export_the_owner_sets_a_passphrase_and_phones_pair_again(
+        app, signed_up, files, tmp_path):
+    from tests.conftest import PASSPHRASE
+
+    target = tmp_path / "export.zip"
+    archive.export_archive(target)
+    wipe(files)
+    assert restore.restore_archive(target)[1] == archive.EXPORT
+    assert pull(app, signed_up).status_code == 401
+    browser = app.test_client()
+    assert browser.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE}
+                        ).headers["Location"] == "/setup"
+    page = browser.get("/setup")
+    assert page.status_code == 200 and "Welcome back, Sam" in page.text
+    assert browser.post("/setup", data={"passphrase": "a new passphrase",
+                                        "passphrase_again": "another"}).status_code == 422
+    assert browser.post("/setup", data={"passphrase": "a new passphrase",
+                                        "passphrase_again": "a new passphrase"}
+                        ).headers["Location"] == "/"
+    assert browser.get("/").status_code == 200
+    other = app.test_client()
+    assert other.get("/setup").headers["Location"] == "/signin"  # set once, not again
+    assert other.post("/signin", data={"name": "Sam", "passphrase": "a new passphrase"}
+                      ).status_code == 303
+
+
+def test_backups_and_exports_the_commands_write_are_for_this_user_only(app, full, tmp_path):
+    runner = app.test_cli_runner()
+    made = [tmp_path / "export.zip", tmp_path / "backups" / "b.zip"]
+    assert runner.invoke(args=["export", "-o", str(made[0])]).exit_code == 0
+    assert runner.invoke(args=["backup", "--archive", str(made[1])]).exit_code == 0
+    if db.engine.dialect.name == "sqlite":
+        made.append(tmp_path / "backups" / "b.sqlite")
+        assert runner.invoke(args=["backup", str(made[-1])]).exit_code == 0
+    assert [path.stat().st_mode & 0o777 for path in made] == [0o600] * len(made)
+    assert (tmp_path / "backups").stat().st_mode & 0o777 == 0o700
+    assert not list(tmp_path.rglob("*.partial"))

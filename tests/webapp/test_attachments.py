@@ -3,8 +3,11 @@ attachments folder (never in the database), uploads that resume, nothing partial
 
 import hashlib
 import io
+import unicodedata
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from webapp.extensions import db
 from webapp.models import Attachment
@@ -104,7 +107,8 @@ def test_a_cut_upload_resumes_where_it_stopped(signed_in, visit, record, files):
 
 
 @pytest.mark.parametrize("sent, kept", [
-    ("scan%00.png", "scan.png"), ("scan%0d%0aSet-Cookie:%20x.png", "scanSet-Cookie: x.png")])
+    ("scan%00.png", "scan.png"), ("scan%0d%0aSet-Cookie:%20x.png", "scanSet-Cookie: x.png"),
+    ("invoice%E2%80%AEgnp.exe", "invoicegnp.exe.png")])
 def test_a_name_no_header_or_database_can_carry_is_cleaned(signed_in, visit, record, files,
                                                            sent, kept):
     """The name is only a suggestion for saving the file: cleaned, never a refusal
@@ -119,6 +123,33 @@ def test_a_name_no_header_or_database_can_carry_is_cleaned(signed_in, visit, rec
     assert back.status_code == 200 and back.data == PNG
     assert kept in back.headers["Content-Disposition"]
     back.close()
+
+
+@pytest.mark.parametrize("sent, kind, kept", [
+    ("invoice\u202egnp.exe", "image/png", "invoicegnp.exe.png"),  # shown as "invoiceexe.png"
+    ("scan\u200b.pdf", "application/pdf", "scan.pdf"),
+    ("SCAN.JPEG", "image/jpeg", "SCAN.JPEG"),
+    ("scan.jpg", "image/png", "scan.png"),  # named as another photo type: the type it is
+    ("Dr. Okafor's letter", "application/pdf", "Dr. Okafor's letter.pdf"),
+    ("\u202e\u2066", "image/png", ""),
+])
+def test_a_name_keeps_no_format_characters_and_an_extension_of_its_type(sent, kind, kept):
+    assert attachments.file_name(sent, kind) == kept
+
+
+EXTENSIONS = {"image/png": (".png",), "image/jpeg": (".jpg", ".jpeg"),
+              "application/pdf": (".pdf",)}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sent=st.text(st.characters(codec="utf-8") | st.sampled_from(
+           "\u202e\u202d\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\ufeff.")),
+       kind=st.sampled_from(sorted(EXTENSIONS)))
+def test_no_name_keeps_a_format_character_or_another_type_s_extension(sent, kind):
+    kept = attachments.file_name(sent, kind)
+    assert not any(unicodedata.category(c).startswith("C") for c in kept)
+    assert len(kept) <= 200
+    assert kept == "" or kept.lower().endswith(EXTENSIONS[kind])
 
 
 def test_a_damaged_upload_is_deleted_not_kept(signed_in, visit, record, files):

@@ -18,8 +18,7 @@ from webapp.schemas import (
 from webapp.services import library
 
 
-class SetupSchema(InputSchema):
-    name = text("Enter your name.", max_length=120)
+class PassphraseSchema(InputSchema):
     passphrase = Text(
         required=True,
         validate=validate.Length(
@@ -30,6 +29,10 @@ class SetupSchema(InputSchema):
     passphrase_again = Text(
         required=True, error_messages={"required": "Type the passphrase again."}
     )
+
+
+class SetupSchema(PassphraseSchema):
+    name = text("Enter your name.", max_length=120)
 
 
 class SignInSchema(InputSchema):

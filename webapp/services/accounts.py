@@ -32,9 +32,7 @@ def create_household(name, passphrase, passphrase_again):
     """
     if household_exists():
         raise Conflict(ALREADY_SET_UP)
-    if passphrase != passphrase_again:
-        raise ValidationFailed({"passphrase_again": ["The two passphrases are not the same."]})
-    passphrase_hash = _hasher.hash(passphrase)  # slow: before the transaction writes
+    passphrase_hash = _new_hash(passphrase, passphrase_again)  # slow: before any write
     household = Household(name=f"{name}'s family")
     owner = Member(household=household, name=name, role="owner", passphrase_hash=passphrase_hash)
     db.session.add_all([household, owner])
@@ -49,6 +47,38 @@ def create_household(name, passphrase, passphrase_again):
 
 
 ALREADY_SET_UP = "Ask Twice is already set up on this computer. Please sign in."
+
+
+def _new_hash(passphrase, passphrase_again):
+    if passphrase != passphrase_again:
+        raise ValidationFailed({"passphrase_again": ["The two passphrases are not the same."]})
+    return _hasher.hash(passphrase)
+
+
+def owner_without_passphrase(name=None):
+    """Return an owner restored from an export (which keeps no passphrases), else None;
+    with `name`, the one of that name."""
+    query = select(Member).where(Member.role == "owner", Member.passphrase_hash == "",
+                                 Member.removed_at.is_(None))
+    if name is not None:
+        query = query.where(func.lower(Member.name) == name.lower())
+    return db.session.scalar(query.order_by(Member.id).limit(1))
+
+
+def set_owner_passphrase(owner, passphrase, passphrase_again):
+    """Give an owner restored from an export a new passphrase, once; return the owner.
+
+    Raises:
+        ValidationFailed: when the two passphrases differ.
+        Conflict: someone else set it meanwhile.
+    """
+    passphrase_hash = _new_hash(passphrase, passphrase_again)
+    done = db.session.execute(update(Member).where(
+        Member.id == owner.id, Member.passphrase_hash == "").values(
+        passphrase_hash=passphrase_hash)).rowcount
+    if not done:
+        raise Conflict(ALREADY_SET_UP)
+    return owner
 
 
 def authenticate(name, passphrase):

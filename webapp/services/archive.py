@@ -1,36 +1,38 @@
-"""Export everything to one archive, restore it on a fresh install, back up the database.
+"""Export everything to one archive, back it up, and sign what this install made.
 
 An archive is a zip file:
 
 - `manifest.json`: the format and its version, the database schema's revision,
-  the tables in the order they are restored, and the SHA-256 and size of every
-  other member;
+  its kind and where it was made, the tables in the order they are restored, and
+  the SHA-256 and size of every other member;
+- `manifest.sig`: an HMAC of the manifest with a key only this install has, so a
+  restore here can tell its own archives from anyone else's (services/restore.py);
 - `data/<table>.json`: every row of every table the models declare (read from
   `db.metadata`, so a table added later is exported with no change here);
 - `files/...`: every file under the files folder (`instance/attachments`: record
   attachments and recordings);
 - `index.html`: a copy to read in any browser.
 
-Restore checks the whole archive before it changes anything, refuses any
-database that is not empty, and inserts every row in one transaction.
+Two kinds: an export is meant to leave the computer, so it carries no way to
+sign in (SIGN_IN_TABLES, SIGN_IN_COLUMNS); a backup restores this install after
+a failure, keeps them so phones go on syncing, and its file is for this user only.
 """
 
 import base64
 import hashlib
+import hmac
 import json
 import os
-import shutil
+import socket
 import sqlite3
-import tempfile
 import uuid
 import zipfile
+from contextlib import contextmanager
 from datetime import date, datetime, time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from flask import current_app, render_template
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.types import TypeDecorator
 
 from webapp.errors import DomainError
 from webapp.extensions import db
@@ -39,7 +41,19 @@ from webapp.models._types import utcnow
 FORMAT = "ask-twice-export"
 VERSION = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
 READABLE = "index.html"
+EXPORT, BACKUP = "export", "backup"
+
+# What lets someone sign in, left out of an export: whoever holds the file can then
+# neither try passphrases against the hashes nor sync as one of the family's phones.
+# These tables go empty; these columns get a value that lets no one in.
+SIGN_IN_TABLES = {"login", "pairing", "sign_in_failure"}
+SIGN_IN_COLUMNS = {
+    "member": lambda row, now: {"passphrase_hash": ""},  # the owner sets a new one
+    "device": lambda row, now: {"token_hash": f"none:{row['id']}",  # unique, never a digest
+                                "revoked_at": row["revoked_at"] or now},  # pair again
+}
 
 
 class ArchiveRefused(DomainError):
@@ -57,19 +71,33 @@ def files_folder():
 
 # -- export ------------------------------------------------------------------
 
-def export_archive(target):
+def export_archive(target, kind=EXPORT):
     """Write every row, every attached file and a readable copy to the zip `target`.
 
-    `target` is a path or a binary file. The rows are read in one transaction,
-    so they are consistent with each other even while the app is in use.
+    `target` is a path (written for this user only, whole or not at all) or a
+    binary file. The rows are read in one transaction, so they are consistent
+    with each other even while the app is in use. An EXPORT leaves out every
+    way to sign in; a BACKUP keeps them.
     """
+    if not isinstance(target, str | Path):
+        return _write_archive(target, kind)
+    target = Path(target)
+    with private_file(target) as partial:
+        return _write_archive(partial, kind)
+
+
+def _write_archive(target, kind):
+    created_at = utcnow()
     tables = _read_tables()
+    if kind == EXPORT:
+        _leave_out_sign_in(tables, created_at.isoformat())
     members = {f"data/{name}.json": _dumps(rows) for name, rows in tables.items()}
     members[READABLE] = render_template("archive/readable.html", **_readable(tables)).encode()
-    files = sorted(_attached_files())
+    files = sorted(attached_files())
     manifest = {
-        "format": FORMAT, "version": VERSION, "schema": schema_revision(),
-        "created_at": utcnow().isoformat(), "tables": list(tables),
+        "format": FORMAT, "version": VERSION, "schema": schema_revision(), "kind": kind,
+        "host": socket.gethostname(), "created_at": created_at.isoformat(),
+        "tables": list(tables),
         "members": {name: _fingerprint(content) for name, content in members.items()},
     }
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -79,8 +107,37 @@ def export_archive(target):
             name = f"files/{relative}"
             manifest["members"][name] = _file_fingerprint(path)
             archive.write(path, name)
-        archive.writestr(MANIFEST, _dumps(manifest))
+        listed = _dumps(manifest)
+        archive.writestr(MANIFEST, listed)
+        archive.writestr(SIGNATURE, signature(listed))
     return manifest
+
+
+def _leave_out_sign_in(tables, now):
+    """Empty SIGN_IN_TABLES, blank SIGN_IN_COLUMNS, and unlink every row from the
+    emptied tables (a device from the sign-in that registered it)."""
+    for table in db.metadata.sorted_tables:
+        rows = tables[table.name]
+        if table.name in SIGN_IN_TABLES:
+            rows.clear()
+            continue
+        links = [column.name for column in table.columns
+                 if any(key.column.table.name in SIGN_IN_TABLES for key in column.foreign_keys)]
+        blank = SIGN_IN_COLUMNS.get(table.name, lambda row, now: {})
+        for row in rows:
+            row.update({name: None for name in links}, **blank(row, now))
+
+
+def signature(manifest):
+    """Return the HMAC-SHA256 (hex) of the manifest's bytes with this install's archive key.
+
+    The key is derived from the secret key (instance/secret_key or
+    ASK_TWICE_SECRET_KEY), so only this install, or one given the same key, makes it.
+    """
+    secret = current_app.secret_key
+    secret = secret.encode() if isinstance(secret, str) else secret
+    key = hmac.new(secret, b"ask-twice archive v1", hashlib.sha256).digest()
+    return hmac.new(key, manifest, hashlib.sha256).hexdigest()
 
 
 def one_household():
@@ -134,7 +191,8 @@ def _file_fingerprint(path):
     return {"sha256": digest.hexdigest(), "size": size}
 
 
-def _attached_files():
+def attached_files():
+    """Yield (path under the files folder, path) of every attached file kept."""
     root = files_folder()
     if not root.is_dir():
         return
@@ -178,246 +236,49 @@ def schema_revision():
         return None
 
 
-# -- restore -----------------------------------------------------------------
-
-def restore_archive(source):
-    """Bring back every row and file from the archive `source` (a path or binary file).
-
-    Raises:
-        ArchiveRefused: the archive is damaged, tampered with, from another app
-            or schema, or the database or files folder is not empty. Nothing
-            has changed then.
-    """
-    try:
-        with zipfile.ZipFile(source) as archive:
-            listed = _check_listing(archive)
-            tables = _tables(listed, {name: _read_checked(archive, name, expected)
-                                      for name, expected in listed["members"].items()
-                                      if not name.startswith("files/")})
-            _refuse_unless_empty()
-            staging = _stage_files(archive, listed["members"])
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
-        raise ArchiveRefused("This archive is damaged or incomplete, so nothing was restored."
-                             ) from error
-    try:
-        with db.engine.begin() as connection:
-            _refuse_unless_empty(connection)  # again, inside: nothing slipped in meanwhile
-            for table in db.metadata.sorted_tables:
-                rows = [_decode_row(table, row) for row in tables.get(table.name, [])]
-                if rows:
-                    connection.execute(table.insert(), rows)
-            _move_sequences_on(connection)
-    except IntegrityError as error:  # an archive whose rows do not fit together
-        shutil.rmtree(staging, ignore_errors=True)
-        raise ArchiveRefused("This archive's rows do not fit together, so nothing was restored."
-                             ) from error
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if any(staging.iterdir()):
-        staging.replace(files_folder())
-    else:
-        shutil.rmtree(staging, ignore_errors=True)
-    return {name: len(rows) for name, rows in tables.items()}
-
-
-def _check_listing(archive):
-    """Check the manifest and that the archive holds what it lists, no more, no larger.
-
-    Sizes are compared before anything is read, so a small file that would
-    unpack into a huge one is refused first.
-    """
-    names = archive.namelist()
-    if MANIFEST not in names:
-        raise ArchiveRefused("This is not an Ask Twice export: it has no manifest.")
-    manifest = _manifest(archive.read(MANIFEST))
-    listed = manifest["members"]
-    if sorted(set(names) - {MANIFEST}) != sorted(listed) or len(names) != len(set(names)):
-        raise ArchiveRefused("This archive's contents do not match its manifest.")
-    for name, expected in listed.items():
-        _check_place(name)
-        if not isinstance(expected, dict) or (
-                archive.getinfo(name).file_size != expected.get("size")):
-            raise ArchiveRefused(f"This archive was changed after it was made ({name} does "
-                                 "not match its size), so nothing was restored.")
-    return manifest
-
-
-def _check_place(name):
-    path = PurePosixPath(name)
-    allowed = name == READABLE or (
-        len(path.parts) >= 2 and path.parts[0] in {"data", "files"}
-        and not path.is_absolute() and ".." not in path.parts and "\\" not in name)
-    if not allowed:
-        raise ArchiveRefused(f"This archive holds a file where none belongs: {name}.")
-
-
-def _read_checked(archive, name, expected):
-    content = archive.read(name)
-    _check_digest(name, hashlib.sha256(content).hexdigest(), expected)
-    return content
-
-
-def _check_digest(name, sha256, expected):
-    if sha256 != expected.get("sha256"):
-        raise ArchiveRefused(f"This archive was changed after it was made ({name} does not "
-                             "match its checksum), so nothing was restored.")
-
-
-def _stage_files(archive, listed):
-    """Unpack the archive's files beside the files folder, checking each one's checksum
-    as it streams; they move in once the rows are in. Returns the staging folder."""
-    root = files_folder()
-    root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restoring-", dir=root.parent))
-    try:
-        for name, expected in listed.items():
-            if name.startswith("files/"):
-                path = staging / name.removeprefix("files/")
-                path.parent.mkdir(parents=True, exist_ok=True)
-                digest = hashlib.sha256()
-                with archive.open(name) as packed, path.open("wb") as unpacked:
-                    for chunk in iter(lambda: packed.read(1 << 16), b""):
-                        digest.update(chunk)
-                        unpacked.write(chunk)
-                _check_digest(name, digest.hexdigest(), expected)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if root.exists():  # an empty folder (is_empty said so): the staged one takes its place
-        root.rmdir()
-    return staging
-
-
-def _manifest(raw):
-    try:
-        manifest = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ArchiveRefused("This archive's manifest cannot be read.") from error
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ArchiveRefused("This is not an Ask Twice export.")
-    if manifest.get("version") != VERSION:
-        raise ArchiveRefused(f"This export has format version {manifest.get('version')!r}; "
-                             f"this Ask Twice reads version {VERSION}.")
-    if manifest.get("schema") != schema_revision():
-        raise ArchiveRefused(
-            f"This export is from database version {manifest.get('schema')}; this Ask Twice "
-            f"is at {schema_revision()}. Restore it with the matching version of Ask Twice.")
-    if not isinstance(manifest.get("members"), dict) or not isinstance(manifest.get("tables"),
-                                                                        list):
-        raise ArchiveRefused("This archive's manifest is incomplete.")
-    return manifest
-
-
-def _tables(manifest, contents):
-    known = {table.name: table for table in db.metadata.sorted_tables}
-    tables = {}
-    for name in manifest["tables"]:
-        table = known.get(name)
-        raw = contents.get(f"data/{name}.json")
-        if table is None or raw is None:
-            raise ArchiveRefused(f"This export has a table this Ask Twice does not know: {name}.")
-        try:
-            rows = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ArchiveRefused(f"The rows of {name} cannot be read.") from error
-        columns = {column.name for column in table.columns}
-        if not isinstance(rows, list) or any(
-                not isinstance(row, dict) or set(row) != columns for row in rows):
-            raise ArchiveRefused(f"The rows of {name} do not fit this version of Ask Twice.")
-        tables[name] = rows
-    return tables
-
-
-def _decode_row(table, row):
-    try:
-        return {column.name: _decode(column.type, row[column.name]) for column in table.columns}
-    except (TypeError, ValueError) as error:
-        raise ArchiveRefused(f"A row of {table.name} has a value we cannot read.") from error
-
-
-def _decode(column_type, value):
-    if value is None:
-        return None
-    if isinstance(column_type, TypeDecorator):  # ours, such as UTCDateTime: what it stores
-        column_type = column_type.impl_instance
-    try:
-        kind = column_type.python_type
-    except NotImplementedError:
-        return value
-    if kind is datetime:
-        return datetime.fromisoformat(value)
-    if kind in (date, time, uuid.UUID):
-        return kind.fromisoformat(value) if kind is not uuid.UUID else uuid.UUID(value)
-    if kind is bytes:
-        return base64.b64decode(value)
-    return value
-
-
-def is_empty(connection=None):
-    """Tell whether every table is empty and no file is attached (`connection`: read
-    in its transaction)."""
-    if connection is None:
-        with db.engine.connect() as connection:
-            return is_empty(connection)
-    for table in db.metadata.sorted_tables:
-        if connection.execute(select(func.count()).select_from(table)).scalar():
-            return False
-    return not any(True for _ in _attached_files())
-
-
-def _refuse_unless_empty(connection=None):
-    if not is_empty(connection):
-        raise ArchiveRefused(
-            "This Ask Twice already holds data, so nothing was restored. Restore into a fresh "
-            "install (an empty database and no instance/attachments folder).")
-
-
-def _move_sequences_on(connection):
-    """On PostgreSQL, move each id sequence past the restored ids (SQLite needs nothing)."""
-    if connection.dialect.name != "postgresql":
-        return
-    quote = connection.dialect.identifier_preparer.quote
-    for table in db.metadata.sorted_tables:
-        key = list(table.primary_key.columns)
-        if len(key) == 1 and key[0].type.python_type is int:
-            column = key[0]
-            connection.execute(text(
-                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
-                f"coalesce(max({quote(column.name)}), 1), max({quote(column.name)}) IS NOT NULL) "
-                f"FROM {quote(table.name)}"),
-                {"table": quote(table.name), "column": column.name})
-
-
 # -- backup ------------------------------------------------------------------
 
 def backup_database(target):
     """Copy the SQLite database to `target` with SQLite's online backup, while the app runs.
 
+    The copy is for this user only from its first byte, like the database.
+
     Raises:
-        DomainError: the database is not a SQLite file (PostgreSQL: use pg_dump).
+        DomainError: the database is not a SQLite file (PostgreSQL: back up an archive).
     """
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
-        raise DomainError("The database is PostgreSQL: back it up with pg_dump, for example "
-                          "pg_dump --format=custom --file=ask-twice.dump DATABASE_NAME.")
+        raise DomainError("The database is PostgreSQL: back it up with "
+                          "flask --app webapp backup --archive, or with pg_dump.")
     if not url.database or url.database == ":memory:":
         raise DomainError("This database lives in memory only: there is no file to back up.")
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    source = sqlite3.connect(url.database)
-    try:
-        copy = sqlite3.connect(partial)
+    with private_file(Path(target)) as partial:
+        source = sqlite3.connect(url.database)
         try:
-            source.backup(copy)
+            copy = sqlite3.connect(partial)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
         finally:
-            copy.close()
-    finally:
-        source.close()
-    os.chmod(partial, 0o600)
-    partial.replace(target)
+            source.close()
     return target
+
+
+@contextmanager
+def private_file(target):
+    """Give a new partial file beside `target`, readable by this user only (0600), that
+    takes `target`'s place when the block ends well and is deleted otherwise."""
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        yield partial
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
 
 
 def stamp():

@@ -135,10 +135,33 @@ def _finish(root, item, member, part, sha256, size, filename):
     return _attach(item, member, sha256, size, kind, filename)
 
 
-def _plain(filename):
-    """The name without what no header or database can carry (control characters,
-    lone surrogates): only a suggestion for saving the file, so cleaned, never refused."""
-    return "".join(c for c in filename if unicodedata.category(c) not in ("Cc", "Cs"))
+# The extensions each type is saved with; the first is added when the name has none of them.
+EXTENSIONS = {"application/pdf": (".pdf",), "image/png": (".png",),
+              "image/jpeg": (".jpg", ".jpeg")}
+ANY_EXTENSION = {extension for known in EXTENSIONS.values() for extension in known}
+NAME_LENGTH = 200
+
+
+def file_name(sent, kind):
+    """Return the name to save a file of type `kind` under, made from the one it was sent with.
+
+    Only a suggestion, so cleaned, never refused: what no header or database can carry
+    goes (control characters, lone surrogates), and so does every format character
+    (category Cf), such as U+202E, which shows "invoice\u202egnp.exe" as "invoiceexe.png".
+    The name ends with an extension of its real type, so it opens as what it is.
+    """
+    name = "".join(c for c in sent if not unicodedata.category(c).startswith("C")).strip()
+    if not name:
+        return ""
+    extensions = EXTENSIONS[kind]
+    stem, dot, given = name.rpartition(".")
+    if dot and f".{given.lower()}" in extensions:
+        extension = f".{given}"
+    elif dot and f".{given.lower()}" in ANY_EXTENSION:  # named as another of our types
+        extension = extensions[0]
+    else:
+        stem, extension = name, extensions[0]
+    return stem[:NAME_LENGTH - len(extension)] + extension
 
 
 def _attach(item, member, sha256, size, kind, filename):
@@ -146,7 +169,7 @@ def _attach(item, member, sha256, size, kind, filename):
     if found is not None:
         return found
     attachment = Attachment(item_id=item.id, sha256=sha256, size=size, content_type=kind,
-                            filename=_plain(filename)[:200], member_id=member.id)
+                            filename=file_name(filename, kind), member_id=member.id)
     db.session.add(attachment)
     db.session.flush()
     return attachment

@@ -8,7 +8,10 @@ import click
 from flask import Blueprint, current_app, render_template, send_file
 
 from webapp.errors import DomainError
-from webapp.services import archive
+from webapp.extensions import db
+from webapp.schemas import load
+from webapp.schemas.forms import PassphraseSchema
+from webapp.services import accounts, archive, restore
 
 bp = Blueprint("archive", __name__, cli_group=None)  # commands: `flask --app webapp export`
 
@@ -35,7 +38,7 @@ def create():
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the archive (default: ask-twice-<date>.zip here).")
 def export_command(output):
-    """Export every row and attached file to one zip archive."""
+    """Export every row and attached file to one zip archive, without sign-in secrets."""
     output = output or Path(f"ask-twice-{archive.stamp()}.zip")
     manifest = archive.export_archive(output)
     rows = sum(1 for name in manifest["members"] if name.startswith("data/"))
@@ -45,24 +48,61 @@ def export_command(output):
 
 @bp.cli.command("restore")
 @click.argument("archive_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def restore_command(archive_path):
-    """Restore an export into this fresh, empty install (refuses anything else)."""
+@click.option("--yes", is_flag=True,
+              help="Restore an archive another install made without asking first.")
+def restore_command(archive_path, yes):
+    """Restore an export or backup into this fresh, empty install (refuses anything else)."""
     try:
-        counts = archive.restore_archive(archive_path)
+        try:
+            counts, kind = restore.restore_archive(archive_path)
+        except restore.NotVouchedFor as doubt:
+            if not yes:
+                click.confirm(f"{doubt.message}\nRestore it?", abort=True, err=True)
+            counts, kind = restore.restore_archive(archive_path, trusted=True)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Restored {sum(counts.values())} rows in {len(counts)} tables "
                f"from {archive_path}.")
+    if kind == archive.EXPORT:
+        where = ("open Ask Twice on this computer to set the owner's passphrase"
+                 if archive.one_household() else
+                 "set each family owner's passphrase with flask --app webapp set-passphrase NAME")
+        click.echo(f"An export keeps no passphrases or paired phones: {where}, then pair "
+                   "each phone again.")
+
+
+@bp.cli.command("set-passphrase")
+@click.argument("name")
+@click.password_option(prompt="Choose a passphrase", confirmation_prompt="Type it again")
+def set_passphrase_command(name, password):
+    """Set the passphrase of an owner restored from an export (it keeps none)."""
+    owner = accounts.owner_without_passphrase(name)
+    if owner is None:
+        raise click.ClickException(f"No owner named {name} is waiting for a passphrase.")
+    try:
+        data = load(PassphraseSchema, {"passphrase": password, "passphrase_again": password})
+        accounts.set_owner_passphrase(owner, **data)
+    except DomainError as error:
+        raise click.ClickException(" ".join(sum(error.errors.values(), [])) or error.message
+                                   ) from None
+    db.session.commit()
+    click.echo(f"{owner.name} can sign in with the new passphrase.")
 
 
 @bp.cli.command("backup")
 @click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def backup_command(target):
-    """Copy the SQLite database safely while Ask Twice runs (PostgreSQL: use pg_dump)."""
+@click.option("--archive", "as_archive", is_flag=True,
+              help="Back up to an archive that `restore` reads (SQLite or PostgreSQL).")
+def backup_command(target, as_archive):
+    """Copy the database safely while Ask Twice runs, for this user's eyes only."""
     backups = Path(current_app.instance_path) / "backups"
-    target = target or backups / f"ask-twice-{archive.stamp()}.sqlite"
+    suffix = "zip" if as_archive else "sqlite"
+    target = target or backups / f"ask-twice-{archive.stamp()}.{suffix}"
     try:
-        archive.backup_database(target)
+        if as_archive:
+            archive.export_archive(target, kind=archive.BACKUP)
+        else:
+            archive.backup_database(target)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Backed up the database to {target}.", file=sys.stdout)

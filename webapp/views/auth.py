@@ -7,8 +7,8 @@ from webapp.errors import Conflict
 from webapp.extensions import db
 from webapp.htmx import form_data
 from webapp.schemas import load
-from webapp.schemas.forms import SetupSchema, SignInSchema
-from webapp.services import accounts, throttle
+from webapp.schemas.forms import PassphraseSchema, SetupSchema, SignInSchema
+from webapp.services import accounts, archive, throttle
 from webapp.views import attempt, safe_next, submit
 
 bp = Blueprint("auth", __name__)
@@ -16,9 +16,11 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/setup", methods=["GET", "POST"])
 def setup():
-    """Create the household and its owner, once."""
+    """Create the household and its owner, once; or, restored from an export, give the
+    owner a new passphrase."""
     if accounts.household_exists():
-        return redirect(url_for(".signin"), 303)
+        owner = _restored_owner()
+        return _new_passphrase(owner) if owner else redirect(url_for(".signin"), 303)
     if request.method == "GET":
         return render_template("auth/setup.html", form={}, errors={})
     try:
@@ -32,10 +34,32 @@ def setup():
     return redirect(url_for("home.index"), 303)
 
 
+def _restored_owner():
+    """The owner to choose a passphrase here after an export was restored: on a server
+    shared by several families, only the command may (`flask set-passphrase`), since
+    anyone could reach this page first."""
+    return accounts.owner_without_passphrase() if archive.one_household() else None
+
+
+def _new_passphrase(owner):
+    if request.method == "GET":
+        return render_template("auth/passphrase.html", owner=owner, errors={})
+    try:
+        _, errors = submit(PassphraseSchema,
+                           lambda data: accounts.set_owner_passphrase(owner, **data))
+    except Conflict:  # set by someone else a moment ago
+        db.session.rollback()
+        return redirect(url_for(".signin"), 303)
+    if errors:
+        return render_template("auth/passphrase.html", owner=owner, errors=errors), 422
+    security.sign_in(owner)
+    return redirect(url_for("home.index"), 303)
+
+
 @bp.route("/signin", methods=["GET", "POST"])
 def signin():
     """Sign in with name and passphrase; many failed tries make the next ones wait."""
-    if not accounts.household_exists():
+    if not accounts.household_exists() or _restored_owner():
         return redirect(url_for(".setup"), 303)
     if request.method == "GET":
         return render_template("auth/signin.html", form={}, errors={})
