@@ -1,12 +1,15 @@
 """Pairing a phone with a one-time link or code, and the Devices screen."""
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
 
+from tests.api.conftest import Phone
 from tests.conftest import PASSPHRASE
+from tests.webapp.test_companions import invite
 from webapp.extensions import db
 from webapp.models import Device, Login, Member, Pairing
 from webapp.models._types import utcnow
@@ -132,6 +135,35 @@ def test_the_devices_screen_lists_phones_and_revoking_ends_the_phone(app, signed
                        json={"device_id": device["device_id"]})
     assert again.status_code == 401
     assert phone.get("/").status_code == 303  # the phone's sign-in ended too
+
+
+def paired_twice(app, link):
+    """A phone paired by `link` whose page registered twice (two tabs): its two devices."""
+    browser = app.test_client()
+    assert browser.post(link, data={"name": "Kitchen phone"}).status_code == 303
+    return browser, [Phone(browser, db.session.get(Device, uuid.UUID(made["device_id"])),
+                           made["token"]) for made in (register(browser), register(browser))]
+
+
+@pytest.mark.parametrize("whose", ["parent", "companion"])
+def test_removing_a_phone_stops_every_token_of_its_sign_in(app, signed_in, visit, whose):
+    link = make_code(signed_in)[1] if whose == "parent" else invite(signed_in, visit.case_id)
+    browser, tokens = paired_twice(app, link)
+
+    def note(token):
+        return token.mutation("note.create", {"visit_id": visit.id, "text": "Hi"})
+
+    for token in tokens:
+        assert token.push(note(token)).status_code == 200 and token.pull().status_code == 200
+    screen = signed_in.get("/devices").text
+    assert screen.count('class="card__title">Kitchen phone ') == 1  # one phone, one row
+    assert "2 items received" in screen
+    assert signed_in.post(f"/devices/{tokens[0].device.id}/revoke").status_code == 303
+    for token in tokens:
+        assert token.push(note(token)).status_code == 401 and token.pull().status_code == 401
+    assert browser.get("/").status_code == 303  # the phone's sign-in ended too
+    screen = signed_in.get("/devices").text
+    assert screen.count('class="card__title">Kitchen phone ') == 1 and "Removed" in screen
 
 
 def test_another_households_device_cannot_be_revoked(signed_in, stranger):
