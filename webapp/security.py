@@ -89,7 +89,13 @@ def _starts_a_session(session):
 
 def sign_in(member, device_name=None):
     """Start a fresh sign-in for `member`: a new row on the server, a new cookie
-    naming it, never the old cookie's data (`device_name`: a phone paired by code)."""
+    naming it, never the old cookie's data (`device_name`: a phone paired by code).
+
+    The browser's sign-in before it ends, with its device tokens: a phone paired
+    again (a forgotten PIN) must not leave its old token alive, unseen.
+    """
+    if g.get("login") is not None:
+        accounts.end_login(g.login)
     key = accounts.start_login(member, device_name)
     db.session.commit()
     session.clear()

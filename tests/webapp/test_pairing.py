@@ -210,3 +210,16 @@ def test_behind_an_https_proxy_the_code_links_to_the_public_name(client, owner):
     made = client.post("/devices/pairings", data={"member_id": str(owner.id)}, headers=proxy)
     assert re.search(r"https://home\.tail1234\.ts\.net/pair/[\w-]{40,}", made.text)
     assert "https://home.tail1234.ts.net/pair<" in made.text.replace("</strong>", "<")
+
+
+def test_pairing_again_on_a_signed_in_phone_ends_its_old_sign_in(app, signed_in, visit):
+    # The way out of a forgotten PIN: the phone's old token must not stay alive unseen.
+    browser, (old, _) = paired_twice(app, make_code(signed_in)[1])
+    _, link, _ = make_code(signed_in)
+    assert browser.post(link, data={"name": "Kitchen phone"}).status_code == 303
+    new = register(browser)
+    assert old.pull().status_code == 401
+    assert Phone(browser, db.session.get(Device, uuid.UUID(new["device_id"])),
+                 new["token"]).pull().status_code == 200
+    screen = signed_in.get("/devices").text
+    assert screen.count('class="card__title">Kitchen phone ') == 2 and screen.count("Removed") == 1
