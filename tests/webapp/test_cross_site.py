@@ -8,6 +8,8 @@ sign the family out. Such requests are refused, and their answers set no cookie.
 import pytest
 
 from tests.conftest import PASSPHRASE
+from webapp.models import SignInFailure
+from webapp.services import throttle
 
 CROSS_SITE = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate",
               "Origin": "http://localhost:8001"}
@@ -74,3 +76,13 @@ def test_a_signed_in_browsers_own_error_pages_keep_its_sign_in(signed_in):
     assert signed_in.get("/no/such/page").status_code == 404
     assert signed_in.post("/no/such/page").status_code in {404, 405}
     assert signed_in.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("path, form", [("/signin", {"name": "Sam", "passphrase": "wrong"}),
+                                        ("/pair", {"code": "WRONG123", "name": "Phone"})])
+def test_wrong_tries_another_site_posts_never_count_against_the_family(csrf_on, owner, path,
+                                                                       form):
+    for _ in range(throttle.PER_ADDRESS + 1):
+        forged = csrf_on.test_client().post(path, data=form, headers=CROSS_SITE)
+        assert forged.status_code == 403 and set_cookies(forged) == []
+    assert SignInFailure.query.count() == 0
