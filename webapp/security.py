@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
 
@@ -20,9 +21,10 @@ from webapp.errors import DomainError, envelope
 from webapp.extensions import db, htmx
 from webapp.services import access, accounts, throttle
 
+# Where a browser without a session gets one: first run, signing in, pairing a phone.
+DOORS = {"auth.setup", "auth.signin", "pairing.enter", "pairing.link"}
 # Everything else needs a signed-in member; /api/v1 needs a device token instead.
-PUBLIC_ENDPOINTS = {"static", "auth.setup", "auth.signin", "offline.worker", "offline.helper",
-                    "installed.webmanifest", "pairing.enter", "pairing.link"}
+PUBLIC_ENDPOINTS = DOORS | {"static", "offline.worker", "offline.helper", "installed.webmanifest"}
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -52,7 +54,8 @@ HSTS = {"Strict-Transport-Security": "max-age=31536000"}  # one year, when ASK_T
 
 
 def init_app(app):
-    """Install the guard, the headers and the error pages on `app`."""
+    """Install the session cookie, the guard, the headers and the error pages on `app`."""
+    app.session_interface = SessionCookies()
     app.before_request(refuse_cross_site_writes)
     app.before_request(load_member)
     app.after_request(add_headers)
@@ -64,9 +67,35 @@ def init_app(app):
     app.register_error_handler(500, server_error)
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, set only on a browser that sent one, or at a door.
+
+    A form another site posts to us comes without our SameSite=Lax cookie, yet the
+    browser keeps the cookie our answer sets: had that answer started a session (any
+    page with a CSRF token starts one), the family's sign-in would be replaced by an
+    empty one. So a request without the cookie gets one only from a door's page, whose
+    form needs the token, or from signing someone in.
+    """
+
+    def save_session(self, app, session, response):
+        if self.get_cookie_name(app) in request.cookies or _starts_a_session(session):
+            super().save_session(app, session, response)
+
+
+def _starts_a_session(session):
+    at_a_door = request.method in {"GET", "HEAD"} and request.endpoint in DOORS
+    return at_a_door or "login" in session  # (only sign_in puts a login there)
+
+
 def sign_in(member, device_name=None):
     """Start a fresh sign-in for `member`: a new row on the server, a new cookie
-    naming it, never the old cookie's data (`device_name`: a phone paired by code)."""
+    naming it, never the old cookie's data (`device_name`: a phone paired by code).
+
+    The browser's sign-in before it ends, with its device tokens: a phone paired
+    again (a forgotten PIN) must not leave its old token alive, unseen.
+    """
+    if g.get("login") is not None:
+        accounts.end_login(g.login)
     key = accounts.start_login(member, device_name)
     db.session.commit()
     session.clear()
@@ -211,6 +240,9 @@ def domain_error(error):
 
 def csrf_error(error):
     """A form whose security token expired or is missing: nothing was saved."""
+    refused = refuse_cross_site_writes()  # (the token check runs first: say why plainly)
+    if refused:
+        return refused
     message = "This form was open too long, so nothing was saved. Reload the page and try again."
     return render_template("errors/problem.html", message=message), 400
 

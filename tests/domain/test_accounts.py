@@ -1,9 +1,10 @@
 import pytest
 
 from tests.conftest import PASSPHRASE
-from webapp.errors import Conflict, ValidationFailed
+from webapp.errors import Conflict, Unauthorized, ValidationFailed
+from webapp.extensions import db
 from webapp.models import Member
-from webapp.services import accounts
+from webapp.services import accounts, devices
 
 
 def test_first_run_creates_household_and_owner_with_hashed_passphrase(app):
@@ -38,3 +39,13 @@ def test_authenticate_refuses_with_one_message(owner, name, passphrase):
     with pytest.raises(ValidationFailed) as error:
         accounts.authenticate(name, passphrase)
     assert error.value.errors == {"passphrase": ["That name and passphrase do not match."]}
+
+
+def test_a_device_registered_as_its_sign_in_ended_never_syncs(owner):
+    # The phone's page registered (past the sign-in check) just as the phone was removed.
+    login = accounts.login_for_key(accounts.start_login(owner, "Phone"))
+    accounts.end_login(login)
+    _, token = devices.register_device(owner, "Phone", login=login)
+    db.session.commit()
+    with pytest.raises(Unauthorized):
+        devices.device_for_token(token)

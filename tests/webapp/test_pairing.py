@@ -1,12 +1,15 @@
 """Pairing a phone with a one-time link or code, and the Devices screen."""
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
 
+from tests.api.conftest import Phone
 from tests.conftest import PASSPHRASE
+from tests.webapp.test_companions import invite
 from webapp.extensions import db
 from webapp.models import Device, Login, Member, Pairing
 from webapp.models._types import utcnow
@@ -134,6 +137,35 @@ def test_the_devices_screen_lists_phones_and_revoking_ends_the_phone(app, signed
     assert phone.get("/").status_code == 303  # the phone's sign-in ended too
 
 
+def paired_twice(app, link):
+    """A phone paired by `link` whose page registered twice (two tabs): its two devices."""
+    browser = app.test_client()
+    assert browser.post(link, data={"name": "Kitchen phone"}).status_code == 303
+    return browser, [Phone(browser, db.session.get(Device, uuid.UUID(made["device_id"])),
+                           made["token"]) for made in (register(browser), register(browser))]
+
+
+@pytest.mark.parametrize("whose", ["parent", "companion"])
+def test_removing_a_phone_stops_every_token_of_its_sign_in(app, signed_in, visit, whose):
+    link = make_code(signed_in)[1] if whose == "parent" else invite(signed_in, visit.case_id)
+    browser, tokens = paired_twice(app, link)
+
+    def note(token):
+        return token.mutation("note.create", {"visit_id": visit.id, "text": "Hi"})
+
+    for token in tokens:
+        assert token.push(note(token)).status_code == 200 and token.pull().status_code == 200
+    screen = signed_in.get("/devices").text
+    assert screen.count('class="card__title">Kitchen phone ') == 1  # one phone, one row
+    assert "2 items received" in screen
+    assert signed_in.post(f"/devices/{tokens[0].device.id}/revoke").status_code == 303
+    for token in tokens:
+        assert token.push(note(token)).status_code == 401 and token.pull().status_code == 401
+    assert browser.get("/").status_code == 303  # the phone's sign-in ended too
+    screen = signed_in.get("/devices").text
+    assert screen.count('class="card__title">Kitchen phone ') == 1 and "Removed" in screen
+
+
 def test_another_households_device_cannot_be_revoked(signed_in, stranger):
     from webapp.services import devices
 
@@ -178,3 +210,16 @@ def test_behind_an_https_proxy_the_code_links_to_the_public_name(client, owner):
     made = client.post("/devices/pairings", data={"member_id": str(owner.id)}, headers=proxy)
     assert re.search(r"https://home\.tail1234\.ts\.net/pair/[\w-]{40,}", made.text)
     assert "https://home.tail1234.ts.net/pair<" in made.text.replace("</strong>", "<")
+
+
+def test_pairing_again_on_a_signed_in_phone_ends_its_old_sign_in(app, signed_in, visit):
+    # The way out of a forgotten PIN: the phone's old token must not stay alive unseen.
+    browser, (old, _) = paired_twice(app, make_code(signed_in)[1])
+    _, link, _ = make_code(signed_in)
+    assert browser.post(link, data={"name": "Kitchen phone"}).status_code == 303
+    new = register(browser)
+    assert old.pull().status_code == 401
+    assert Phone(browser, db.session.get(Device, uuid.UUID(new["device_id"])),
+                 new["token"]).pull().status_code == 200
+    screen = signed_in.get("/devices").text
+    assert screen.count('class="card__title">Kitchen phone ') == 2 and screen.count("Removed") == 1

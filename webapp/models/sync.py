@@ -37,6 +37,7 @@ class Device(db.Model):
     login_id: Mapped[int | None] = mapped_column(ForeignKey("login.id"), nullable=True)
 
     member: Mapped["Member"] = relationship()  # noqa: F821
+    login: Mapped["Login | None"] = relationship()  # noqa: F821
 
 
 class Rejection(db.Model):

@@ -123,7 +123,7 @@ def login_for_key(key):
 def end_login(login):
     """End a sign-in and stop the devices it registered from syncing."""
     now = utcnow()
-    login.ended_at = now
+    login.ended_at = login.ended_at or now
     db.session.execute(update(Device).where(Device.login_id == login.id,
                                             Device.revoked_at.is_(None)).values(revoked_at=now))
     db.session.flush()

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from webapp.errors import Unauthorized
 from webapp.extensions import db
-from webapp.models import Device
+from webapp.models import Device, Login
 from webapp.models._types import utcnow
 from webapp.services.records import digest, uuid7
 
@@ -30,10 +30,15 @@ def device_for_token(token):
     """Return the live device holding `token`.
 
     Raises:
-        Unauthorized: for a missing, unknown or revoked token.
+        Unauthorized: for a missing, unknown or revoked token, or one whose sign-in ended.
     """
-    device = db.session.scalar(select(Device).where(Device.token_hash == digest(token or "")))
-    if device is None or device.revoked_at is not None or device.member.removed_at is not None:
+    # A device lives no longer than the sign-in that registered it, even one
+    # registered in the moment that sign-in was ended.
+    device = db.session.scalar(
+        select(Device).outerjoin(Login, Login.id == Device.login_id)
+        .where(Device.token_hash == digest(token or ""), Device.revoked_at.is_(None),
+               Login.ended_at.is_(None)))
+    if device is None or device.member.removed_at is not None:
         raise Unauthorized()
     return device
 
@@ -55,5 +60,5 @@ def mark_seen(device):
 
 def revoke_device(device):
     """Stop a device from syncing; what it already pushed stays."""
-    device.revoked_at = utcnow()
+    device.revoked_at = device.revoked_at or utcnow()
     db.session.flush()

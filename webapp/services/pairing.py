@@ -3,12 +3,13 @@
 A pairing is a link (for the QR code) and a short code to type, both good once
 and for ten minutes, kept only hashed. Redeeming one starts a sign-in on the
 phone for the person it was made for, named after the phone; the phone's page
-then registers its device under that sign-in (POST /devices), so revoking the
-device also ends the phone's sign-in.
+then registers its device under that sign-in (POST /devices). The phone is that
+sign-in: removing it ends the sign-in and every device token it registered.
 """
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select, union_all, update
 
@@ -25,6 +26,7 @@ from webapp.models import (
     Pairing,
 )
 from webapp.models._types import utcnow
+from webapp.services import accounts, devices
 from webapp.services.records import digest
 
 LIFETIME = timedelta(minutes=10)
@@ -87,22 +89,39 @@ def redeem(token=None, code=None):
     return db.session.get(Member, member_id)
 
 
-def list_devices(household_id):
-    """Return the household's devices, newest first, each with what it sent.
+class Phone(NamedTuple):
+    """A phone on the Phones screen: one sign-in, however many times its page registered."""
 
-    Each entry is `(device, items_received)`.
+    device: Device  # its newest registration: its name, person and address for "Remove"
+    last_seen_at: datetime | None
+    items: int  # what all its registrations sent
+    removed_at: datetime | None
+
+
+def list_phones(household_id):
+    """Return the household's phones, the ones still syncing first, newest first.
+
+    A phone is a sign-in: two tabs, or a registration again, gave it several
+    device tokens but it is one phone (a device from no sign-in is one alone).
     """
     sent = union_all(*(select(model.device_id) for model in (Note, Answer, ConsentEvent,
                                                              AskedEvent))).subquery()
     counts = (select(sent.c.device_id, func.count().label("received"))
               .group_by(sent.c.device_id).subquery())
     rows = db.session.execute(
-        select(Device, func.coalesce(counts.c.received, 0))
+        select(Device, Login.ended_at, func.coalesce(counts.c.received, 0))
         .outerjoin(counts, counts.c.device_id == Device.id)
+        .outerjoin(Login, Login.id == Device.login_id)
         .where(Device.household_id == household_id)
-        .order_by(Device.revoked_at.is_not(None), Device.created_at.desc())
+        .order_by(Device.created_at.desc())
     ).all()
-    return [(device, items) for device, items in rows]
+    phones = {}
+    for device, ended_at, items in rows:  # newest first: a phone's first row names it
+        key = device.login_id or device.id
+        phone = phones.get(key) or Phone(device, None, 0, ended_at or device.revoked_at)
+        seen = max(filter(None, (phone.last_seen_at, device.last_seen_at)), default=None)
+        phones[key] = phone._replace(last_seen_at=seen, items=phone.items + items)
+    return sorted(phones.values(), key=lambda phone: phone.removed_at is not None)
 
 
 def get_device(household_id, device_id):
@@ -114,13 +133,12 @@ def get_device(household_id, device_id):
 
 
 def revoke(device):
-    """Stop a device syncing and end the phone's sign-in that registered it.
+    """Remove the phone `device` is of: end its sign-in, which stops every device token
+    that sign-in registered (a device from no sign-in stops alone).
 
-    What it sent stays; its unsynced items stay on the phone until it pairs again.
+    What they sent stays; their unsynced items stay on the phone until it pairs again.
     """
-    now = utcnow()
-    device.revoked_at = device.revoked_at or now
-    if device.login_id is not None:
-        db.session.execute(update(Login).where(Login.id == device.login_id,
-                                               Login.ended_at.is_(None)).values(ended_at=now))
-    db.session.flush()
+    if device.login is not None:
+        accounts.end_login(device.login)
+    else:
+        devices.revoke_device(device)

@@ -22,7 +22,7 @@ def devices_page(errors=None, form=None):
     """The Devices screen, with the "Add a phone" form's errors if any."""
     loopback = hosts.normalise(request.host) in hosts.LOOPBACK  # [::1]:8000 included
     return render_template(
-        "devices/index.html", devices=pairing.list_devices(household_id()),
+        "devices/index.html", phones=pairing.list_phones(household_id()),
         members=accounts.household_members(household_id()), errors=errors or {},
         form=form or {}, secure=request.is_secure or loopback, loopback=loopback)
 
@@ -44,7 +44,8 @@ def create():
 
 @bp.post("/<uuid:device_id>/revoke")
 def revoke(device_id):
-    """Stop a phone syncing; it keeps what it has not sent until it is paired again."""
+    """Remove a phone, every token of its sign-in; it keeps what it has not sent until
+    it is paired again."""
     device = pairing.get_device(household_id(), device_id)
     attempt(lambda: pairing.revoke(device))
     return redirect(url_for(".index"), 303)
