@@ -96,18 +96,6 @@ def test_resolving_needs_one_of_the_texts(note, owner):
         notes.resolve(fresh(note), owner, str(uuid.uuid4()))
 
 
-@pytest.fixture
-def rosa(visit):
-    """A companion invited to the visit's case."""
-    from webapp.models import Member
-
-    member = Member(household_id=visit.household_id, name="Rosa", role="companion",
-                    case_id=visit.case_id, passphrase_hash="x")
-    db.session.add(member)
-    db.session.commit()
-    return member
-
-
 @pytest.mark.parametrize("change", [
     lambda note, who: notes.edit_note(note, who, base_version=1, text="Rosa's words"),
     lambda note, who: notes.delete_note(note, who, base_version=1),

@@ -67,8 +67,8 @@ def summary(visit_id):
                            waiting=notes.with_conflicts(visit),
                            ticked_by={q.id: visits.asked_by(q) for q in visit.questions},
                            recordings=shown, words=words,
-                           can_transcribe=transcripts.available(),
-                           not_written_out=request.args.get("not_written_out", "")[:40],
+                           may_ask=transcripts.may_ask(g.member),
+                           jobs=transcripts.latest_jobs(shown),
                            transcript_failed=transcripts.NOT_WRITTEN_OUT,
                            moments_of={r.id: recordings.moments(visit, r) for r in shown},
                            transcript_of={r.id: transcripts.search(r, words) for r in shown})
