@@ -268,3 +268,18 @@ def test_the_summary_shows_who_changed_a_note_and_its_earlier_words(signed_in, c
                      summary, re.S)
     assert re.search(r"Changed by Sam at [\d:]+; earlier: .*Rosa&#39;s second words", summary,
                      re.S)
+
+
+def test_a_companions_phone_offers_edit_on_her_own_notes_only(signed_in, companion, visit):
+    signed_in.post(f"/visits/{visit.id}/notes", data={"text": "Sam's words"})
+    rosa = Member.query.filter_by(name="Grandma Rosa").one()
+    assert f'data-own-notes-only="{rosa.id}"' in companion.get(f"/visits/{visit.id}").text
+    assert "data-own-notes-only" not in signed_in.get(f"/visits/{visit.id}").text
+    fragments = companion.get("/sw/fragments.json").get_json()
+    assert "data-edit-note" in fragments["note"]
+    assert "data-edit-note" not in fragments["note_locked"]
+    assert "%%text%%" in fragments["unsaved"] and "not saved" in fragments["unsaved"]
+    device = companion.post("/devices", data={"name": "Phone"}).get_json()
+    pulled = sync(companion, "pull", device, cursor=None).get_json()["changes"]
+    sam = Member.query.filter_by(name="Sam").one()
+    assert [c["data"]["author_id"] for c in pulled if c["entity"] == "note"] == [sam.id]

@@ -41,7 +41,9 @@ def appointment_context(visit, **extra):
             "next_question": waiting[0] if waiting else None,
             "asked_count": len(visit.questions) - len(waiting),
             "tags": library.NOTE_TAGS, "consent_kinds": library.CONSENT_KINDS,
-            "form": {}, "errors": {}, "ready_urls": _kept_for_offline(visit), **extra}
+            "form": {}, "errors": {}, "ready_urls": _kept_for_offline(visit),
+            # A companion's phone offers to change only her own notes (services/notes.py).
+            "own_notes_only": g.member.id if access.is_companion(g.member) else None, **extra}
 
 
 def _kept_for_offline(visit):
