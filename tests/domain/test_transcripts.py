@@ -212,6 +212,8 @@ def test_the_worker_writes_out_outside_the_request_and_the_page_polls(app, signe
     done = signed_in.get(f"{base}/transcript", headers=poll).text
     assert "two weeks of steroids" in done and "every 3s" not in done and "Written out" in done
     assert "Write it out again" in done
+    for page in ({}, {"HX-Request": "true", "HX-Boosted": "true"}):  # opened as a page
+        assert signed_in.get(f"{base}/transcript", headers=page).status_code == 303
 
 
 def test_a_companion_is_not_offered_writing_out_and_cannot_ask(app, companion, whole):  # noqa: F811

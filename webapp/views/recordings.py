@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 
-from webapp.extensions import htmx
+from webapp.htmx import wants_block
 from webapp.schemas.forms import RecordingDeleteSchema, RecordingStartSchema, RecordingStopSchema
 from webapp.services import recordings, transcripts, visits
 from webapp.views import attempt, household_id, submit
@@ -81,7 +81,7 @@ def transcribe(visit_id, recording_id):
 def transcript(visit_id, recording_id):
     """Say how writing out a recording goes: the block the summary asks for until done."""
     recording = _recording(visit_id, recording_id)
-    if not htmx:
+    if not wants_block(f"transcript-state-{recording.id}"):  # a link opened: the summary
         return redirect(url_for("visits.summary", visit_id=visit_id,
                                 _anchor=f"recording-{recording.id}-title"), 303)
     job = transcripts.latest_jobs([recording])[recording.id]
