@@ -35,13 +35,13 @@ def test_a_crossed_edit_keeps_both_texts_as_a_conflict(note, owner, visit):
     stored = fresh(note)
     assert stored.text == "Edited at home" and stored.version == 2
     assert [r.text for r in stored.conflicts] == ["Edited on the phone"]
-    assert notes.with_conflicts(visit) == [stored]
+    assert notes.with_conflicts(visit, owner) == [stored]
 
     notes.resolve(stored, owner, str(stored.conflicts[0].id))
     db.session.commit()
     stored = fresh(note)
     assert stored.text == "Edited on the phone" and stored.conflicts == []
-    assert notes.with_conflicts(visit) == []
+    assert notes.with_conflicts(visit, owner) == []
 
 
 def test_a_delete_is_a_tombstone_and_leaves_the_visit(note, owner, visit):

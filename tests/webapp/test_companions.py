@@ -283,3 +283,14 @@ def test_a_companions_phone_offers_edit_on_her_own_notes_only(signed_in, compani
     pulled = sync(companion, "pull", device, cursor=None).get_json()["changes"]
     sam = Member.query.filter_by(name="Sam").one()
     assert [c["data"]["author_id"] for c in pulled if c["entity"] == "note"] == [sam.id]
+
+
+def test_a_companion_is_asked_to_settle_only_her_own_notes(signed_in, companion, visit):
+    signed_in.post(f"/visits/{visit.id}/notes", data={"text": "Sam's words"})
+    sams = Note.query.one()
+    for words in ("At home", "On the phone"):  # two edits from version 1: a conflict
+        signed_in.post(f"/visits/{visit.id}/notes/{sams.id}/edit",
+                       data={"text": words, "base_version": 1})
+    assert "Nothing to settle" in companion.get(f"/visits/{visit.id}/conflicts").text
+    assert "changed in two places" not in companion.get(f"/visits/{visit.id}/summary").text
+    assert "changed in two places" in signed_in.get(f"/visits/{visit.id}/summary").text

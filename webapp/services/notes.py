@@ -122,8 +122,8 @@ def resolve(note, member, choice):
     return note
 
 
-def with_conflicts(visit):
-    """Return the visit's notes that wait for the family to choose a text."""
+def with_conflicts(visit, member):
+    """Return the visit's notes that wait for `member` to choose a text (a companion: hers)."""
     return [note for note in db.session.scalars(
         db.select(Note).where(Note.visit_id == visit.id).order_by(Note.created_at))
-        if note.conflicts]
+        if note.conflicts and may_change(member, note)]

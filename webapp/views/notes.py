@@ -52,8 +52,8 @@ def delete(visit_id, note_id):
 def conflicts(visit_id):
     """Show each note whose edits crossed, its texts side by side."""
     visit = access.visible_visit(g.member, visit_id)
-    return render_template("notes/conflicts.html", visit=visit, waiting=notes.with_conflicts(visit),
-                           errors={})
+    return render_template("notes/conflicts.html", visit=visit, errors={},
+                           waiting=notes.with_conflicts(visit, g.member))
 
 
 @bp.post("/notes/<uuid:note_id>/resolve")
@@ -63,5 +63,5 @@ def resolve(visit_id, note_id):
     _, errors = submit(ResolveSchema, lambda data: notes.resolve(note, g.member, **data))
     if errors:
         return render_template("notes/conflicts.html", visit=visit, errors=errors,
-                               waiting=notes.with_conflicts(visit)), 422
+                               waiting=notes.with_conflicts(visit, g.member)), 422
     return redirect(url_for(".conflicts", visit_id=visit.id), 303)

@@ -66,7 +66,7 @@ def summary(visit_id):
     visit = visits.get_visit(household_id(), visit_id)
     shown, words = visit.recordings, request.args.get("q", "").strip()[:200]
     return render_template("visits/summary.html", **appointment_context(visit),
-                           waiting=notes.with_conflicts(visit),
+                           waiting=notes.with_conflicts(visit, g.member),
                            ticked_by={q.id: visits.asked_by(q) for q in visit.questions},
                            recordings=shown, words=words,
                            may_ask=transcripts.may_ask(g.member),
