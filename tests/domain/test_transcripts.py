@@ -65,7 +65,7 @@ def test_a_whole_recording_is_transcribed_with_the_case_words_as_hints(app, whol
     fake = FakeTranscriber()
     app.config["TRANSCRIBER"] = fake
     assert transcripts.waiting() == [recording]
-    transcripts.transcribe_one(recording)
+    transcripts.transcribe(recording, fake)
     db.session.commit()
     audio, mime_type, hints = fake.calls[0]
     assert audio == sound and mime_type == "audio/ogg;codecs=opus"
@@ -83,7 +83,7 @@ def test_a_recording_still_arriving_is_not_transcribed(app, owner, visit):
     app.config["TRANSCRIBER"] = FakeTranscriber()
     assert transcripts.waiting() == []
     with pytest.raises(recordings.NotFound):
-        transcripts.transcribe_one(recording)
+        transcripts.ask(recording, owner)
 
 
 def test_the_summary_offers_transcribing_and_searches_the_transcript(app, signed_in, whole):

@@ -119,14 +119,6 @@ def search(recording, words):
             if all(word in piece["text"].casefold() for word in wanted)]
 
 
-def transcribe_one(recording):
-    """Transcribe with the installed transcriber. Raises NotFound when none is installed."""
-    transcriber = installed()
-    if transcriber is None:
-        raise NotFound("No transcriber is installed on this computer.")
-    return transcribe(recording, transcriber)
-
-
 def may_ask(member):
     """Tell whether `member` may ask for a recording to be written out: parents only."""
     return not access.is_companion(member) and available()
