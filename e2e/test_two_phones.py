@@ -21,6 +21,19 @@ REPLICA_TEXTS = """async (visitId) => (await AskTwiceDB.replicaOfVisit(visitId))
   .filter((row) => row.entity === "note" && !row.deleted).map((row) => row.data.text)"""
 
 
+# An edit posted from the visit screen, as a page kept from before the rule would send it.
+SEND_EDIT = """async ([visitId, text]) => {
+  const card = [...document.querySelectorAll("#note-list li.note")]
+    .find((li) => li.querySelector(".note__text").textContent === text);
+  const csrf = document.querySelector("input[name=csrf_token]").value;
+  const body = new URLSearchParams({ csrf_token: csrf, id: crypto.randomUUID(),
+    base_version: card.dataset.version, text: "Grandpa's better words" });
+  const answer = await fetch(`/visits/${visitId}/notes/${card.dataset.captureId}/edit`,
+    { method: "POST", body, headers: { "X-CSRFToken": csrf, "HX-Request": "true" } });
+  return answer.status;
+}"""
+
+
 def pair_by_code(phone, code, name):
     phone.page.goto("/pair")
     phone.page.get_by_label("Code").fill(code)
@@ -153,6 +166,21 @@ def test_two_phones_and_the_home_computer_share_one_visit(
             expect(phone.note("A note typed by mistake")).to_have_count(0)
             phone.context.set_offline(False)
         shoot(companion.page, "family-04-companion-sees-the-parents-notes", full_page=False)
+        # The companion changes only her own notes: no Edit on the parent's (the page's
+        # and the worker's markup), and a change sent anyway is refused, its words kept.
+        for text, links in (("Scan again in two weeks", 0), ("Ask if she can play football", 1)):
+            edit = companion.note(text).get_by_role("link", name=re.compile("^Edit"))
+            expect(edit).to_have_count(links)
+        assert companion.page.evaluate(SEND_EDIT, [visit.id, "Scan again in two weeks"]) == 200
+        companion.sync_until_done()
+        for _ in range(2):  # as the rejection arrives, then after a reload
+            refused = companion.note("Scan again in two weeks")
+            expect(refused.locator("[data-sync-state]")).to_contain_text(
+                "Not saved: You can change only your own notes")
+            expect(refused.locator("[data-unsaved]")).to_contain_text("Grandpa's better words")
+            companion.page.reload()
+            companion.expect_visit_screen(visit)
+        assert "Grandpa" not in str(home.summary(visit)["notes"])
 
         # At home: both debriefs side by side, each under its author.
         page_text = home.api.get(f"{visit.path}/debrief").text()

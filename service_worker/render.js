@@ -22,8 +22,9 @@ const Render = (() => {
 
   const tags = (f, keys) => keys.map((tag) => fill(f.tag, { label: f.labels.tags[tag] })).join("");
 
+  // `row.locked`: someone else's note on a companion's phone, shown without Edit.
   function note(f, row) {
-    return fill(f.note, { id: row.id, ...when(row), author: row.author || "", text: row.text,
+    return fill(row.locked ? f.note_locked : f.note, { id: row.id, ...when(row), author: row.author || "", text: row.text,
       visit: row.visit_id, version: row.version || 1 },
     { tags_html: tags(f, row.tags), sync_state: state(f, row) });
   }
@@ -35,6 +36,9 @@ const Render = (() => {
     return fill(f.note_editor, { id: row.id, visit: row.visit_id, version: row.version,
       text: row.text, csrf }, checked);
   }
+
+  // A change of a note the home computer refused: the phone's words, kept in view.
+  const unsaved = (f, row) => fill(f.unsaved, { text: row.text });
 
   function answer(f, row) {
     return fill(f.answer, { id: row.id, text: row.text, author: row.author || "" },
@@ -74,7 +78,7 @@ const Render = (() => {
     return loaded;
   }
 
-  return { clock, state, tags, note, noteEditor, answer, consent, consentStatus, asked, fragments };
+  return { clock, state, tags, note, noteEditor, unsaved, answer, consent, consentStatus, asked, fragments };
 })();
 
 // Pages bundle this file as a module, where top-level names stay private.

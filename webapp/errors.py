@@ -53,3 +53,10 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+class NotAllowed(DomainError):
+    """The person may see this but not change it (a companion, someone else's note)."""
+
+    status = 403
+    code = "not_allowed"

@@ -2,11 +2,16 @@
 model cannot be downloaded here, so a fake one stands in for it."""
 
 import hashlib
+import re
 import struct
+import threading
 
 import pytest
 
+from tests.webapp.test_companions import companion  # noqa: F401  (a fixture)
+from webapp.errors import NotFound
 from webapp.extensions import db
+from webapp.models import TranscriptionJob
 from webapp.services import capture, recordings, transcripts
 
 
@@ -26,9 +31,13 @@ class FakeTranscriber:
                 {"start_ms": 4000, "end_ms": 9000, "text": "Then methotrexate once a week."}]
 
 
-@pytest.fixture
-def whole(owner, visit):
-    """A recording that arrived whole, in two chunks."""
+@pytest.fixture(autouse=True)
+def in_the_test(app):
+    """Jobs run when a test says (transcripts.work), unless it starts the worker thread."""
+    app.config["TRANSCRIBE_IN_BACKGROUND"] = False
+
+
+def make_whole(owner, visit):
     capture.record_consent(visit, owner, "agreed", "Dr Okafor")
     recording = recordings.start_recording(visit, owner, "audio/ogg;codecs=opus")
     sound = tiny_ogg()
@@ -38,6 +47,12 @@ def whole(owner, visit):
     recordings.stop_recording(recording, owner, 9000, "stopped", 2)
     db.session.commit()
     return recording, b"".join(parts)
+
+
+@pytest.fixture
+def whole(owner, visit):
+    """A recording that arrived whole, in two chunks."""
+    return make_whole(owner, visit)
 
 
 def test_nothing_is_installed_by_default(app):
@@ -50,7 +65,7 @@ def test_a_whole_recording_is_transcribed_with_the_case_words_as_hints(app, whol
     fake = FakeTranscriber()
     app.config["TRANSCRIBER"] = fake
     assert transcripts.waiting() == [recording]
-    transcripts.transcribe_one(recording)
+    transcripts.transcribe(recording, fake)
     db.session.commit()
     audio, mime_type, hints = fake.calls[0]
     assert audio == sound and mime_type == "audio/ogg;codecs=opus"
@@ -68,7 +83,7 @@ def test_a_recording_still_arriving_is_not_transcribed(app, owner, visit):
     app.config["TRANSCRIBER"] = FakeTranscriber()
     assert transcripts.waiting() == []
     with pytest.raises(recordings.NotFound):
-        transcripts.transcribe_one(recording)
+        transcripts.ask(recording, owner)
 
 
 def test_the_summary_offers_transcribing_and_searches_the_transcript(app, signed_in, whole):
@@ -79,6 +94,7 @@ def test_the_summary_offers_transcribing_and_searches_the_transcript(app, signed
     assert "Write out what was said" in signed_in.get(f"/visits/{recording.visit_id}/summary").text
     answer = signed_in.post(f"/visits/{recording.visit_id}/recordings/{recording.id}/transcribe")
     assert answer.status_code == 303
+    assert len(transcripts.work()) == 1
     found = signed_in.get(f"/visits/{recording.visit_id}/summary?q=steroids").text
     assert "two weeks of steroids" in found and "methotrexate once" not in found
     assert 'data-seek-ms="0" data-lead-in="0"' in found
@@ -115,9 +131,95 @@ def test_a_transcriber_that_fails_is_said_kindly_and_keeps_nothing(app, signed_i
     app.config["TRANSCRIBER"] = BrokenTranscriber(fault)
     answer = signed_in.post(f"/visits/{recording.visit_id}/recordings/{recording.id}/transcribe")
     assert answer.status_code == 303
+    assert [job.status for job in transcripts.work()] == ["failed"]
     page = signed_in.get(answer.headers["Location"]).text
     assert "could not write out the recording" in page and "The recording itself" in page
+    assert "Try again" in page
     db.session.expire_all()
     assert db.session.get(type(recording), recording.id).transcript is None
+    app.config["TRANSCRIBER"] = FakeTranscriber()  # tried again, it works: the fault is gone
+    signed_in.post(f"/visits/{recording.visit_id}/recordings/{recording.id}/transcribe")
+    assert [job.status for job in transcripts.work()] == ["done"]
     assert "could not write out" not in signed_in.get(
-        f"/visits/{recording.visit_id}/summary").text  # said once, where it was asked
+        f"/visits/{recording.visit_id}/summary").text
+
+
+
+def test_only_a_parent_asks_and_a_double_tap_makes_one_job(app, whole, owner, rosa):
+    recording, _ = whole
+    app.config["TRANSCRIBER"] = FakeTranscriber()
+    with pytest.raises(NotFound):
+        transcripts.ask(recording, rosa)
+    first = transcripts.ask(recording, owner)
+    second = transcripts.ask(recording, owner)
+    db.session.commit()
+    assert first.id == second.id and TranscriptionJob.query.count() == 1
+    assert (first.status, first.requested_by_id) == ("queued", owner.id)
+
+
+def test_a_written_out_recording_is_written_again_only_when_asked(app, whole, owner):
+    recording, _ = whole
+    fake = app.config["TRANSCRIBER"] = FakeTranscriber()
+    transcripts.ask(recording, owner)
+    transcripts.work()
+    assert transcripts.ask(recording, owner).status == "done"  # once: no new job
+    again = transcripts.ask(recording, owner, redo=True)
+    assert again.status == "queued" and TranscriptionJob.query.count() == 2
+    transcripts.work()
+    assert len(fake.calls) == 2
+
+
+def test_one_job_runs_at_a_time_the_oldest_first(app, whole, owner, visit):
+    first, _ = whole
+    second, _ = make_whole(owner, visit)
+    app.config["TRANSCRIBER"] = FakeTranscriber()
+    transcripts.ask(first, owner)
+    transcripts.ask(second, owner)
+    db.session.commit()
+    running = transcripts.claim()
+    assert running.recording_id == first.id and running.status == "running"
+    assert transcripts.claim() is None  # another worker (another process) waits its turn
+    transcripts.run(running, app.config["TRANSCRIBER"])
+    assert transcripts.claim().recording_id == second.id
+
+
+class WaitingTranscriber(FakeTranscriber):
+    """Holds the worker mid-way until the test lets it go."""
+
+    def __init__(self):
+        super().__init__()
+        self.go = threading.Event()
+
+    def transcribe(self, audio, mime_type, hints):
+        assert self.go.wait(30)
+        return super().transcribe(audio, mime_type, hints)
+
+
+def test_the_worker_writes_out_outside_the_request_and_the_page_polls(app, signed_in, whole):
+    recording, _ = whole
+    app.config.update(TRANSCRIBER=WaitingTranscriber(), TRANSCRIBE_IN_BACKGROUND=True)
+    base = f"/visits/{recording.visit_id}/recordings/{recording.id}"
+    poll = {"HX-Request": "true", "HX-Target": f"transcript-state-{recording.id}"}
+    try:
+        assert signed_in.post(f"{base}/transcribe").status_code == 303  # answered at once
+        page = signed_in.get(f"/visits/{recording.visit_id}/summary").text
+        assert "Writing out what was said" in page
+        assert re.search(rf'hx-get="{base}/transcript" hx-trigger="every 3s"', page)
+        assert 'hx-trigger="every 3s"' in signed_in.get(f"{base}/transcript", headers=poll).text
+    finally:
+        app.config["TRANSCRIBER"].go.set()
+        transcripts.kick(app).join(30)
+    done = signed_in.get(f"{base}/transcript", headers=poll).text
+    assert "two weeks of steroids" in done and "every 3s" not in done and "Written out" in done
+    assert "Write it out again" in done
+    for page in ({}, {"HX-Request": "true", "HX-Boosted": "true"}):  # opened as a page
+        assert signed_in.get(f"{base}/transcript", headers=page).status_code == 303
+
+
+def test_a_companion_is_not_offered_writing_out_and_cannot_ask(app, companion, whole):  # noqa: F811
+    recording, _ = whole
+    app.config["TRANSCRIBER"] = FakeTranscriber()
+    page = companion.get(f"/visits/{recording.visit_id}/summary").text
+    assert "Made after Dr Okafor agreed" in page and "Write out what was said" not in page
+    refused = companion.post(f"/visits/{recording.visit_id}/recordings/{recording.id}/transcribe")
+    assert refused.status_code == 404 and TranscriptionJob.query.count() == 0

@@ -208,3 +208,89 @@ def test_get_ready_keeps_only_the_pages_the_person_may_open(signed_in, companion
     theirs = re.search(r"data-urls='([^']*)'", companion.get(f"/visits/{visit.id}").text).group(1)
     assert f"/visits/{visit.id}/questions" in mine
     assert json.loads(theirs) == [f"/visits/{visit.id}", f"/visits/{visit.id}/debrief"]
+
+
+def _notes_of(visit, owner_name="Sam"):
+    """The parent's note and Rosa's, by their authors."""
+    by = {note.author.name: note for note in Note.query.filter_by(visit_id=visit.id)}
+    return by[owner_name], by["Grandma Rosa"]
+
+
+def test_a_companion_changes_only_her_own_notes_on_the_pages(signed_in, companion, visit):
+    signed_in.post(f"/visits/{visit.id}/notes", data={"text": "Sam's words"})
+    companion.post(f"/visits/{visit.id}/notes", data={"text": "Rosa's words"})
+    sams, rosas = _notes_of(visit)
+    for url in (f"/visits/{visit.id}/notes/{sams.id}/edit",
+                f"/visits/{visit.id}/notes/{sams.id}/delete"):
+        assert companion.get(url).status_code == 403
+        refused = companion.post(url, data={"text": "Rosa's words", "base_version": 1})
+        assert refused.status_code == 403 and "only your own notes" in refused.text
+    db.session.expire_all()
+    assert (sams.text, sams.deleted_at, sams.revisions) == ("Sam's words", None, [])
+    for page in (companion.get(f"/visits/{visit.id}").text,
+                 companion.get(f"/visits/{visit.id}/summary").text):
+        assert f"/notes/{sams.id}/edit" not in page and f"/notes/{rosas.id}/edit" in page
+    assert f"/notes/{rosas.id}/edit" in signed_in.get(f"/visits/{visit.id}/summary").text
+    mine = companion.post(f"/visits/{visit.id}/notes/{rosas.id}/edit",
+                          data={"text": "Rosa's better words", "base_version": 1})
+    assert mine.status_code == 303
+
+
+def test_a_companions_phone_cannot_change_a_parents_note_and_is_told_why(
+        signed_in, companion, visit):
+    signed_in.post(f"/visits/{visit.id}/notes", data={"text": "Sam's words"})
+    sams = Note.query.one()
+    device = companion.post("/devices", data={"name": "Phone"}).get_json()
+    mutations = [{"seq": 1, "op": "note.edit", "id": str(uuid.uuid4()),
+                  "hlc": "1800000000000-0000-rosa",
+                  "data": {"visit_id": visit.id, "note_id": str(sams.id), "base_version": 1,
+                           "text": "Rosa's words", "tags": []}},
+                 {"seq": 2, "op": "note.delete", "id": str(uuid.uuid4()),
+                  "hlc": "1800000000001-0000-rosa",
+                  "data": {"visit_id": visit.id, "note_id": str(sams.id), "base_version": 1}}]
+    body = sync(companion, "push", device, schema_version=1, mutations=mutations).get_json()
+    assert body["last_applied_seq"] == 2
+    assert [r["code"] for r in body["rejections"]] == ["not_allowed", "not_allowed"]
+    assert "only your own notes" in body["rejections"][0]["message"]
+    db.session.expire_all()
+    assert (sams.text, sams.deleted_at, sams.revisions) == ("Sam's words", None, [])
+
+
+def test_the_summary_shows_who_changed_a_note_and_its_earlier_words(signed_in, companion, visit):
+    companion.post(f"/visits/{visit.id}/notes", data={"text": "Rosa's first words"})
+    rosas = Note.query.one()
+    companion.post(f"/visits/{visit.id}/notes/{rosas.id}/edit",
+                   data={"text": "Rosa's second words", "base_version": 1})
+    signed_in.post(f"/visits/{visit.id}/notes/{rosas.id}/edit",
+                   data={"text": "Sam's tidy words", "base_version": 2})
+    summary = signed_in.get(f"/visits/{visit.id}/summary").text
+    assert re.search(r"Changed by Grandma Rosa at [\d:]+; earlier: .*Rosa&#39;s first words",
+                     summary, re.S)
+    assert re.search(r"Changed by Sam at [\d:]+; earlier: .*Rosa&#39;s second words", summary,
+                     re.S)
+
+
+def test_a_companions_phone_offers_edit_on_her_own_notes_only(signed_in, companion, visit):
+    signed_in.post(f"/visits/{visit.id}/notes", data={"text": "Sam's words"})
+    rosa = Member.query.filter_by(name="Grandma Rosa").one()
+    assert f'data-own-notes-only="{rosa.id}"' in companion.get(f"/visits/{visit.id}").text
+    assert "data-own-notes-only" not in signed_in.get(f"/visits/{visit.id}").text
+    fragments = companion.get("/sw/fragments.json").get_json()
+    assert "data-edit-note" in fragments["note"]
+    assert "data-edit-note" not in fragments["note_locked"]
+    assert "%%text%%" in fragments["unsaved"] and "not saved" in fragments["unsaved"]
+    device = companion.post("/devices", data={"name": "Phone"}).get_json()
+    pulled = sync(companion, "pull", device, cursor=None).get_json()["changes"]
+    sam = Member.query.filter_by(name="Sam").one()
+    assert [c["data"]["author_id"] for c in pulled if c["entity"] == "note"] == [sam.id]
+
+
+def test_a_companion_is_asked_to_settle_only_her_own_notes(signed_in, companion, visit):
+    signed_in.post(f"/visits/{visit.id}/notes", data={"text": "Sam's words"})
+    sams = Note.query.one()
+    for words in ("At home", "On the phone"):  # two edits from version 1: a conflict
+        signed_in.post(f"/visits/{visit.id}/notes/{sams.id}/edit",
+                       data={"text": words, "base_version": 1})
+    assert "Nothing to settle" in companion.get(f"/visits/{visit.id}/conflicts").text
+    assert "changed in two places" not in companion.get(f"/visits/{visit.id}/summary").text
+    assert "changed in two places" in signed_in.get(f"/visits/{visit.id}/summary").text

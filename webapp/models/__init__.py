@@ -13,7 +13,7 @@ from webapp.models.preparation import (
     RecordItem,
     VisitCheck,
 )
-from webapp.models.recordings import Recording, RecordingChunk
+from webapp.models.recordings import Recording, RecordingChunk, TranscriptionJob
 from webapp.models.sync import AskedEvent, Change, Device, Rejection
 from webapp.models.visits import Answer, ConsentEvent, Note, NoteRevision, Visit, VisitQuestion
 
@@ -50,6 +50,7 @@ __all__ = [
     "RecordItem",
     "Setup",
     "SignInFailure",
+    "TranscriptionJob",
     "Visit",
     "VisitCheck",
     "VisitQuestion",

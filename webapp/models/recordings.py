@@ -7,7 +7,7 @@ audio arrives in numbered chunks, each kept as a file named by its SHA-256
 
 import uuid
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -59,3 +59,34 @@ class RecordingChunk(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class TranscriptionJob(db.Model):
+    """A request to write out a recording, run by a worker outside any request
+    (services/transcripts.py). Two partial unique indexes hold the queue's rules in
+    the database, across every server process: a recording has at most one job not
+    finished (a double tap makes one job), and at most one job runs at a time."""
+
+    __table_args__ = (
+        Index("uq_transcription_job_live", "recording_id", unique=True,
+              sqlite_where=text("finished_at IS NULL"),
+              postgresql_where=text("finished_at IS NULL")),
+        Index("uq_transcription_job_running", "status", unique=True,
+              sqlite_where=text("status = 'running'"),
+              postgresql_where=text("status = 'running'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("recording.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # running, done, failed
+    # The parent who asked; none when the `flask transcribe` command queued it.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), nullable=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    started_at = mapped_column(UTCDateTime, nullable=True)
+    finished_at = mapped_column(UTCDateTime, nullable=True)
+
+    recording: Mapped[Recording] = relationship()
+
+    @property
+    def live(self):
+        return self.finished_at is None

@@ -109,6 +109,11 @@ class Note(db.Model):
         """The edits and deletes that met a newer version, waiting for the family."""
         return [r for r in self.revisions if r.status == "conflict"]
 
+    @property
+    def history(self):
+        """The changes of its words that took effect, oldest first, each with the words before."""
+        return [r for r in self.revisions if r.previous_text is not None and r.kind == "edit"]
+
 
 class NoteRevision(db.Model):
     """An edit or delete of a note, as sent (its id is the phone's), and what came of it:
@@ -120,6 +125,9 @@ class NoteRevision(db.Model):
     base_version: Mapped[int] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The note's words just before this took effect (applied, or chosen when settled),
+    # so an edit never loses what it replaced.
+    previous_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"), nullable=True)
     status: Mapped[str] = mapped_column(String(10))  # applied, conflict or resolved

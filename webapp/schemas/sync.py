@@ -115,6 +115,7 @@ class NoteOutSchema(Schema):
     id = fields.UUID()
     visit_id = fields.Integer()
     author = fields.Function(lambda note: note.author.name)
+    author_id = fields.Integer()  # a companion's phone offers to change her own notes only
     device_id = fields.UUID(allow_none=True)
     text = fields.String()
     tags = fields.List(fields.String())

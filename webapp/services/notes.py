@@ -8,13 +8,17 @@ shows the texts side by side for the family to choose. A delete is a
 tombstone: the row stays, phones drop their copy.
 
 Each edit or delete carries an id the phone made, so a repeat does nothing twice.
+An edit that takes effect keeps the words it replaced on its revision.
+
+Who may change a note: a parent any note of the family, a companion only their
+own (the help page says so). Both doors, the pages and a phone's sync, ask here.
 """
 
-from webapp.errors import ValidationFailed
+from webapp.errors import NotAllowed, ValidationFailed
 from webapp.extensions import db
 from webapp.models import Note, NoteRevision
 from webapp.models._types import utcnow
-from webapp.services import changes
+from webapp.services import access, changes
 from webapp.services.records import insert_once_under, owned_by, uuid7
 from webapp.wire.entities import NOTE
 
@@ -24,6 +28,26 @@ def get_note(visit, note_id):
     return owned_by(Note, "visit_id", visit.id, note_id, "This note is not on this visit.")
 
 
+NOT_YOURS = ("You can change only your own notes. This one stays as it is: "
+             "ask a parent if it needs changing.")
+
+
+def may_change(member, note):
+    """Tell whether `member` may edit or delete `note`: parents any, companions their own."""
+    return not access.is_companion(member) or member.id == note.author_id
+
+
+def changeable(member, note):
+    """Return `note` if `member` may change it.
+
+    Raises:
+        NotAllowed: a companion and someone else's note.
+    """
+    if not may_change(member, note):
+        raise NotAllowed(NOT_YOURS)
+    return note
+
+
 def _locked(note):
     """Read the note's latest version under its row lock, so two edits queue here."""
     db.session.refresh(note, with_for_update=True)
@@ -31,13 +55,19 @@ def _locked(note):
 
 
 def _revise(note, kind, author, base_version, text=None, tags=(), id=None, device=None):
-    """Record the edit or delete once; return (revision, created, applies)."""
+    """Record the edit or delete once; return (revision, created, applies).
+
+    Raises:
+        NotAllowed: a companion changing someone else's note.
+    """
+    changeable(author, note)
     note = _locked(note)
     applies = base_version == note.version and note.deleted_at is None and not note.conflicts
     revision, created = insert_once_under(
         NoteRevision, "note_id", note.id, id=id or uuid7(), kind=kind, base_version=base_version,
         text=text, tags=list(tags), author_id=author.id, device_id=device and device.id,
-        status="applied" if applies else "conflict", created_at=utcnow())
+        status="applied" if applies else "conflict", created_at=utcnow(),
+        previous_text=note.text if applies else None)
     db.session.expire(note, ["revisions"])
     return revision, created, applies and created
 
@@ -64,12 +94,14 @@ def delete_note(note, author, base_version, id=None, device=None):
     return note
 
 
-def resolve(note, choice):
+def resolve(note, member, choice):
     """Settle a note's conflicts with one of its texts: `current`, a revision's id, or delete.
 
     Raises:
+        NotAllowed: a companion settling someone else's note.
         ValidationFailed: a choice that is not one of the note's texts.
     """
+    changeable(member, note)
     note = _locked(note)
     waiting = {str(revision.id): revision for revision in note.conflicts}
     if not waiting:
@@ -80,6 +112,7 @@ def resolve(note, choice):
     if chosen is not None and chosen.kind == "delete":
         note.deleted_at = utcnow()
     elif chosen is not None:
+        chosen.previous_text = note.text
         note.text, note.tags, note.deleted_at = chosen.text, list(chosen.tags), None
     for revision in waiting.values():
         revision.status = "resolved"
@@ -89,8 +122,8 @@ def resolve(note, choice):
     return note
 
 
-def with_conflicts(visit):
-    """Return the visit's notes that wait for the family to choose a text."""
+def with_conflicts(visit, member):
+    """Return the visit's notes that wait for `member` to choose a text (a companion: hers)."""
     return [note for note in db.session.scalars(
         db.select(Note).where(Note.visit_id == visit.id).order_by(Note.created_at))
-        if note.conflicts]
+        if note.conflicts and may_change(member, note)]

@@ -88,6 +88,17 @@ def insert_once_under(model, parent_key, parent_id, **values):
     return row, created
 
 
+def insert_unless_taken(model, **values):
+    """Insert a row unless it would break one of the table's unique keys (any of them,
+    partial indexes too); tell whether it was inserted. The database decides, so two
+    requests racing each other still store one row."""
+    connection = db.session.connection()
+    table = model.__table__
+    statement = (_INSERTS[connection.dialect.name](table).on_conflict_do_nothing()
+                 .returning(*table.primary_key))
+    return connection.execute(statement, values).first() is not None
+
+
 @cache
 def _insert_once_statements(model, key, dialect):
     """Build, once per model and key, the INSERT … ON CONFLICT DO NOTHING and the look-up after it.

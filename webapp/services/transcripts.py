@@ -8,20 +8,32 @@ with the same `transcribe` method.
 
 The case's own words (diagnosis, treatment, medicines, conditions) are given
 to the model as hints, so it spells them as the family does.
+
+Writing out takes minutes, so it never runs in a request: a parent's request is a
+job in a queue (a row), and one worker thread per server process, started when
+needed, runs the oldest job, then the next. The database holds the rules, for
+every process at once: one job not finished per recording, one running at a
+time (models/recordings.py). The summary polls a job until it is done.
 """
 
 import importlib.util
 import tempfile
+import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
-from webapp.errors import NotFound, ValidationFailed
+from webapp.errors import DomainError, NotFound, ValidationFailed
 from webapp.extensions import db
-from webapp.models import Recording
-from webapp.services import recordings
+from webapp.models import Recording, TranscriptionJob
+from webapp.models._types import utcnow
+from webapp.services import access, recordings
+from webapp.services.records import insert_unless_taken
 
 NOT_WRITTEN_OUT = ("This computer could not write out the recording. The recording itself "
                    "is safe: you can listen to it, and try again later.")
@@ -107,9 +119,135 @@ def search(recording, words):
             if all(word in piece["text"].casefold() for word in wanted)]
 
 
-def transcribe_one(recording):
-    """Transcribe with the installed transcriber. Raises NotFound when none is installed."""
-    transcriber = installed()
-    if transcriber is None:
-        raise NotFound("No transcriber is installed on this computer.")
-    return transcribe(recording, transcriber)
+def may_ask(member):
+    """Tell whether `member` may ask for a recording to be written out: parents only."""
+    return not access.is_companion(member) and available()
+
+
+def ask(recording, member, redo=False):
+    """Queue a whole recording to be written out; return its latest job.
+
+    Once per recording unless `redo`; asking again while a job waits or runs is the
+    same request (a double tap makes one job).
+
+    Raises:
+        NotFound: a companion asking, a recording not whole, or no transcriber here.
+    """
+    if not may_ask(member) or recording.deleted_at is not None or not recording.complete:
+        raise NotFound()
+    if recording.transcript is None or redo:
+        _queue(recording, member)
+    return latest_jobs([recording])[recording.id]
+
+
+def _queue(recording, member=None):
+    insert_unless_taken(TranscriptionJob, recording_id=recording.id, status="queued",
+                        requested_by_id=member and member.id, created_at=utcnow())
+
+
+def latest_jobs(shown):
+    """Each recording's latest job (or None): what its summary says of writing it out."""
+    latest = {recording.id: None for recording in shown}
+    for job in db.session.scalars(select(TranscriptionJob).where(
+            TranscriptionJob.recording_id.in_(list(latest))).order_by(TranscriptionJob.id)):
+        latest[job.recording_id] = job
+    return latest
+
+
+# A job "running" this long was cut off (the computer stopped mid-way): said failed.
+STALE_AFTER = timedelta(hours=3)
+
+
+def claim():
+    """Mark the oldest queued job running and return it, or None: none waits, or one
+    runs already, here or in another server process (the database refuses a second)."""
+    waiting = aliased(TranscriptionJob)
+    oldest = (select(waiting.id).where(waiting.status == "queued")
+              .order_by(waiting.created_at, waiting.id).limit(1).scalar_subquery())
+    now = utcnow()
+    try:
+        db.session.execute(update(TranscriptionJob).where(
+            TranscriptionJob.status == "running", TranscriptionJob.started_at < now - STALE_AFTER)
+            .values(status="failed", finished_at=now)
+            .execution_options(synchronize_session=False))
+        claimed = db.session.execute(update(TranscriptionJob).where(
+            TranscriptionJob.id == oldest, TranscriptionJob.status == "queued")
+            .values(status="running", started_at=now).returning(TranscriptionJob.id)
+            .execution_options(synchronize_session=False)).scalar()
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return db.session.get(TranscriptionJob, claimed) if claimed else None
+
+
+def run(job, transcriber):
+    """Write out the job's recording and keep how it went: done, or failed."""
+    try:
+        transcribe(job.recording, transcriber)
+        job.status = "done"
+    except DomainError:  # said kindly under the recording (and logged by transcribe)
+        db.session.rollback()
+        job.status = "failed"
+    except Exception:  # a fault of ours: the job must not stay "running" and block the queue
+        current_app.logger.exception("transcription job %s failed", job.id)
+        db.session.rollback()
+        job.status = "failed"
+    job.finished_at = utcnow()
+    db.session.commit()
+    return job
+
+
+def work(transcriber=None):
+    """Run the queued jobs one at a time until none waits; return those run."""
+    done = []
+    while (job := claim()) is not None:
+        transcriber = transcriber or installed()
+        done.append(run(job, transcriber))
+    return done
+
+
+def queue_waiting():
+    """Queue every recording that arrived whole and has no transcript yet."""
+    for recording in waiting():
+        _queue(recording)
+    db.session.commit()
+
+
+_lock = threading.Lock()
+_worker = None
+_more = False  # asked again since the worker last looked at the queue
+
+
+def kick(app):
+    """Have this process's worker thread run the queue, starting it if none runs.
+
+    Returns the thread (None where the app runs jobs itself: TRANSCRIBE_IN_BACKGROUND).
+    """
+    global _worker, _more
+    if not app.config.get("TRANSCRIBE_IN_BACKGROUND", True):
+        return None
+    with _lock:
+        _more = True
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_work_in_background, args=(app,),
+                                       name="transcriber", daemon=True)
+            _worker.start()
+        return _worker
+
+
+def _work_in_background(app):
+    global _worker, _more
+    with app.app_context():
+        while True:
+            with _lock:
+                _more = False
+            try:
+                work()
+            except Exception:  # the database went away, say: the next kick tries again
+                app.logger.exception("the transcription worker stopped")
+                db.session.rollback()
+            with _lock:
+                if not _more:
+                    _worker = None
+                    return

@@ -10,6 +10,7 @@ from webapp.extensions import db
 from webapp.htmx import form_data
 from webapp.schemas import load
 from webapp.services.library import NOTE_TAGS
+from webapp.services.notes import may_change
 
 
 def register_views(app):
@@ -50,6 +51,12 @@ def register_views(app):
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)
     app.add_template_filter(tag_labels)
+    app.add_template_global(may_change_note)
+
+
+def may_change_note(note):
+    """Tell whether the signed-in person may edit or delete `note` (its Edit link shows)."""
+    return may_change(g.member, note)
 
 
 def tag_labels(keys):

@@ -10,8 +10,9 @@ bp = Blueprint("notes", __name__, url_prefix="/visits/<int:visit_id>")
 
 
 def _note(visit_id, note_id):
+    """The visit and its note, if the signed-in person may change it (else 404 or 403)."""
     visit = access.visible_visit(g.member, visit_id)
-    return visit, notes.get_note(visit, note_id)
+    return visit, notes.changeable(g.member, notes.get_note(visit, note_id))
 
 
 def _back(visit):
@@ -51,16 +52,16 @@ def delete(visit_id, note_id):
 def conflicts(visit_id):
     """Show each note whose edits crossed, its texts side by side."""
     visit = access.visible_visit(g.member, visit_id)
-    return render_template("notes/conflicts.html", visit=visit, waiting=notes.with_conflicts(visit),
-                           errors={})
+    return render_template("notes/conflicts.html", visit=visit, errors={},
+                           waiting=notes.with_conflicts(visit, g.member))
 
 
 @bp.post("/notes/<uuid:note_id>/resolve")
 def resolve(visit_id, note_id):
     """Keep one of a note's texts (or its deletion); the others stay in its history."""
     visit, note = _note(visit_id, note_id)
-    _, errors = submit(ResolveSchema, lambda data: notes.resolve(note, **data))
+    _, errors = submit(ResolveSchema, lambda data: notes.resolve(note, g.member, **data))
     if errors:
         return render_template("notes/conflicts.html", visit=visit, errors=errors,
-                               waiting=notes.with_conflicts(visit)), 422
+                               waiting=notes.with_conflicts(visit, g.member)), 422
     return redirect(url_for(".conflicts", visit_id=visit.id), 303)

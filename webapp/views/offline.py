@@ -78,6 +78,11 @@ def fragments():
         note=str(macro("note_card")(ph("id"), ph("iso"), ph("when"), ph("author"),
                                     ph("tags_html"), ph("text"), ph("sync_state"),
                                     _placeholder_url("notes.edit", note_id=_NOTE), ph("version"))),
+        # Someone else's note on a companion's phone: no Edit (services/notes.py).
+        note_locked=str(macro("note_card")(ph("id"), ph("iso"), ph("when"), ph("author"),
+                                           ph("tags_html"), ph("text"), ph("sync_state"), "",
+                                           ph("version"))),
+        unsaved=str(macro("unsaved_words")(ph("text"))),
         note_editor=str(macro("note_editor")(
             _placeholder_url("notes.edit", note_id=_NOTE),
             _placeholder_url("notes.delete", note_id=_NOTE), ph("id"), ph("version"), ph("text"),

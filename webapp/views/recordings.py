@@ -2,9 +2,19 @@
 service worker answers first), listened to and deleted at home."""
 
 import click
-from flask import Blueprint, Response, g, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    request,
+    url_for,
+)
 
-from webapp.extensions import db
+from webapp.htmx import wants_block
 from webapp.schemas.forms import RecordingDeleteSchema, RecordingStartSchema, RecordingStopSchema
 from webapp.services import recordings, transcripts, visits
 from webapp.views import attempt, household_id, submit
@@ -92,21 +102,37 @@ def delete(visit_id, recording_id):
 
 @bp.post("/<uuid:recording_id>/transcribe")
 def transcribe(visit_id, recording_id):
-    """Transcribe a recording on this computer, with the transcriber installed here."""
+    """Ask for a recording to be written out on this computer, in the background."""
     recording = _recording(visit_id, recording_id)
-    _, errors = attempt(lambda: transcripts.transcribe_one(recording))
-    failed = {"not_written_out": recording.id} if errors else {}
-    return redirect(url_for("visits.summary", visit_id=visit_id, **failed,
+    attempt(lambda: transcripts.ask(recording, g.member, redo=request.form.get("redo") == "1"))
+    transcripts.kick(current_app._get_current_object())
+    return redirect(url_for("visits.summary", visit_id=visit_id,
                             _anchor=f"recording-{recording.id}-title"), 303)
+
+
+@bp.get("/<uuid:recording_id>/transcript")
+def transcript(visit_id, recording_id):
+    """Say how writing out a recording goes: the block the summary asks for until done."""
+    recording = _recording(visit_id, recording_id)
+    if not wants_block(f"transcript-state-{recording.id}"):  # a link opened: the summary
+        return redirect(url_for("visits.summary", visit_id=visit_id,
+                                _anchor=f"recording-{recording.id}-title"), 303)
+    job = transcripts.latest_jobs([recording])[recording.id]
+    if job is not None and job.live:  # a restarted computer starts its worker again here
+        transcripts.kick(current_app._get_current_object())
+    state = get_template_attribute("visits/_recording.html", "transcript_state")
+    return state(recording.visit, recording, job,
+                 transcripts.search(recording, ""), "", transcripts.may_ask(g.member),
+                 transcripts.NOT_WRITTEN_OUT, announce=True)
 
 
 @bp.cli.command("transcribe")
 def transcribe_command():
-    """Transcribe every recording that arrived whole and has no transcript yet."""
+    """Write out every recording that arrived whole and has none yet, one at a time."""
     transcriber = transcripts.installed()
     if transcriber is None:
         raise click.ClickException('No transcriber is installed: pip install -e ".[transcribe]"')
-    for recording in transcripts.waiting():
-        transcripts.transcribe(recording, transcriber)
-        db.session.commit()
-        click.echo(f"Transcribed the recording {recording.id}.")
+    transcripts.queue_waiting()
+    for job in transcripts.work(transcriber):
+        said = "Transcribed" if job.status == "done" else "Could not write out"
+        click.echo(f"{said} the recording {job.recording_id}.")

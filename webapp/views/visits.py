@@ -41,7 +41,9 @@ def appointment_context(visit, **extra):
             "next_question": waiting[0] if waiting else None,
             "asked_count": len(visit.questions) - len(waiting),
             "tags": library.NOTE_TAGS, "consent_kinds": library.CONSENT_KINDS,
-            "form": {}, "errors": {}, "ready_urls": _kept_for_offline(visit), **extra}
+            "form": {}, "errors": {}, "ready_urls": _kept_for_offline(visit),
+            # A companion's phone offers to change only her own notes (services/notes.py).
+            "own_notes_only": g.member.id if access.is_companion(g.member) else None, **extra}
 
 
 def _kept_for_offline(visit):
@@ -64,11 +66,11 @@ def summary(visit_id):
     visit = visits.get_visit(household_id(), visit_id)
     shown, words = visit.recordings, request.args.get("q", "").strip()[:200]
     return render_template("visits/summary.html", **appointment_context(visit),
-                           waiting=notes.with_conflicts(visit),
+                           waiting=notes.with_conflicts(visit, g.member),
                            ticked_by={q.id: visits.asked_by(q) for q in visit.questions},
                            recordings=shown, words=words,
-                           can_transcribe=transcripts.available(),
-                           not_written_out=request.args.get("not_written_out", "")[:40],
+                           may_ask=transcripts.may_ask(g.member),
+                           jobs=transcripts.latest_jobs(shown),
                            transcript_failed=transcripts.NOT_WRITTEN_OUT,
                            moments_of={r.id: recordings.moments(visit, r) for r in shown},
                            transcript_of={r.id: transcripts.search(r, words) for r in shown})

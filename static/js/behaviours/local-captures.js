@@ -21,18 +21,29 @@ function showStates(f, rows) {
 }
 
 export async function setStates(rows) {
-  showStates(await Render.fragments(), rows);
+  const f = await Render.fragments();
+  showStates(f, rows);
+  // A note's edit or delete the home computer refused: the note as it is there,
+  // this phone's words under it (read back from IndexedDB: the rows are states only).
+  const refused = new Set(rows.filter((row) => row.state === "rejected").map((row) => row.id));
+  const screen = document.querySelector("[data-visit-id]");
+  if (!refused.size || !screen) return;
+  const captures = await self.AskTwiceDB.capturesOfVisit(Number(screen.dataset.visitId));
+  captures.filter((row) => refused.has(row.id) && isChange(row)).forEach((row) => applyToNote(f, row));
 }
 
+const isChange = (row) => row.kind === "note_edit" || row.kind === "note_delete";
+
 // A row the home computer sent (another phone's, or written at home), in the
-// shape of this phone's own captures, so the same markup shows it.
-function fromReplica({ entity, data, deleted }) {
+// shape of this phone's own captures, so the same markup shows it. On a
+// companion's phone (`ownOnly`, her member id) others' notes come without Edit.
+function fromReplica({ entity, data, deleted }, ownOnly) {
   const kind = ["note", "answer", "consent"].includes(entity) && !deleted ? entity : null;
   if (!kind) return null;
   return { id: data.id, kind, visit_id: data.visit_id, question_id: data.question_id,
     text: data.text, tags: data.tags || [], who: data.who, consent: data.kind, version: data.version,
     author: data.author || "", saved_at: Date.parse(data.created_at || data.recorded_at) || Date.now(),
-    state: "synced" };
+    state: "synced", locked: Boolean(ownOnly) && Number(ownOnly) !== data.author_id };
 }
 
 function place(f, row) {
@@ -56,7 +67,7 @@ function place(f, row) {
 // `captures` are this phone's own rows for the visit, `replica` what pull last sent.
 export async function show(screen, captures, replica, deps) {
   const visitId = Number(screen.dataset.visitId);
-  const others = replica.map(fromReplica).filter(Boolean).sort((a, b) => a.saved_at - b.saved_at);
+  const others = replica.map((row) => fromReplica(row, screen.dataset.ownNotesOnly)).filter(Boolean).sort((a, b) => a.saved_at - b.saved_at);
   const f = await Render.fragments();
   others.forEach((row) => place(f, row));
   // Deleted since the page was kept (a tombstone pull brought).
@@ -66,14 +77,16 @@ export async function show(screen, captures, replica, deps) {
   const changes = [];
   for (const row of captures.sort((a, b) => (a.hlc < b.hlc ? -1 : 1))) {
     if (row.kind === "asked") latestTick.set(row.question_id, row);
-    else if (row.kind === "note_edit" || row.kind === "note_delete") changes.push(row);
+    else if (isChange(row)) changes.push(row);
     else place(f, row);
   }
   // This phone's edits and deletes, over the notes as shown: each unless the note
-  // has since moved past the version it made (settled at home, say).
+  // has since moved past the version it made (settled at home, say); a refused
+  // one while the note is still at the version it saw (its words stay in view).
   for (const row of changes) {
     const card = document.getElementById(`note-${row.note_id}`);
-    if (row.state !== "rejected" && card && row.version >= (Number(card.dataset.version) || 1)) {
+    const version = card ? Number(card.dataset.version) || 1 : 0;
+    if (card && (row.state === "rejected" ? row.version === version + 1 : row.version >= version)) {
       applyToNote(f, row);
     }
   }

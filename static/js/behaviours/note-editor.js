@@ -15,19 +15,58 @@ export function close(card) {
   card.classList.remove("is-editing");
 }
 
+// How each card looked before this phone changed it, and the cards of its deletes,
+// so a change the home computer refuses can put the note back as it is there.
+const before = new Map(); // note id -> { text, tags, version, badge }
+const removed = new Map(); // a delete's id -> [card, its list, the card after it]
+
+function remember(card, noteId) {
+  if (before.has(noteId)) return;
+  const badge = card.querySelector("[data-sync-state]");
+  before.set(noteId, { text: card.querySelector(".note__text").textContent,
+    tags: card.querySelector(".note__tags").innerHTML, version: card.dataset.version,
+    badge: badge ? badge.outerHTML : "" });
+}
+
+// The note as the home computer has it, with this phone's refused words under it.
+function refuse(f, card, row) {
+  const shown = before.get(row.note_id);
+  if (shown) {
+    card.querySelector(".note__text").textContent = shown.text;
+    card.querySelector(".note__tags").innerHTML = shown.tags;
+    card.dataset.version = shown.version;
+    before.delete(row.note_id);
+  }
+  const old = card.querySelector("[data-unsaved]");
+  if (old) old.remove();
+  if (row.kind === "note_edit") card.querySelector(".note__text").insertAdjacentHTML("afterend", Render.unsaved(f, row));
+}
+
 // Show an edit or delete on its note's card; return the card (gone if deleted).
 export function apply(f, row) {
+  const kept = removed.get(row.id);
+  if (kept && row.state === "rejected") { // a delete refused: its card comes back
+    const [gone, list, next] = kept;
+    list.insertBefore(gone, next && next.parentNode === list ? next : null);
+    removed.delete(row.id);
+  }
   const card = document.getElementById(`note-${row.note_id}`);
   if (!card) return null;
   close(card);
-  if (row.kind === "note_delete") {
+  card.dataset.editId = row.id;
+  if (row.state === "rejected") {
+    refuse(f, card, row);
+  } else if (row.kind === "note_delete") {
+    remember(card, row.note_id);
+    removed.set(row.id, [card, card.parentNode, card.nextSibling]);
     card.remove();
     return card;
+  } else {
+    remember(card, row.note_id);
+    card.querySelector(".note__text").textContent = row.text;
+    card.querySelector(".note__tags").innerHTML = Render.tags(f, row.tags);
+    card.dataset.version = row.version;
   }
-  card.querySelector(".note__text").textContent = row.text;
-  card.querySelector(".note__tags").innerHTML = Render.tags(f, row.tags);
-  card.dataset.version = row.version;
-  card.dataset.editId = row.id;
   const badge = card.querySelector("[data-sync-state]");
   if (badge) badge.outerHTML = Render.state(f, row);
   return card;
