@@ -98,3 +98,29 @@ def test_signing_out_with_nothing_waiting_says_so(browser, browser_context_args,
         expect(page.get_by_text(re.compile("Knee pain"))).to_have_count(0)
     finally:
         phone.context.close()
+
+
+def test_signing_out_with_no_signal_says_so_and_offers_the_lock(
+        browser, browser_context_args, home, shoot):
+    """Offline the server cannot end the sign-in: the phone says so, and "Get ready" kept
+    "This phone", so the lock hides Ask Twice in the room."""
+    visit = home.make_visit("No signal")
+    phone = new_phone(browser, browser_context_args, "phone")
+    page = phone.page
+    try:
+        phone.ready_for(visit)
+        phone.context.set_offline(True)
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("heading", level=1, name="Signing out needs a connection")
+               ).to_be_visible()
+        page.get_by_role("link", name="lock it with a PIN").click()
+        page.get_by_label("Choose a PIN").fill("97531")
+        page.get_by_role("button", name="Lock now").click()
+        expect(page.get_by_role("dialog", name="Ask Twice is locked")).to_be_visible(
+            timeout=15_000)
+        page.goto(visit.path)
+        expect(page.get_by_role("dialog", name="Ask Twice is locked")).to_be_visible()
+        expect(page.get_by_text(re.compile("Knee pain"))).to_have_count(0)
+        shoot(page, "sign-out-03-offline-locked", full_page=False)
+    finally:
+        phone.context.close()
