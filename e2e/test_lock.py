@@ -131,3 +131,29 @@ def test_signing_in_again_lifts_the_lock(browser, browser_context_args, home):
         expect(page.get_by_role("dialog", name="Ask Twice is locked")).to_be_hidden()
     finally:
         phone.context.close()
+
+
+def test_a_clock_set_back_ends_the_pause_rather_than_holding_it(browser, browser_context_args,
+                                                                 home):
+    """A pause began, then the phone's clock went back an hour: the pause does not last the hour."""
+    visit = home.make_visit("Clock back")
+    phone = new_phone(browser, browser_context_args, "phone")
+    page = phone.page
+    try:
+        phone.ready_for(visit)
+        page.goto("/phone")
+        page.get_by_label("Choose a PIN").fill(PIN)
+        page.get_by_role("button", name="Lock now").click()
+        lock = page.get_by_role("dialog", name="Ask Twice is locked")
+        expect(lock).to_be_visible(timeout=SLOW)
+        page.evaluate("""async () => {
+          const lock = await AskTwiceDB.getMeta('lock');
+          await AskTwiceDB.setMeta('lock', { ...lock, pausedUntil: Date.now() + 3600 * 1000 });
+        }""")
+        page.reload()
+        expect(lock).to_be_visible()
+        unlock_with(page, PIN)
+        expect(page.get_by_role("heading", level=1, name="This phone")).to_be_visible(timeout=SLOW)
+        expect(lock).to_be_hidden()
+    finally:
+        phone.context.close()

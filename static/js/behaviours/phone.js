@@ -83,8 +83,13 @@ export async function lockNow(form) {
   else shield(true);
 }
 
-// The pause left after too many wrong PINs, in ms (a clock set back cannot lengthen it).
-const pauseLeft = (lock) => Math.min(PAUSE_MS, Math.max(0, (lock.pausedUntil || 0) - Date.now()));
+// The pause left after too many wrong PINs, in ms. More than a whole pause
+// left means the phone's clock was set back: the pause is over then, rather
+// than held for as long as the clock was moved.
+function pauseLeft(lock) {
+  const left = (lock.pausedUntil || 0) - Date.now();
+  return left > 0 && left <= PAUSE_MS ? left : 0;
+}
 
 let pauseTimer = null;
 
