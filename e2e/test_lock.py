@@ -32,6 +32,16 @@ def attachment_of(home, visit):
     return link.group(1)
 
 
+def lock_now(page):
+    """Lock the phone on "This phone"; return the lock screen, shown."""
+    page.goto("/phone")
+    page.get_by_label("Choose a PIN").fill(PIN)
+    page.get_by_role("button", name="Lock now").click()
+    lock = page.get_by_role("dialog", name="Ask Twice is locked")
+    expect(lock).to_be_visible(timeout=SLOW)
+    return lock
+
+
 def unlock_with(page, pin):
     page.get_by_label("PIN", exact=True).fill(pin)
     page.get_by_role("button", name="Unlock").click()
@@ -43,7 +53,6 @@ def test_the_lock_and_its_pause_hold_across_reloads_and_refuse_the_familys_files
     photo = attachment_of(home, visit)
     phone = new_phone(browser, browser_context_args, "phone")
     page = phone.page
-    lock = page.get_by_role("dialog", name="Ask Twice is locked")
     error = page.locator("#unlock-pin-error")
     try:
         phone.ready_for(visit)
@@ -51,10 +60,7 @@ def test_the_lock_and_its_pause_hold_across_reloads_and_refuse_the_familys_files
         assert page.evaluate(FETCH, photo)["body"].startswith("\ufffdPNG")
         assert page.evaluate(FETCH, "/sw/fragments.json")["status"] == 200
 
-        page.goto("/phone")
-        page.get_by_label("Choose a PIN").fill(PIN)
-        page.get_by_role("button", name="Lock now").click()
-        expect(lock).to_be_visible(timeout=SLOW)
+        lock = lock_now(page)
         page.reload()
         expect(lock).to_be_visible()
 
@@ -120,15 +126,12 @@ def test_signing_in_again_lifts_the_lock(browser, browser_context_args, home):
     page = phone.page
     try:
         phone.ready_for(visit)
-        page.goto("/phone")
-        page.get_by_label("Choose a PIN").fill(PIN)
-        page.get_by_role("button", name="Lock now").click()
-        expect(page.get_by_role("dialog", name="Ask Twice is locked")).to_be_visible()
+        lock = lock_now(page)
         phone.sign_in()
         poll(lambda: page.evaluate("() => AskTwiceDB.getMeta('lock')"), lambda lock: lock is None,
              what="the lock lifted by signing in")
         phone.open_visit(visit)
-        expect(page.get_by_role("dialog", name="Ask Twice is locked")).to_be_hidden()
+        expect(lock).to_be_hidden()
     finally:
         phone.context.close()
 
@@ -141,11 +144,7 @@ def test_a_clock_set_back_ends_the_pause_rather_than_holding_it(browser, browser
     page = phone.page
     try:
         phone.ready_for(visit)
-        page.goto("/phone")
-        page.get_by_label("Choose a PIN").fill(PIN)
-        page.get_by_role("button", name="Lock now").click()
-        lock = page.get_by_role("dialog", name="Ask Twice is locked")
-        expect(lock).to_be_visible(timeout=SLOW)
+        lock = lock_now(page)
         page.evaluate("""async () => {
           const lock = await AskTwiceDB.getMeta('lock');
           await AskTwiceDB.setMeta('lock', { ...lock, pausedUntil: Date.now() + 3600 * 1000 });
