@@ -43,7 +43,7 @@ def test_a_locked_phone_shows_nothing_until_the_pin_even_offline(
         page.get_by_label("PIN", exact=True).fill("1111")
         page.get_by_role("button", name="Unlock").click()
         expect(page.locator("#unlock-pin-error")).to_have_text(
-            "That PIN is not right. Please try again.")
+            "That PIN is not right. 4 more tries before a short wait.")
         page.get_by_label("PIN", exact=True).fill("2468")
         page.get_by_role("button", name="Unlock").click()
         expect(lock).to_be_hidden()

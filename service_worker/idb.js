@@ -150,6 +150,43 @@
     (s) => req(s.blobs.index("owner").getAll(owner)))
     .then((rows) => rows.map(({ blob, ...rest }) => rest));
 
+  // The meta keys a phone keeps on signing out: how the outbox numbers what waits.
+  const KEPT_META = ["nextSeq", "node", "hlc"];
+
+  // Signing out (design.md §5): forget this phone's copy of the family's things.
+  // Everything (sign out and wipe): our caches and the whole database. Else only
+  // this person's items not yet synced stay, with what sending them needs: the
+  // outbox, the captures the home computer does not hold (a refused one's words
+  // are nowhere else), recordings not sent whole and their bytes, photos waiting,
+  // drafts and the outbox's numbering. The replica (others' data), the pages and
+  // the device's token go.
+  async function forget(everything) {
+    for (const name of await caches.keys()) {
+      if (name.startsWith(NAME) && (everything || !name.startsWith(`${NAME}-static-`))) {
+        await caches.delete(name);
+      }
+    }
+    if (everything) {
+      // Open connections close themselves on the version change (see open()).
+      return new Promise((resolve) => {
+        const request = indexedDB.deleteDatabase(NAME);
+        request.onsuccess = request.onerror = request.onblocked = resolve;
+      });
+    }
+    return transact(["meta", "captures", "replica", "recordings", "blobs"], "readwrite", async (s) => {
+      s.replica.clear();
+      const [meta, captures, recordings] = await Promise.all(
+        [req(s.meta.getAllKeys()), req(s.captures.getAll()), req(s.recordings.getAll())]);
+      for (const key of meta) if (!KEPT_META.includes(key)) s.meta.delete(key);
+      for (const row of captures) if (row.state === "synced") s.captures.delete(row.id);
+      for (const recording of recordings.filter((r) => r.confirmed || r.freed)) {
+        for (const key of await req(s.blobs.index("owner").getAllKeys(recording.id))) s.blobs.delete(key);
+        s.recordings.delete(recording.id);
+      }
+    });
+  }
+
   scope.AskTwiceDB = { NAME, VERSION, req, transact, getMeta, setMeta, setDraft, draftsOf,
-    capturesOfVisit, replicaOfVisit, pendingCount, recordingsOfVisit, blobsOf, refused, dropRecording };
+    capturesOfVisit, replicaOfVisit, pendingCount, recordingsOfVisit, blobsOf, refused, dropRecording,
+    forget };
 })(self);

@@ -11,10 +11,12 @@ const START_URL = "/start"; // the manifest's start_url: the next visit
 const SIGN_IN_URL = "/signin";
 const SIGN_OUT_URL = "/signout";
 const SIGN_OUT_OFFLINE_URL = "/static/signout-offline.html";
+const LOCKED_URL = "/static/locked.html";
 const MANIFEST_URL = "/manifest.webmanifest";
 const SHELL = [
   OFFLINE_URL,
   SIGN_OUT_OFFLINE_URL,
+  LOCKED_URL,
   MANIFEST_URL,
   "/static/build/app.css",
   "/static/build/pages.css",
@@ -28,7 +30,7 @@ const SHELL = [
 ];
 
 importScripts("/sw/idb.js", "/sw/outbox.js", "/sw/uploads.js", "/sw/render.js", "/sw/capture.js",
-  "/sw/strategies.js");
+  "/sw/strategies.js", "/sw/guard.js");
 
 self.addEventListener("install", (event) => {
   // No skipWaiting(): a new version waits until the page says the user agreed.
@@ -51,7 +53,12 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   if (request.method === "POST") {
     if (request.mode === "navigate" && url.pathname === SIGN_OUT_URL) {
-      event.respondWith(Strategies.needsServer(request, SIGN_OUT_OFFLINE_URL, notSyncedYet));
+      event.respondWith(Strategies.needsServer(request, SIGN_OUT_OFFLINE_URL, Guard.notSyncedYet)
+        .then(Guard.signedOut));
+      return;
+    }
+    if (request.mode === "navigate" && Guard.signsIn(url)) {
+      event.respondWith(Guard.signIn(request));
       return;
     }
     const capture = Capture.route(url);
@@ -62,18 +69,27 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.method !== "GET" || url.pathname === "/sw.js") return;
-  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/sw/")) {
-    event.respondWith(Strategies.cacheFirst(request, STATIC_CACHE));
-  } else if (url.pathname === MANIFEST_URL) {
-    event.respondWith(Strategies.networkFirst(request, STATIC_CACHE, null));
-  } else if (request.mode === "navigate" && url.pathname === START_URL) {
-    event.respondWith(Strategies.rememberedRedirect(request, PAGES_CACHE, OFFLINE_URL, SIGN_IN_URL));
-  } else if (request.mode === "navigate") {
-    event.respondWith(Strategies.networkFirst(request, PAGES_CACHE, OFFLINE_URL, true));
-  } else if (request.headers.get("HX-Request")) {
-    event.respondWith(Strategies.fragment(request, FRAGMENTS_CACHE, PAGES_CACHE, OFFLINE_URL));
+  const serve = strategyFor(request, url);
+  if (Guard.isOpen(url)) {
+    if (serve) event.respondWith(serve());
+  } else {
+    event.respondWith(Guard.unlessLocked(request, serve || (() => fetch(request)), LOCKED_URL));
   }
 });
+
+// The named strategy for a GET of ours, or null: the network, as it is.
+function strategyFor(request, url) {
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/sw/")) {
+    return () => Strategies.cacheFirst(request, STATIC_CACHE);
+  }
+  if (url.pathname === MANIFEST_URL) return () => Strategies.networkFirst(request, STATIC_CACHE, null);
+  if (request.mode === "navigate" && url.pathname === START_URL) {
+    return () => Strategies.rememberedRedirect(request, PAGES_CACHE, OFFLINE_URL, SIGN_IN_URL);
+  }
+  if (request.mode === "navigate") return () => Strategies.networkFirst(request, PAGES_CACHE, OFFLINE_URL, true);
+  const fragment = request.headers.get("HX-Request");
+  return fragment ? () => Strategies.fragment(request, FRAGMENTS_CACHE, PAGES_CACHE, OFFLINE_URL) : null;
+}
 
 self.addEventListener("message", (event) => {
   const { type, urls } = event.data || {};
@@ -85,18 +101,6 @@ self.addEventListener("message", (event) => {
 self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(Outbox.replay());
 });
-
-// The offline sign-out page: what waits in the outbox, and the way back to
-// the page the form was on (a path of ours only: plain characters, no "//").
-async function notSyncedYet(html, form) {
-  const count = await self.AskTwiceDB.pendingCount().catch(() => 0);
-  const items = count === 1 ? "1 item is" : `${count} items are`;
-  const words = count ? `${items} not yet synced. They are safe on this phone and will be sent `
-    + "when you are connected." : "Everything on this phone is synced.";
-  const back = String(form.get("back") || "");
-  const path = /^\/(?!\/)[\w\-./]*$/.test(back) ? back : "/";
-  return html.replace("%%pending%%", words).replace("%%back%%", path);
-}
 
 // "Get ready for this visit": fetch the visit's screens into the page cache now.
 async function getReady(urls, port) {

@@ -207,7 +207,7 @@ def test_get_ready_keeps_only_the_pages_the_person_may_open(signed_in, companion
     mine = re.search(r"data-urls='([^']*)'", signed_in.get(f"/visits/{visit.id}").text).group(1)
     theirs = re.search(r"data-urls='([^']*)'", companion.get(f"/visits/{visit.id}").text).group(1)
     assert f"/visits/{visit.id}/questions" in mine
-    assert json.loads(theirs) == [f"/visits/{visit.id}", f"/visits/{visit.id}/debrief"]
+    assert json.loads(theirs) == [f"/visits/{visit.id}", f"/visits/{visit.id}/debrief", "/phone"]
 
 
 def _notes_of(visit, owner_name="Sam"):

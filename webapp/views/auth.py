@@ -62,7 +62,9 @@ def signin():
     if not accounts.household_exists() or _restored_owner():
         return redirect(url_for(".setup"), 303)
     if request.method == "GET":
-        return render_template("auth/signin.html", form={}, errors={})
+        # A phone's worker signs it out and counts what it kept (service_worker/guard.js).
+        return render_template("auth/signin.html", form={}, errors={},
+                               kept=request.args.get("signed_out", type=int))
     data, errors = attempt(lambda: load(SignInSchema, form_data(SignInSchema)))
     if errors:
         return _signin_again(errors)

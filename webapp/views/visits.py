@@ -47,10 +47,11 @@ def appointment_context(visit, **extra):
 
 
 def _kept_for_offline(visit):
-    """What "Get ready" keeps for use with no signal: the visit's pages this person may open."""
+    """What "Get ready" keeps for use with no signal: the visit's pages this person may open,
+    and "This phone", so that the phone can be locked in the room."""
     pages = ("visits.show", "debriefs.show", "questions.index")
     return [url_for(endpoint, visit_id=visit.id) for endpoint in pages
-            if access.may_open(g.member, endpoint)]
+            if access.may_open(g.member, endpoint)] + [url_for("phone.index")]
 
 
 @bp.get("/visits/<int:visit_id>")

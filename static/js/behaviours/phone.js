@@ -1,15 +1,17 @@
 // "This phone": lock with a PIN (offline too), and sign out and wipe.
 // The PIN is kept only as a PBKDF2 digest in IndexedDB, and never leaves the
-// phone. Locking hides the app (everything but the lock screen is inert); it
-// does not encrypt what is stored, and the page says so. Loaded by lock.js
-// only where it is used (on "This phone", or once a lock is set); it imports
-// nothing of the first-load bundle, so that no shared chunk is split off.
+// phone. Locking hides the app: the worker answers every page with the lock
+// screen and refuses the family's things (service_worker/guard.js), and a page
+// with no worker is made inert under the lock screen. It does not encrypt what
+// is stored, and the page says so. The wrong tries and the pause after them are
+// kept with the lock in IndexedDB, so reloading does not reset them. Loaded by
+// lock.js only where it is used (on "This phone", or once a lock is set); it
+// imports nothing of the first-load bundle, so that no shared chunk is split off.
 
 const DB = self.AskTwiceDB;
 const ITERATIONS = 150_000;
 const TRIES_BEFORE_PAUSE = 5;
 const PAUSE_MS = 30_000;
-let wrongTries = 0;
 
 async function digest(pin, salt) {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false,
@@ -50,7 +52,10 @@ export function shield(on) {
     if (element !== screen) element.inert = on;
   }
   screen.hidden = !on;
-  if (on) screen.querySelector("input").focus();
+  if (on) {
+    screen.querySelector("input").focus();
+    showPause(screen).catch(() => {});
+  }
 }
 
 function showError(slot, field, message) {
@@ -69,34 +74,74 @@ export async function lockNow(form) {
     return;
   }
   const salt = Array.from(crypto.getRandomValues(new Uint8Array(16)));
-  await DB.setMeta("lock", { locked: true, salt, hash: await digest(field.value, salt) });
+  await DB.setMeta("lock", { locked: true, salt, hash: await digest(field.value, salt), tries: 0, pausedUntil: 0 });
   field.value = "";
   showError(slot, field, "");
-  shield(true);
+  // With a worker, load the page again: it answers with the lock screen, so
+  // nothing of the family's stays in this page, nor loads under the lock.
+  if (navigator.serviceWorker && navigator.serviceWorker.controller) window.location.replace(window.location.href);
+  else shield(true);
+}
+
+// The pause left after too many wrong PINs, in ms. More than a whole pause
+// left means the phone's clock was set back: the pause is over then, rather
+// than held for as long as the clock was moved.
+function pauseLeft(lock) {
+  const left = (lock.pausedUntil || 0) - Date.now();
+  return left > 0 && left <= PAUSE_MS ? left : 0;
+}
+
+let pauseTimer = null;
+
+// Say how long to wait, and clear the words when the pause is over.
+function sayPause(slot, field, lock) {
+  const left = pauseLeft(lock);
+  clearTimeout(pauseTimer);
+  if (!left) return false;
+  const seconds = Math.ceil(left / 1000);
+  showError(slot, field, `That PIN was wrong ${TRIES_BEFORE_PAUSE} times. Please wait ${seconds} seconds, then try again.`);
+  pauseTimer = setTimeout(() => showError(slot, field, ""), left);
+  return true;
+}
+
+// Count a try in the stored lock (one transaction, so two quick tries both count).
+const countTry = (right) => DB.transact(["meta"], "readwrite", async (s) => {
+  const row = await DB.req(s.meta.get("lock"));
+  if (!row || !row.value) return null;
+  const tries = right ? 0 : (row.value.tries || 0) + 1;
+  const paused = tries >= TRIES_BEFORE_PAUSE;
+  const lock = { ...row.value, locked: row.value.locked && !right, tries: paused ? 0 : tries,
+    pausedUntil: paused ? Date.now() + PAUSE_MS : row.value.pausedUntil || 0 };
+  s.meta.put({ key: "lock", value: lock });
+  return lock;
+});
+
+// Back to the page itself: the lock screen the worker sent is loaded again as the page.
+function opened(slot, field) {
+  showError(slot, field, "");
+  if ("lockedPage" in document.body.dataset) window.location.reload();
+  else shield(false);
 }
 
 export async function unlock(form) {
   const field = form.querySelector("input");
   const slot = form.querySelector("[data-unlock-error]");
   const lock = await DB.getMeta("lock");
-  if (!lock) { shield(false); return; }
-  if (wrongTries >= TRIES_BEFORE_PAUSE) return;
-  if (await digest(field.value, lock.salt) === lock.hash) {
-    wrongTries = 0;
-    field.value = "";
-    showError(slot, field, "");
-    await DB.setMeta("lock", { ...lock, locked: false });
-    shield(false);
-    return;
-  }
-  wrongTries += 1;
+  if (!lock || !lock.locked) { opened(slot, field); return; }
+  if (sayPause(slot, field, lock)) { field.value = ""; return; }
+  const right = await digest(field.value, lock.salt) === lock.hash;
   field.value = "";
-  if (wrongTries < TRIES_BEFORE_PAUSE) {
-    showError(slot, field, "That PIN is not right. Please try again.");
-    return;
-  }
-  showError(slot, field, "That PIN was wrong 5 times. Please wait 30 seconds.");
-  setTimeout(() => { wrongTries = 0; showError(slot, field, ""); }, PAUSE_MS);
+  const now = await countTry(right);
+  if (!now || !now.locked) { opened(slot, field); return; }
+  if (sayPause(slot, field, now)) return;
+  const left = TRIES_BEFORE_PAUSE - now.tries;
+  showError(slot, field, `That PIN is not right. ${left} more ${left === 1 ? "try" : "tries"} before a short wait.`);
+}
+
+// The lock screen says at once when a pause is still running (after a reload, too).
+async function showPause(screen) {
+  const lock = await DB.getMeta("lock");
+  if (lock && lock.locked) sayPause(screen.querySelector("[data-unlock-error]"), screen.querySelector("input"), lock);
 }
 
 export async function wipe(anyway, csrfToken) {
@@ -122,15 +167,10 @@ export async function wipe(anyway, csrfToken) {
     status.textContent = "Wiping needs a connection, so that signing out can finish. Nothing was deleted.";
     return;
   }
-  // The worker first, so it cannot fill the storage again; then its caches and
-  // the database (open connections close themselves on the version change).
+  // The worker first, so it cannot fill the storage again; then what it kept.
   for (const registration of await navigator.serviceWorker.getRegistrations()) {
     await registration.unregister();
   }
-  for (const name of await caches.keys()) await caches.delete(name);
-  await new Promise((resolve) => {
-    const request = indexedDB.deleteDatabase("ask-twice");
-    request.onsuccess = request.onerror = request.onblocked = resolve;
-  });
+  await DB.forget(true);
   window.location.replace("/signin?wiped=1");
 }
