@@ -208,3 +208,25 @@ def test_get_ready_keeps_only_the_pages_the_person_may_open(signed_in, companion
     theirs = re.search(r"data-urls='([^']*)'", companion.get(f"/visits/{visit.id}").text).group(1)
     assert f"/visits/{visit.id}/questions" in mine
     assert json.loads(theirs) == [f"/visits/{visit.id}", f"/visits/{visit.id}/debrief"]
+
+
+def test_the_companions_phone_hears_of_no_deletion_in_another_case(companion, visit, other_case):
+    from webapp.models import Note, Recording, Visit
+    from webapp.services import capture, notes, recordings
+
+    owner = Member.query.filter_by(role="owner").one()
+    other = db.session.get(Visit, other_case.id)
+    capture.record_consent(other, owner, "agreed", "Dr Okafor")
+    recording = recordings.start_recording(other, owner, "audio/webm")
+    mine = capture.add_note(visit, owner, "In Rosa's case")
+    db.session.commit()
+    device = companion.post("/devices", data={"name": "Phone"}).get_json()
+    cursor = sync(companion, "pull", device, cursor=None).get_json()["cursor"]
+    note = Note.query.filter_by(visit_id=other.id).one()
+    notes.delete_note(note, owner, base_version=1)
+    recordings.delete_recording(db.session.get(Recording, recording.id), owner)
+    visits.remove_question(other, other.questions[0])
+    notes.delete_note(db.session.get(Note, mine.id), owner, base_version=1)
+    db.session.commit()
+    changes = sync(companion, "pull", device, cursor=cursor).get_json()["changes"]
+    assert changes == [{"entity": "note", "id": str(mine.id), "deleted": True}]  # hers only
