@@ -230,3 +230,19 @@ def test_the_companions_phone_hears_of_no_deletion_in_another_case(companion, vi
     db.session.commit()
     changes = sync(companion, "pull", device, cursor=cursor).get_json()["changes"]
     assert changes == [{"entity": "note", "id": str(mine.id), "deleted": True}]  # hers only
+
+
+def test_a_deletion_logged_without_its_case_starts_the_companions_phone_over(companion, visit):
+    """Changes logged before they kept their case: a row deleted since could be any case's."""
+    from webapp.models import Change, Household
+
+    device = companion.post("/devices", data={"name": "Phone"}).get_json()
+    cursor = sync(companion, "pull", device, cursor=None).get_json()["cursor"]
+    household = db.session.get(Household, visit.household_id)
+    household.version += 1
+    db.session.add(Change(household_id=household.id, version=household.version,
+                          entity="question", entity_id=str(uuid.uuid4()), deleted=True))
+    db.session.commit()
+    later = sync(companion, "pull", device, cursor=cursor).get_json()
+    assert later["reset"] is True and later["cursor"] == str(household.version)
+    assert {c["data"]["visit_id"] for c in later["changes"]} == {visit.id}
