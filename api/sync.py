@@ -15,7 +15,7 @@ import uuid
 from contextlib import contextmanager
 
 from flask import current_app, request
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from webapp.errors import DomainError
@@ -233,43 +233,53 @@ def pull(household_id, cursor, case_id=None):
     version = changes.current_version(household_id)
     since = int(cursor) if cursor and cursor.isdigit() else None
     if since is None or since > version:
-        return {"reset": True, "cursor": str(version),
-                "changes": _snapshot(household_id, case_id)}
-    rows = db.session.scalars(
-        select(Change)
-        .where(Change.household_id == household_id, Change.version > since,
-               Change.version <= version)
-        .order_by(Change.version)
-    )
-    latest = {(row.entity, row.entity_id): row.deleted for row in rows}
-    stored = _stored_rows([key for key, deleted in latest.items() if not deleted], case_id)
-    return {"reset": False, "cursor": str(version),
-            "changes": [_change(entity, stored.get((entity, entity_id)), entity_id)
-                        for (entity, entity_id), deleted in latest.items()
-                        # Out of a companion's case: not theirs to know of.
-                        if deleted or case_id is None or (entity, entity_id) in stored]}
+        return _reset(household_id, version, case_id)
+    logged = (select(Change)
+              .where(Change.household_id == household_id, Change.version > since,
+                     Change.version <= version)
+              .order_by(Change.version))
+    if case_id is not None:
+        logged = logged.where(or_(Change.case_id == case_id, Change.case_id.is_(None)))
+    # The case each changed row was logged in, by (entity, id).
+    latest = {(row.entity, row.entity_id): row.case_id for row in db.session.scalars(logged)}
+    stored = _stored_rows(household_id, latest)
+    sent = []
+    for (entity, entity_id), logged_case in latest.items():
+        row, case = stored.get((entity, entity_id), (None, logged_case))
+        if case_id is not None and case != case_id:  # not theirs to know of, even deleted
+            if case is None:  # deleted before changes kept their case: which case is unknown
+                return _reset(household_id, version, case_id)
+            continue
+        # The row's state decides, not the log: a tombstone stays one on the wire.
+        gone = row is None or ENTITIES[entity].is_gone(row)
+        sent.append(_change(entity, None if gone else row, entity_id))
+    return {"reset": False, "cursor": str(version), "changes": sent}
 
 
-def _stored_rows(keys, case_id=None):
-    """Load the rows named by (entity, id) keys: one query per entity, not per row."""
+def _reset(household_id, version, case_id):
+    return {"reset": True, "cursor": str(version),
+            "changes": _snapshot(household_id, case_id)}
+
+
+def _stored_rows(household_id, keys):
+    """Load the rows named by (entity, id) keys, each with its case: one query per entity."""
     ids = {}
     for entity, entity_id in keys:
         ids.setdefault(entity, []).append(uuid.UUID(entity_id))
-    return {(entity, str(row.id)): row
+    return {(entity, str(row.id)): (row, case)
             for entity, wanted in ids.items()
-            for row in db.session.scalars(_select(entity, case_id=case_id).where(
-                ENTITIES[entity].model.id.in_(wanted)))}
+            for row, case in db.session.execute(_select(entity, household_id, with_case=True)
+                                                .where(ENTITIES[entity].model.id.in_(wanted)))}
 
 
-def _select(entity, household_id=None, case_id=None):
-    """Select an entity's rows, joined to their visit when limited to a household or case."""
-    query = select(ENTITIES[entity].model)
-    if household_id is None and case_id is None:
-        return query
+def _select(entity, household_id, case_id=None, with_case=False):
+    """Select an household's rows of an entity (of one case), joined to their visit
+    (`with_case`: each with its visit's case)."""
+    model = ENTITIES[entity].model
+    query = select(model, *([Visit.case_id] if with_case else [])).select_from(model)
     for step in (*ENTITIES[entity].via, Visit):
         query = query.join(step)
-    if household_id is not None:
-        query = query.where(Visit.household_id == household_id)
+    query = query.where(Visit.household_id == household_id)
     if case_id is not None:
         query = query.where(Visit.case_id == case_id)
     return query

@@ -9,6 +9,7 @@ waiting writers still end right.
 
 import random
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from webapp.extensions import db
@@ -57,3 +58,32 @@ def test_concurrent_ticks_keep_the_one_with_the_highest_clock(make_phone, visit)
 
     assert wrong_rounds == []
     assert AskedEvent.query.count() == ROUNDS * len(phones)  # every tick kept as history
+
+
+def test_a_note_deleted_and_edited_at_once_is_the_same_from_any_cursor(make_phone, visit):
+    """Whichever lands first, a pull from a cursor and one from scratch agree on the note."""
+    deleting, editing, reading = (make_phone(name) for name in ("deleting", "editing", "reading"))
+    barrier = threading.Barrier(2)
+    wrong_rounds = []
+
+    def send(phone, mutation):
+        barrier.wait()
+        return push_until_applied(phone, mutation).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        for round_ in range(ROUNDS):
+            note_id = str(uuid.uuid4())
+            reading.push(reading.mutation("note.create", {"visit_id": visit.id, "text": "N"},
+                                          id=note_id))
+            cursor = reading.pull().get_json()["cursor"]
+            about = {"visit_id": visit.id, "note_id": note_id, "base_version": 1}
+            statuses = list(pool.map(send, (deleting, editing), (
+                deleting.mutation("note.delete", about),
+                editing.mutation("note.edit", {**about, "text": "Late words", "tags": []}))))
+            assert statuses == [200, 200]
+            since = {c["id"]: c for c in reading.pull(cursor).get_json()["changes"]}
+            fresh = {c["id"] for c in reading.pull().get_json()["changes"]}
+            if since[note_id]["deleted"] == (note_id in fresh):
+                wrong_rounds.append(round_)
+
+    assert wrong_rounds == []

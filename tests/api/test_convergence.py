@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.conftest import Phone
+from tests.api.conftest import Phone, apply
 from tests.conftest import FreshSessionClient, database_url
 from webapp import create_app
 from webapp.extensions import db
@@ -90,14 +90,7 @@ def to_mutations(phone, name, kinds, visit, questions):
 
 def apply_pull(replica, cursor, phone):
     body = phone.pull(cursor).get_json()
-    if body["reset"]:
-        replica.clear()
-    for change in body["changes"]:
-        key = (change["entity"], change["id"])
-        if change["deleted"]:
-            replica.pop(key, None)
-        else:
-            replica[key] = change["data"]
+    apply(replica, body)
     return body["cursor"]
 
 

@@ -1,8 +1,11 @@
 """Pull: changes above a cursor, tombstones included, reset for an unknown cursor."""
 
+import uuid
+
 import pytest
 
 from webapp.extensions import db
+from webapp.models import Note
 from webapp.services import capture, visits
 
 
@@ -60,3 +63,21 @@ def test_an_unknown_cursor_answers_reset_with_everything(phone, visit, cursor):
 def test_pull_never_shows_another_households_data(phone, visit, stranger):
     ids = {c["id"] for c in phone.pull().get_json()["changes"]}
     assert str(stranger.questions[0].id) not in ids
+
+
+def test_a_late_edit_of_a_deleted_note_never_brings_it_back(make_phone, visit):
+    """The edit is kept as a conflict; on the wire the note stays a tombstone, from any cursor."""
+    deleting, editing = make_phone("deleting"), make_phone("editing")
+    note_id = str(uuid.uuid4())
+    deleting.push(deleting.mutation("note.create", {"visit_id": visit.id, "text": "N"},
+                                    id=note_id))
+    cursor = deleting.pull().get_json()["cursor"]
+    for phone, op, data in [(deleting, "note.delete", {}),
+                            (editing, "note.edit", {"text": "Late words", "tags": []})]:
+        mutation = phone.mutation(op, {"visit_id": visit.id, "note_id": note_id,
+                                       "base_version": 1, **data})
+        assert phone.push(mutation).get_json()["rejections"] == []
+    assert db.session.get(Note, uuid.UUID(note_id)).conflicts  # the late words are kept
+    since = editing.pull(cursor).get_json()["changes"]
+    assert since == [{"entity": "note", "id": note_id, "deleted": True}]
+    assert note_id not in {change["id"] for change in editing.pull().get_json()["changes"]}

@@ -294,3 +294,41 @@ def test_a_companion_is_asked_to_settle_only_her_own_notes(signed_in, companion,
     assert "Nothing to settle" in companion.get(f"/visits/{visit.id}/conflicts").text
     assert "changed in two places" not in companion.get(f"/visits/{visit.id}/summary").text
     assert "changed in two places" in signed_in.get(f"/visits/{visit.id}/summary").text
+
+
+def test_the_companions_phone_hears_of_no_deletion_in_another_case(companion, visit, other_case):
+    from webapp.models import Note, Recording, Visit
+    from webapp.services import capture, notes, recordings
+
+    owner = Member.query.filter_by(role="owner").one()
+    other = db.session.get(Visit, other_case.id)
+    capture.record_consent(other, owner, "agreed", "Dr Okafor")
+    recording = recordings.start_recording(other, owner, "audio/webm")
+    mine = capture.add_note(visit, owner, "In Rosa's case")
+    db.session.commit()
+    device = companion.post("/devices", data={"name": "Phone"}).get_json()
+    cursor = sync(companion, "pull", device, cursor=None).get_json()["cursor"]
+    note = Note.query.filter_by(visit_id=other.id).one()
+    notes.delete_note(note, owner, base_version=1)
+    recordings.delete_recording(db.session.get(Recording, recording.id), owner)
+    visits.remove_question(other, other.questions[0])
+    notes.delete_note(db.session.get(Note, mine.id), owner, base_version=1)
+    db.session.commit()
+    changes = sync(companion, "pull", device, cursor=cursor).get_json()["changes"]
+    assert changes == [{"entity": "note", "id": str(mine.id), "deleted": True}]  # hers only
+
+
+def test_a_deletion_logged_without_its_case_starts_the_companions_phone_over(companion, visit):
+    """Changes logged before they kept their case: a row deleted since could be any case's."""
+    from webapp.models import Change, Household
+
+    device = companion.post("/devices", data={"name": "Phone"}).get_json()
+    cursor = sync(companion, "pull", device, cursor=None).get_json()["cursor"]
+    household = db.session.get(Household, visit.household_id)
+    household.version += 1
+    db.session.add(Change(household_id=household.id, version=household.version,
+                          entity="question", entity_id=str(uuid.uuid4()), deleted=True))
+    db.session.commit()
+    later = sync(companion, "pull", device, cursor=cursor).get_json()
+    assert later["reset"] is True and later["cursor"] == str(household.version)
+    assert {c["data"]["visit_id"] for c in later["changes"]} == {visit.id}

@@ -66,7 +66,11 @@ class Change(db.Model):
     version: Mapped[int] = mapped_column(Integer)
     entity: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[str] = mapped_column(String(64))
+    # The row's state after the write: deleted (outright, or a tombstone) or not.
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The case the row belongs to, so a companion's phone hears only of its own
+    # case's changes, deletions included (empty for changes logged before this was).
+    case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class AskedEvent(db.Model):

@@ -101,6 +101,7 @@ class Note(db.Model):
     recording_offset_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     author: Mapped["Member"] = relationship()  # noqa: F821
+    visit: Mapped[Visit] = relationship()
     revisions: Mapped[list["NoteRevision"]] = relationship(
         back_populates="note", order_by="NoteRevision.created_at")
 

@@ -1,12 +1,13 @@
 """The change log phones pull from.
 
 Every write a phone may need to learn of bumps its household's version and
-logs (entity, id) at that version. The bump is an UPDATE of the household's
-row, so on PostgreSQL concurrent writers of one household queue behind each
-other and versions become visible in order: a pull never skips one.
+logs (entity, id) at that version, with the row's state after the write
+(deleted or not) and the case it belongs to. The bump is an UPDATE of the
+household's row, so on PostgreSQL concurrent writers of one household queue
+behind each other and versions become visible in order: a pull never skips one.
 """
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, inspect, update
 
 from webapp.extensions import db
 from webapp.models import Change, Household
@@ -24,14 +25,26 @@ _NEXT_VERSION = (
 _LOG_CHANGE = insert(Change.__table__)
 
 
-def bump(household_id, entity, entity_id, deleted=False):
-    """Log a write of row `entity_id`, of the kind `entity` (webapp.wire), at the next version."""
+def bump(visit, entity, row):
+    """Log a write of `row` of the visit, of the kind `entity` (webapp.wire), at the next version.
+
+    Whether it is deleted is read from the row itself (a tombstone, or a row
+    deleted outright and flushed), never told by the caller: a write kept
+    aside (a late edit of a deleted note) leaves a tombstone a tombstone.
+    """
     connection = db.session.connection()
-    version = connection.execute(_NEXT_VERSION, {"household_id": household_id}).scalar_one()
-    connection.execute(_LOG_CHANGE, {"household_id": household_id, "version": version,
-                                     "entity": entity.name, "entity_id": str(entity_id),
-                                     "deleted": deleted})
+    version = connection.execute(_NEXT_VERSION, {"household_id": visit.household_id}).scalar_one()
+    connection.execute(_LOG_CHANGE, {"household_id": visit.household_id, "version": version,
+                                     "entity": entity.name, "entity_id": str(row.id),
+                                     "deleted": _removed(row) or entity.is_gone(row),
+                                     "case_id": visit.case_id})
     return version
+
+
+def _removed(row):
+    """Whether an ORM row was deleted outright (a row the insert returned never is)."""
+    state = inspect(row, raiseerr=False)
+    return state is not None and state.was_deleted
 
 
 def current_version(household_id):

@@ -23,7 +23,7 @@ def save_debrief(visit, author, takeaways="", open_questions="", words="", heard
         device_id=device and device.id, takeaways=takeaways, open_questions=open_questions,
         words=words, heard=heard, hlc=hlc or clock.next_hlc(), created_at=at or utcnow())
     if created:
-        changes.bump(visit.household_id, DEBRIEF, row.id)
+        changes.bump(visit, DEBRIEF, row)
     return row
 
 

@@ -79,7 +79,7 @@ def edit_note(note, author, base_version, text, tags=(), id=None, device=None):
         note.text, note.tags, note.version = text, list(tags), note.version + 1
     if created:
         db.session.flush()
-        changes.bump(note.author.household_id, NOTE, note.id)
+        changes.bump(note.visit, NOTE, note)
     return note
 
 
@@ -90,7 +90,7 @@ def delete_note(note, author, base_version, id=None, device=None):
         note.deleted_at, note.version = utcnow(), note.version + 1
     if created:
         db.session.flush()
-        changes.bump(note.author.household_id, NOTE, note.id, deleted=note.deleted_at is not None)
+        changes.bump(note.visit, NOTE, note)
     return note
 
 
@@ -118,7 +118,7 @@ def resolve(note, member, choice):
         revision.status = "resolved"
     note.version += 1
     db.session.flush()
-    changes.bump(note.author.household_id, NOTE, note.id, deleted=note.deleted_at is not None)
+    changes.bump(note.visit, NOTE, note)
     return note
 
 

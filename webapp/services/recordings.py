@@ -92,7 +92,7 @@ def start_recording(visit, author, mime_type, id=None, device=None, at=None, con
         device_id=device and device.id, consent_id=consent.id, mime_type=mime_type,
         started_at=at, gaps=[], created_at=utcnow())
     if created:
-        changes.bump(visit.household_id, RECORDING, row.id)
+        changes.bump(visit, RECORDING, row)
     return db.session.get(Recording, row.id)
 
 
@@ -137,7 +137,7 @@ def stop_recording(recording, author, duration_ms, stop_reason, chunk_count, gap
     recording.gaps = [dict(gap) for gap in gaps]
     recording.chunk_count = chunk_count
     db.session.flush()
-    changes.bump(recording.author.household_id, RECORDING, recording.id)
+    changes.bump(recording.visit, RECORDING, recording)
     return recording
 
 
@@ -159,7 +159,7 @@ def delete_recording(recording, author=None, id=None, device=None):
     recording.transcript = None
     db.session.flush()
     db.session.expire(recording, ["chunks"])
-    changes.bump(recording.author.household_id, RECORDING, recording.id, deleted=True)
+    changes.bump(recording.visit, RECORDING, recording)
     # Only after the commit: a rolled-back delete must find its audio still there.
     attachments.delete_unused_after_commit((), shas)
     return recording

@@ -81,7 +81,7 @@ def remove_visit(visit):
     for question in list(visit.questions):
         db.session.delete(question)
         db.session.flush()
-        changes.bump(visit.household_id, QUESTION, question.id, deleted=True)  # phones drop it
+        changes.bump(visit, QUESTION, question)  # deleted: phones drop it
     db.session.delete(visit)
     db.session.flush()
 

@@ -87,7 +87,7 @@ def _add(visit, question):
     question.id = uuid7()
     visit.questions.append(question)
     db.session.flush()
-    changes.bump(visit.household_id, QUESTION, question.id)
+    changes.bump(visit, QUESTION, question)
     return question
 
 
@@ -107,7 +107,7 @@ def move_question(visit, question, direction):
         question.position, neighbour.position = neighbour.position, question.position
         db.session.flush()
         for moved in (question, neighbour):
-            changes.bump(visit.household_id, QUESTION, moved.id)
+            changes.bump(visit, QUESTION, moved)
         db.session.expire(visit, ["questions"])
 
 
@@ -122,7 +122,7 @@ def remove_question(visit, question):
     db.session.execute(delete(AskedEvent).where(AskedEvent.question_id == question.id))
     db.session.delete(question)
     db.session.flush()
-    changes.bump(visit.household_id, QUESTION, question.id, deleted=True)
+    changes.bump(visit, QUESTION, question)
     db.session.expire(visit, ["questions"])
 
 
@@ -151,7 +151,7 @@ def mark_asked(question, author, asked, hlc=None, id=None, device=None,
         question.asked_hlc = hlc
         question.asked_at = (question.asked_at or ticked_at) if asked else None
         db.session.flush()
-        changes.bump(question.visit.household_id, QUESTION, question.id)
+        changes.bump(question.visit, QUESTION, question)
 
 
 def asked_by(question):

@@ -1,6 +1,6 @@
 """The kinds of row a phone keeps a copy of, by the names the wire uses."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from marshmallow import Schema
 
@@ -25,8 +25,18 @@ class Entity:
     # The models between a row and its visit, joined through to limit rows to
     # a household or a case.
     via: tuple = ()
-    # Rows left out of a fresh phone's copy (tombstones): a condition on the model.
-    gone: object = field(default=None, compare=False)
+    # The column a delete sets, for a kind deleted as a tombstone (the row stays).
+    # A row with it set is deleted on the wire, whatever wrote to it last.
+    tombstone: str | None = None
+
+    @property
+    def gone(self):
+        """The condition on the model that a row is a tombstone (None: never one)."""
+        return getattr(self.model, self.tombstone).is_not(None) if self.tombstone else None
+
+    def is_gone(self, row):
+        """Whether a row is a tombstone, that phones drop."""
+        return self.tombstone is not None and getattr(row, self.tombstone) is not None
 
     def dump(self, row):
         return self.output.dump(row)
@@ -34,11 +44,10 @@ class Entity:
 
 QUESTION = Entity("question", VisitQuestion, QuestionOutSchema())
 ANSWER = Entity("answer", Answer, AnswerOutSchema(), via=(VisitQuestion,))
-NOTE = Entity("note", Note, NoteOutSchema(), gone=Note.deleted_at.is_not(None))
+NOTE = Entity("note", Note, NoteOutSchema(), tombstone="deleted_at")
 CONSENT = Entity("consent", ConsentEvent, ConsentOutSchema())
 DEBRIEF = Entity("debrief", DebriefEntry, DebriefOutSchema())
-RECORDING = Entity("recording", Recording, RecordingOutSchema(),
-                   gone=Recording.deleted_at.is_not(None))
+RECORDING = Entity("recording", Recording, RecordingOutSchema(), tombstone="deleted_at")
 
 ENTITIES = {entity.name: entity for entity in (QUESTION, ANSWER, NOTE, CONSENT, DEBRIEF,
                                                RECORDING)}
