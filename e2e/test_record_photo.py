@@ -45,3 +45,42 @@ def test_a_photo_taken_offline_reaches_the_computer(browser, browser_context_arg
         assert phone.errors == [], "uncaught errors in the page"
     finally:
         phone.context.close()
+
+
+def test_a_photo_the_computer_has_no_room_for_waits_on_the_phone(browser, browser_context_args,
+                                                                 home):
+    """The household's share is full at home (507): the photo stays on the phone, not
+    refused, with the computer's words, and goes at a sync once there is room."""
+    visit = home.make_visit("PhotoNoRoom")
+    case_id = re.search(r'href="/cases/(\d+)"', home.api.get(visit.path).text()).group(1)
+    home._post(f"/cases/{case_id}/records/start")
+    full = "The space for Ask Twice on your computer is full. Ask for more room."
+    pieces = re.compile(r"/api/v1/records/\d+/uploads/[0-9a-f]{64}\?")
+    phone = new_phone(browser, browser_context_args, "phone")
+    page = phone.page
+    try:
+        phone.sign_in()
+        phone.context.route(pieces, lambda route: route.fulfill(
+            status=507, json={"code": "no_room", "message": full, "errors": {}}))
+        page.goto(f"/cases/{case_id}/records")
+        item = page.locator("article").filter(has=page.locator("input[data-photo]")).first
+        phone.context.set_offline(True)  # kept by the worker, as on a visit without signal
+        page.reload()
+        item = page.locator("article").filter(has=page.locator("input[data-photo]")).first
+        item.locator("input[data-photo]").set_input_files(
+            files=[{"name": "scan.png", "mimeType": "image/png", "buffer": PNG}])
+        item.get_by_role("button", name=re.compile("^Attach to:")).click()
+        expect(page.locator("#status")).to_have_text(re.compile("^Kept on this phone"))
+        phone.context.set_offline(False)
+        page.get_by_role("button", name="Sync now").click()
+        expect(page.locator("#status")).to_have_text(f"Photo not sent yet: {full}",
+                                                     timeout=30_000)
+        kept = page.evaluate("() => AskTwiceDB.transact(['blobs'], 'readonly', "
+                             "(s) => AskTwiceDB.req(s.blobs.getAll()))")
+        assert [blob.get("refused", False) for blob in kept] == [False]
+        phone.context.unroute(pieces)  # room made at home
+        page.get_by_role("button", name="Sync now").click()
+        expect(page.get_by_role("link", name="scan.png")).to_be_visible(timeout=30_000)
+        assert phone.errors == [], "uncaught errors in the page"
+    finally:
+        phone.context.close()
