@@ -117,6 +117,10 @@ def test_photos_count_towards_the_share_and_wait_on_the_phone_for_room(app, chan
                           data={"file": (io.BytesIO(other), "scan.pdf")},
                           content_type="multipart/form-data")
     assert page.status_code == 422 and "full" in page.text  # the form says it beside the field
+    digest = hashlib.sha256(other).hexdigest()  # the page's own uploader: the same answer
+    piece = signed_in.post(f"/cases/{record.case_id}/records/{record.id}/uploads/{digest}"
+                           f"?offset=0&size={len(other)}", data=other)
+    assert piece.status_code == 507 and piece.get_json()["message"] == storage.NO_ROOM
     app.config["HOUSEHOLD_STORAGE_MB"] = 2  # room made at home
     assert send_piece(phone.client, auth, record, other).get_json()["done"] is True
 
