@@ -98,21 +98,31 @@ def test_a_household_past_its_share_is_refused_with_a_clear_message(channel, str
 
 
 @pytest.mark.app_config(HOUSEHOLD_STORAGE_MB=1)
-def test_photos_count_towards_the_share_and_are_refused_for_good(channel, phone, record,
-                                                                 signed_in):
+def test_photos_count_towards_the_share_and_wait_on_the_phone_for_room(app, channel, phone,
+                                                                      record, signed_in):
+    """No room is the home computer's state, not a fault of the photo: 507 with the
+    message (the phone keeps the photo and tries again at a later sync), never the
+    422 that makes the phone give it up for good; once there is room, it goes."""
     assert channel.put(0, chunk(0, 400_000)).status_code == 201
     auth = {"Authorization": f"Bearer {phone.token}"}
     assert send_piece(phone.client, auth, record, PDF).status_code == 200
     other = PDF + b"another"
     refused = send_piece(phone.client, auth, record, other)
-    assert refused.status_code == 422  # the phone keeps it, says why, never sends it again
-    assert storage.NO_ROOM in refused.get_json()["errors"]["file"]
+    assert refused.status_code == 507
+    assert refused.get_json()["code"] == "no_room"
+    assert refused.get_json()["message"] == storage.NO_ROOM
     assert not (storage.partial_path(files_root(), record.id,
                                      hashlib.sha256(other).hexdigest())).exists()
     page = signed_in.post(f"/cases/{record.case_id}/records/{record.id}/attachments",
                           data={"file": (io.BytesIO(other), "scan.pdf")},
                           content_type="multipart/form-data")
-    assert page.status_code == 422 and "full" in page.text
+    assert page.status_code == 422 and "full" in page.text  # the form says it beside the field
+    digest = hashlib.sha256(other).hexdigest()  # the page's own uploader: the same answer
+    piece = signed_in.post(f"/cases/{record.case_id}/records/{record.id}/uploads/{digest}"
+                           f"?offset=0&size={len(other)}", data=other)
+    assert piece.status_code == 507 and piece.get_json()["message"] == storage.NO_ROOM
+    app.config["HOUSEHOLD_STORAGE_MB"] = 2  # room made at home
+    assert send_piece(phone.client, auth, record, other).get_json()["done"] is True
 
 
 def test_a_partial_upload_expires_a_day_after_its_last_piece(phone, record, app):

@@ -218,3 +218,15 @@ def test_files_that_would_fill_the_disk_are_refused_before_any_is_unpacked(
         restore.restore_archive(target)
     assert not any(name.startswith("files/") for name in opened)
     assert restore.is_empty() and not list(files.parent.glob(".restoring-*"))
+
+
+def test_an_install_that_holds_data_is_refused_before_any_row_is_read(full, files, tmp_path,
+                                                                       opened):
+    """A restore run by mistake on the computer in use must not first read every table
+    (up to the hard limit each) into the memory the running app shares."""
+    target = tmp_path / "export.zip"
+    archive.export_archive(target)
+    opened.clear()
+    with pytest.raises(restore.ArchiveRefused, match="already holds data"):
+        restore.restore_archive(target)
+    assert not [name for name in opened if name.startswith(("data/", "files/"))], opened

@@ -223,3 +223,25 @@ def test_a_companion_is_not_offered_writing_out_and_cannot_ask(app, companion, w
     assert "Made after Dr Okafor agreed" in page and "Write out what was said" not in page
     refused = companion.post(f"/visits/{recording.visit_id}/recordings/{recording.id}/transcribe")
     assert refused.status_code == 404 and TranscriptionJob.query.count() == 0
+
+
+def test_a_transcriber_that_cannot_start_fails_its_job_and_frees_the_queue(app, whole, owner,
+                                                                           visit, monkeypatch):
+    """The model is loaded when the first job runs (faster-whisper fetches it then): a
+    computer offline at that moment must not leave the job "running" for hours,
+    blocking every other one."""
+    first, _ = whole
+    second, _ = make_whole(owner, visit)
+    app.config["TRANSCRIBER"] = FakeTranscriber()  # the page offers it: one is installed
+    transcripts.ask(first, owner)
+    transcripts.ask(second, owner)
+    db.session.commit()
+
+    def cannot_start():
+        raise OSError("the model could not be fetched")
+
+    monkeypatch.setattr(transcripts, "installed", cannot_start)
+    assert [job.status for job in transcripts.work()] == ["failed", "failed"]
+    assert TranscriptionJob.query.filter_by(status="running").count() == 0
+    monkeypatch.undo()
+    assert transcripts.ask(first, owner).status == "queued"  # asked again, it is tried again

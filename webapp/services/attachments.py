@@ -54,12 +54,14 @@ def _partial(root, item, sha256):
 
 def _make_room(root, item, size):
     """Check the household may keep `size` more bytes, once the uploads left unfinished
-    for a day are gone (this is when one starts). Raises ValidationFailed otherwise."""
+    for a day are gone (this is when one starts).
+
+    Raises:
+        NoRoom: the household's share is used up. A phone keeps the photo and sends it
+            again later (the space may be freed at home): not a fault of the file.
+    """
     storage.expire_partials(root)
-    try:
-        storage.make_room(db.session.get(Case, item.case_id).household_id, size)
-    except storage.NoRoom as full:
-        raise ValidationFailed({"file": [full.message]}) from None
+    storage.make_room(db.session.get(Case, item.case_id).household_id, size)
 
 
 def attached(item, sha256):
@@ -87,7 +89,10 @@ def add_whole(root, item, member, data, filename=""):
     kind = sniff(data[:16], SIGNATURES)
     if not data or kind is None:
         raise ValidationFailed({"file": [WRONG_TYPE]})
-    _make_room(root, item, len(data))
+    try:
+        _make_room(root, item, len(data))
+    except storage.NoRoom as full:  # the form says it beside its field
+        raise ValidationFailed({"file": [full.message]}) from None
     sha256 = digest(data)
     hold(db.session.connection(), sha256)  # see blobs.hold
     keep(root, sha256, data)
@@ -99,8 +104,9 @@ def add_piece(root, item, member, sha256, size, offset, piece, filename=""):
 
     Raises:
         Conflict: `offset` is not where the file stands (its message says where).
-        ValidationFailed: the file is too big, not a photo or PDF, arrived damaged (what
-            had arrived is deleted), or the household has no room left for it.
+        ValidationFailed: the file is too big, not a photo or PDF, or arrived damaged (what
+            had arrived is deleted): refused for good.
+        NoRoom: the household has no room left for it, for now (services/storage.py).
     """
     part = _partial(root, item, sha256)
     if attached(item, sha256) is not None:

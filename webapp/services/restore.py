@@ -78,8 +78,8 @@ def restore_archive(source, trusted=False):
             manifest, signed_here, signed = _check_listing(archive)
             if not (signed_here or trusted):
                 raise NotVouchedFor(manifest, signed)
+            _refuse_unless_empty()  # before reading any row: a mistake costs nothing
             tables = _tables(manifest, archive)
-            _refuse_unless_empty()
             staging = _stage_files(archive, manifest["members"])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
         raise ArchiveRefused("This archive is damaged or incomplete, so nothing was restored."

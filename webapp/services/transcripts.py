@@ -183,17 +183,20 @@ def claim():
 
 def run(job, transcriber):
     """Write out the job's recording and keep how it went: done, or failed."""
+    status = "failed"
     try:
         transcribe(job.recording, transcriber)
-        job.status = "done"
+        status = "done"
     except DomainError:  # said kindly under the recording (and logged by transcribe)
         db.session.rollback()
-        job.status = "failed"
     except Exception:  # a fault of ours: the job must not stay "running" and block the queue
         current_app.logger.exception("transcription job %s failed", job.id)
         db.session.rollback()
-        job.status = "failed"
-    job.finished_at = utcnow()
+    return _end(job, status)
+
+
+def _end(job, status):
+    job.status, job.finished_at = status, utcnow()
     db.session.commit()
     return job
 
@@ -202,7 +205,12 @@ def work(transcriber=None):
     """Run the queued jobs one at a time until none waits; return those run."""
     done = []
     while (job := claim()) is not None:
-        transcriber = transcriber or installed()
+        try:
+            transcriber = transcriber or installed()  # loaded when a job first needs it
+        except Exception:  # no model at hand (offline at its first use): that job fails
+            current_app.logger.exception("the transcriber could not start for job %s", job.id)
+            done.append(_end(job, "failed"))
+            continue
         done.append(run(job, transcriber))
     return done
 

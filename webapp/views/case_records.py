@@ -12,9 +12,9 @@ from flask import (
     url_for,
 )
 
-from webapp.errors import Conflict
+from webapp.errors import Conflict, envelope
 from webapp.schemas.forms import RecordItemSchema, RecordUpdateSchema
-from webapp.services import attachments, case_records, cases, library, removal
+from webapp.services import attachments, case_records, cases, library, removal, storage
 from webapp.services.blobs import files_root
 from webapp.views import attempt, household_id, submit
 
@@ -115,6 +115,8 @@ def answer_piece(item, member, sha256):
             request.args.get("name", "")))
     except Conflict as conflict:  # not where the file stands: say where, to resume from there
         return jsonify(offset=int(conflict.message)), 409
+    except storage.NoRoom as full:  # for now: the page's uploader and a phone's say so
+        return jsonify(envelope(full.code, full.message, full.errors)), full.status
     if errors:
         return jsonify(errors=errors), 422
     have, done = result

@@ -57,6 +57,10 @@ async function send(form, file, say) {
         say(Object.values(answer.errors).flat().join(" "));
         return true;
       }
+      if (response.status === 507) {  // no room at home for now: a paired phone keeps it
+        if (!(await keepForLater(form, file, say))) say(answer.message);
+        return true;
+      }
       offset = answer.offset;  // 200: moved on; 409: where the server stands
       failures = 0;
     } catch {
