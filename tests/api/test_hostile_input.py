@@ -203,3 +203,15 @@ def test_only_passing_faults_answer_503(app, phone, visit, monkeypatch):
     assert response.status_code == 500  # a bug in the server: loud, and nothing advanced
     assert set(response.get_json()) == {"code", "message", "errors"}
     assert last_seq(phone) == 0
+
+
+@pytest.mark.parametrize("hlc", [
+    "١٨٠٠٠٠٠٠٠٠٠٠٠-٠٠٠٠-phone",  # Arabic-Indic digits: \d and int() take them
+    "1800000000000-0000-phone\n",  # `$` lets one line end through
+])
+def test_an_hlc_of_other_than_ascii_digits_is_rejected(phone, visit, hlc):
+    response = phone.push(phone.mutation("note.create", {"visit_id": visit.id, "text": "x"},
+                                         hlc=hlc))
+    rejection = response.get_json()["rejections"][0]
+    assert rejection["errors"] == {"hlc": ["String does not match expected pattern."]}
+    assert Note.query.count() == 0
