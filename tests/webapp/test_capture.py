@@ -1,6 +1,7 @@
 """Capturing at the visit: bad input gets a clear message, keeps the text, stores nothing."""
 
 import uuid
+from datetime import date
 
 import pytest
 from markupsafe import escape
@@ -9,6 +10,7 @@ from webapp.extensions import db
 from webapp.models import Answer, Case, Child, ConsentEvent, Note
 
 TOO_LONG = "x" * 10_001
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def test_empty_note_gets_an_inline_message_and_nothing_is_stored(hx, visit):
@@ -136,13 +138,17 @@ def test_consent_then_withdrawal_is_logged_with_who_and_when(hx, visit):
     ("/clinicians", {"name": ""}, "name", "Enter the clinician's name."),
     ("/cases/{case}/visits", {"clinician_id": "999", "day": "2026-12-01"}, "clinician_id",
      "Choose who you are seeing."),
+    ("/cases/{case}/visits", {"clinician_id": "{clinician_in_arabic}", "day": "{today}"},
+     "clinician_id", "Choose who you are seeing."),  # int() reads them; the form does not
     ("/cases/{case}/visits", {"clinician_id": "{clinician}", "day": ""}, "day",
      "Enter the date of the visit."),
     ("/cases/{case}/visits", {"clinician_id": "{clinician}", "day": "2026-12-01",
                               "start_time": "half nine"}, "start_time", "Enter the time"),
 ])
 def test_forms_explain_each_mistake_and_store_nothing(signed_in, visit, url, data, field, message):
-    ids = {"child": visit.case.child_id, "case": visit.case_id, "clinician": visit.clinician_id}
+    ids = {"child": visit.case.child_id, "case": visit.case_id, "clinician": visit.clinician_id,
+           "clinician_in_arabic": str(visit.clinician_id).translate(ARABIC_INDIC),
+           "today": date.today().isoformat()}
     data = {k: v.format(**ids) if isinstance(v, str) else v for k, v in data.items()}
     before = (Child.query.count(), Case.query.count(), len(visit.case.visits))
     response = signed_in.post(url.format(**ids), data=data)

@@ -86,7 +86,7 @@ def add_piece(root, item, member, sha256, size, offset, piece, filename=""):
     """Add the next piece of a file sent in pieces; return (bytes received, attachment or None).
 
     Raises:
-        Conflict: `offset` is not where the file stands (its message says where).
+        Conflict: `offset` is not where the file stands (its `details` say where).
         ValidationFailed: the file is too big, not a photo or PDF, or arrived damaged;
             what had arrived is deleted.
     """
@@ -97,7 +97,7 @@ def add_piece(root, item, member, sha256, size, offset, piece, filename=""):
         raise ValidationFailed({"file": [TOO_BIG if size > MAX_BYTES else WRONG_TYPE]})
     have = part.stat().st_size if part.exists() else 0
     if offset != have:
-        raise Conflict(str(have))
+        raise Conflict("Send the file on from where it stands.", offset=have)
     if have + len(piece) > size:
         part.unlink(missing_ok=True)
         raise ValidationFailed({"file": [DAMAGED]})
