@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
+from tests.days import in_days
 from webapp.extensions import db
 from webapp.models import Device, Note, Rejection
 from webapp.models._types import MAX_INT
@@ -166,7 +167,8 @@ def test_html_forms_refuse_a_nul_with_422(hx, visit, field, value):
 
 def test_a_visit_with_a_clinician_id_beyond_the_database_is_refused(signed_in, visit):
     response = signed_in.post(f"/cases/{visit.case_id}/visits",
-                              data={"clinician_id": str(10**30), "day": "2026-12-24"})
+                              data={"clinician_id": str(10**30),
+                                    "day": in_days(17).isoformat()})
     assert response.status_code == 422
     assert "Choose who you are seeing." in response.text
 
