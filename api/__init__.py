@@ -6,7 +6,7 @@ translated to JSON here, once.
 
 from flask import Blueprint, jsonify
 
-from webapp.errors import DomainError, envelope
+from webapp.errors import DomainError
 from webapp.extensions import db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -16,7 +16,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def domain_error(error):
     """Answer a domain error as `{code, message, errors}` with its status."""
     db.session.rollback()
-    return jsonify(envelope(error.code, error.message, error.errors)), error.status
+    return jsonify(error.as_json()), error.status
 
 
 from api import attachments, recordings, resources  # noqa: E402, F401  (registers the routes on bp)

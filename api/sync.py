@@ -226,12 +226,13 @@ def _test_fault(name):
 
 
 def pull(household_id, cursor, case_id=None):
-    """Return the changes after `cursor`, or everything with `reset` for an unknown cursor.
+    """Return the changes after `cursor` (ASCII digits, or None), or everything with
+    `reset` for none or one beyond the household's version.
 
     `case_id` limits them to one case's visits (a companion's phone).
     """
     version = changes.current_version(household_id)
-    since = int(cursor) if cursor and cursor.isdigit() else None
+    since = int(cursor) if cursor else None
     if since is None or since > version:
         return _reset(household_id, version, case_id)
     logged = (select(Change)

@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import expect
 
+from tests.days import years_ago
+
 # The household of the foundation walk (e2e/test_foundation.py). The session's
 # database holds one household only, so whichever test comes first creates it
 # and every other one signs in with the same name and passphrase.
@@ -128,7 +130,8 @@ class HomeComputer:
         family's `own` ones; return the Visit."""
         child_name = f"Child {label}"
         clinician = f"Dr {label} Okafor"
-        child = self._post("/children", name=child_name, birth_date="2016-05-14", **child_fields)
+        child = self._post("/children", name=child_name,
+                           birth_date=years_ago(10, 5, 14).isoformat(), **child_fields)
         child_id = re.search(r"/children/(\d+)$", child.url).group(1)
         case = self._post(f"/children/{child_id}/cases", diagnosis=f"Knee pain ({label})",
                           safe_to_wait="yes")

@@ -17,6 +17,8 @@ import pytest
 from phones import OWNER
 from playwright.sync_api import expect
 
+from tests.days import in_days
+
 WIDE = {"viewport": {"width": 1280, "height": 900}}
 
 
@@ -29,7 +31,7 @@ def family_case(home):
     form = home._post("/clinicians", name="Dr Second Lindqvist",
                       next=f"/cases/{case_id}/visits/new")
     option = re.search(r'<option value="(\d+)"[^>]*>Dr Second Lindqvist', form.text()).group(1)
-    made = home._post(f"/cases/{case_id}/visits", clinician_id=option, day="2026-12-08",
+    made = home._post(f"/cases/{case_id}/visits", clinician_id=option, day=in_days(1).isoformat(),
                       place="Clinic 9")
     second_id = re.search(r"/visits/(\d+)/questions$", made.url).group(1)
     home._post(f"/visits/{second_id}/notes", text="She would shorten the treatment")

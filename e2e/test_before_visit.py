@@ -14,6 +14,8 @@ import pytest
 from phones import OWNER, HomeComputer
 from playwright.sync_api import expect
 
+from tests.days import in_days, long_date, short_date, years_ago
+
 pytestmark = pytest.mark.incremental
 
 DIAGNOSIS = "Curved spine (scoliosis), 45 degrees"
@@ -25,6 +27,7 @@ TICKED = [
 ]
 WORRY = "A big operation during her exam year"
 MEDICINE = ("Paracetamol", "250 mg when needed")
+BORN, SINCE, RECORDS_FROM = years_ago(13, 9, 2), in_days(-300), years_ago(1, 9, 1)
 ALLERGY = "Plasters (itchy rash)"
 OWN_QUESTION = "Could a brace be tried first, and for how long?"
 SURGERY_QUESTION = (
@@ -89,7 +92,7 @@ def test_sign_in_and_add_a_child(walk, axe, shoot):
     expect(heading(page, f"Hello, {OWNER}")).to_be_visible()
     page.goto("/children/new")
     page.get_by_label("Child's name").fill(walk.child)
-    page.get_by_label("Date of birth").fill("2013-09-02")
+    page.get_by_label("Date of birth").fill(BORN.isoformat())
     page.get_by_role("button", name="Save child").click()
     expect(heading(page, walk.child)).to_be_visible()
 
@@ -100,10 +103,10 @@ def test_medicines_and_allergies(walk, axe, shoot):
     medicines.locator("summary", has_text="Add a medicine").click()
     medicines.get_by_label("Medicine", exact=True).fill(MEDICINE[0])
     medicines.get_by_label("Dose").fill(MEDICINE[1])
-    medicines.get_by_label("Since when").fill("2026-02-01")
+    medicines.get_by_label("Since when").fill(SINCE.isoformat())
     medicines.get_by_role("button", name="Add a medicine").click()
     added = medicines.get_by_role("listitem").filter(has_text=MEDICINE[0])
-    expect(added).to_contain_text(f"{MEDICINE[1]} · since 1 February 2026")
+    expect(added).to_contain_text(f"{MEDICINE[1]} · since {long_date(SINCE)}")
     expect(added).to_be_focused()
 
     allergies = page.get_by_role("region", name="Allergies")
@@ -198,7 +201,7 @@ def test_one_page_printout(walk, axe, shoot):
     expect(heading(page, "For this appointment")).to_be_visible()
     about = page.get_by_role("region", name=f"About {walk.child}")
     expect(about).to_contain_text(DIAGNOSIS)
-    expect(about).to_contain_text(f"{MEDICINE[0]}, {MEDICINE[1]} (since 1 Feb 2026)")
+    expect(about).to_contain_text(f"{MEDICINE[0]}, {MEDICINE[1]} (since {short_date(SINCE)})")
     expect(about).to_contain_text(ALLERGY)
     questions = page.get_by_role("region", name="Our questions, most important first")
     expect(questions.locator(".printout__question")).to_have_text(
@@ -274,13 +277,13 @@ def test_scripts_and_letters_for_the_current_doctor(walk, axe, shoot):
     page.get_by_role("link", name=re.compile(r"^Talk to the current doctor")).click()
     expect(heading(page, "Talk to the current doctor")).to_be_visible()
     page.get_by_label("Who the letters go to").fill("Dr Ruth Adeyemi")
-    page.get_by_label("Records from").fill("2025-09-01")
+    page.get_by_label("Records from").fill(RECORDS_FROM.isoformat())
     page.get_by_role("button", name="Fill in").click()
     records = page.get_by_role("region", name="Letter asking for the records")
     letter = records.get_by_label(re.compile(r"^The letter"))
     expect(letter).to_have_value(re.compile(r"Dear Dr Ruth Adeyemi,"))
     expect(letter).to_have_value(
-        re.compile(rf"{walk.child}, born 2 September 2013, from 1 September 2025"))
+        re.compile(rf"{walk.child}, born {long_date(BORN)}, from {long_date(RECORDS_FROM)}"))
     axe.check(page, f"scripts and letters ({walk.size})")
     walk.shot(shoot, "06-letters")
 

@@ -13,11 +13,14 @@ import pytest
 from phones import poll  # e2e/phones.py
 from playwright.sync_api import expect
 
+from tests.days import long_date, years_ago
+
 pytestmark = pytest.mark.incremental
 
 OWNER = "Sam Taylor"
 PASSPHRASE = "purple kite over the harbour"
 CHILD = "Robin Taylor"
+BORN = years_ago(10, 5, 14)
 DIAGNOSIS = "Possible juvenile idiopathic arthritis in both knees"
 TREATMENT = "Methotrexate once a week, and steroid injections into the knees"
 OTHER_REASON = "We read that an eye check is needed too, and no one mentioned it."
@@ -141,14 +144,14 @@ def test_home_and_add_child(walk, axe, shoot):
     axe.check(page, "add a child")
     shoot(page, "04-child-new")
     page.get_by_label("Child's name").fill(CHILD)
-    page.get_by_label("Date of birth").fill("2016-05-14")
+    page.get_by_label("Date of birth").fill(BORN.isoformat())
     page.get_by_label("Health conditions").fill("Swollen, stiff knees since March")
     page.get_by_label("Current medicines").fill("Ibuprofen 200 mg three times a day")
     page.get_by_label("Allergies").fill("Penicillin (rash)")
     page.get_by_role("button", name="Save child").click()
 
     expect(heading(page, CHILD)).to_be_visible()
-    expect(page.get_by_text("14 May 2016")).to_be_visible()
+    expect(page.get_by_text(long_date(BORN))).to_be_visible()
     expect(page.get_by_text("Penicillin (rash)")).to_be_visible()
     axe.check(page, "child page")
     shoot(page, "05-child")

@@ -8,13 +8,14 @@ a row the test (or an earlier request) holds loaded cannot hide a stale read.
 """
 
 import os
-from datetime import date, time
+from datetime import time
 
 import pytest
 from argon2 import PasswordHasher
 from flask import has_app_context
 from flask.testing import FlaskClient
 
+from tests.days import in_days, years_ago
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services import accounts, cases, visits
@@ -134,15 +135,16 @@ def hx(signed_in):
 
 @pytest.fixture
 def visit(owner):
-    """A visit with a child, a case and a clinician behind it, and two questions."""
-    child = cases.add_child(owner.household_id, name="Ada", birth_date=date(2016, 4, 2),
+    """A visit a week from today, with a child (ten on 2 April), a case and a clinician
+    behind it, and two questions."""
+    child = cases.add_child(owner.household_id, name="Ada", birth_date=years_ago(10),
                             conditions="Asthma", medicines="", allergies="Penicillin")
     case = cases.add_case(child, diagnosis="Acute lymphoblastic leukaemia",
                           proposed_treatment="Chemotherapy", reasons=["test-result"],
                           reasons_other="", safe_to_wait="yes", safe_to_wait_note="")
     clinician = cases.add_clinician(owner.household_id, name="Dr Okafor",
                                     specialty="Haematology", centre="City Children's")
-    visit = visits.add_visit(case, clinician.id, date(2026, 12, 1), time(9, 30), "Room 3")
+    visit = visits.add_visit(case, clinician.id, in_days(7), time(9, 30), "Room 3")
     visits.add_from_library(visit, ["diagnosis-agree", "treatment-agree"])
     db.session.commit()
     return visit
@@ -157,10 +159,10 @@ def stranger(app):
     member = Member(household=household, name="Other", passphrase_hash="x")
     db.session.add_all([household, member])
     db.session.commit()
-    child = cases.add_child(household.id, name="Ben", birth_date=date(2015, 1, 1))
+    child = cases.add_child(household.id, name="Ben", birth_date=years_ago(11, 1, 1))
     case = cases.add_case(child, diagnosis="Secret", safe_to_wait="yes")
     clinician = cases.add_clinician(household.id, name="Dr Other")
-    other_visit = visits.add_visit(case, clinician.id, date(2026, 12, 2))
+    other_visit = visits.add_visit(case, clinician.id, in_days(8))
     visits.add_from_library(other_visit, ["diagnosis-agree"])
     db.session.commit()
     return other_visit

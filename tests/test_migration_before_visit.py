@@ -18,16 +18,16 @@ def test_text_lines_become_items_and_join_back(tmp_path):
         upgrade(revision=BEFORE)
         with db.engine.begin() as connection:
             connection.execute(text("INSERT INTO household (id, name, version, created_at) "
-                                    "VALUES (1, 'The Okafors', 0, '2026-12-01 05:00:00')"))
+                                    "VALUES (1, 'The Okafors', 0, CURRENT_TIMESTAMP)"))
             connection.execute(text(
                 "INSERT INTO child (id, household_id, name, birth_date, conditions, medicines, "
-                "allergies, created_at) VALUES (1, 1, 'Ada', '2016-04-02', '', "
-                "'Ibuprofen 200 mg\n\n  Vitamin D  ', 'Penicillin', '2026-12-01 05:00:00')"))
+                "allergies, created_at) VALUES (1, 1, 'Ada', CURRENT_DATE, '', "
+                "'Ibuprofen 200 mg\n\n  Vitamin D  ', 'Penicillin', CURRENT_TIMESTAMP)"))
             # A case refers to the child: the migration must not copy and drop `child`.
             connection.execute(text(
                 'INSERT INTO "case" (id, household_id, child_id, diagnosis, proposed_treatment, '
                 "reasons, reasons_other, safe_to_wait, safe_to_wait_note, status, created_at) "
-                "VALUES (1, 1, 1, 'x', '', '[]', '', 'yes', '', 'open', '2026-12-01 05:00:00')"))
+                "VALUES (1, 1, 1, 'x', '', '[]', '', 'yes', '', 'open', CURRENT_TIMESTAMP)"))
         upgrade()
         items = db.session.execute(text(
             "SELECT kind, name FROM child_list_item ORDER BY id")).all()

@@ -35,7 +35,7 @@ def test_the_change_log_moves_to_wire_names_and_back(tmp_path):
         upgrade(revision="4d8b2e6f0a13")  # the last revision that logged table names
         with db.engine.begin() as connection:
             connection.execute(text("INSERT INTO household (id, name, version, created_at) "
-                                    "VALUES (1, 'The Okafors', 4, '2026-12-01 05:00:00')"))
+                                    "VALUES (1, 'The Okafors', 4, CURRENT_TIMESTAMP)"))
             for version, name in enumerate(logged, 1):
                 connection.execute(text(
                     "INSERT INTO change (household_id, version, entity, entity_id, deleted) "

@@ -68,7 +68,10 @@ def create_app(test_config=None):
 
 class RowIdConverter(IntegerConverter):
     """`<int:...>` in our routes: an id beyond what the database stores matches no
-    route (404), instead of reaching the database and failing there (500)."""
+    route (404), instead of reaching the database and failing there (500); and ASCII
+    digits only (Werkzeug's `\\d` takes every script's, "١" for 1)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, fixed_digits=0, min=1, max=MAX_INT, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)

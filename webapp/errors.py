@@ -12,10 +12,15 @@ class DomainError(Exception):
     status = 400
     code = "domain_error"
 
-    def __init__(self, message="That could not be done.", errors=None):
+    def __init__(self, message="That could not be done.", errors=None, **details):
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
+        self.details = details  # what a client resumes from, e.g. where an upload stands
+
+    def as_json(self):
+        """Return the error's JSON: the envelope, with its details beside it."""
+        return {**envelope(self.code, self.message, self.errors), **self.details}
 
 
 class ValidationFailed(DomainError):

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from tests.api.conftest import Phone, apply
 from tests.conftest import FreshSessionClient, database_url
+from tests.days import in_days, years_ago
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Answer, Household, Member, Note, Rejection, VisitQuestion
@@ -55,10 +56,10 @@ def build_world():
     member = Member(household=household, name="Sam", passphrase_hash="not used here")
     db.session.add_all([household, member])
     db.session.flush()
-    child = add_child(household.id, name="Ada", birth_date=__import__("datetime").date(2016, 1, 1))
+    child = add_child(household.id, name="Ada", birth_date=years_ago(10, 1, 1))
     case = add_case(child, diagnosis="Something", safe_to_wait="yes")
     clinician = add_clinician(household.id, name="Dr A")
-    visit = add_visit(case, clinician.id, __import__("datetime").date(2026, 12, 1))
+    visit = add_visit(case, clinician.id, in_days(7))
     add_from_library(visit, ["diagnosis-agree", "treatment-agree"])
     phones = []
     for name in DEVICES:

@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
+from tests.days import in_days
 from webapp.extensions import db
 from webapp.models import Device, Note, Rejection
 from webapp.models._types import MAX_INT
@@ -166,7 +167,8 @@ def test_html_forms_refuse_a_nul_with_422(hx, visit, field, value):
 
 def test_a_visit_with_a_clinician_id_beyond_the_database_is_refused(signed_in, visit):
     response = signed_in.post(f"/cases/{visit.case_id}/visits",
-                              data={"clinician_id": str(10**30), "day": "2026-12-24"})
+                              data={"clinician_id": str(10**30),
+                                    "day": in_days(17).isoformat()})
     assert response.status_code == 422
     assert "Choose who you are seeing." in response.text
 
@@ -203,3 +205,15 @@ def test_only_passing_faults_answer_503(app, phone, visit, monkeypatch):
     assert response.status_code == 500  # a bug in the server: loud, and nothing advanced
     assert set(response.get_json()) == {"code", "message", "errors"}
     assert last_seq(phone) == 0
+
+
+@pytest.mark.parametrize("hlc", [
+    "١٨٠٠٠٠٠٠٠٠٠٠٠-٠٠٠٠-phone",  # Arabic-Indic digits: \d and int() take them
+    "1800000000000-0000-phone\n",  # `$` lets one line end through
+])
+def test_an_hlc_of_other_than_ascii_digits_is_rejected(phone, visit, hlc):
+    response = phone.push(phone.mutation("note.create", {"visit_id": visit.id, "text": "x"},
+                                         hlc=hlc))
+    rejection = response.get_json()["rejections"][0]
+    assert rejection["errors"] == {"hlc": ["String does not match expected pattern."]}
+    assert Note.query.count() == 0

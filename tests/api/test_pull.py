@@ -1,8 +1,11 @@
 """Pull: changes above a cursor, tombstones included, reset for an unknown cursor."""
 
+import re
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from webapp.extensions import db
 from webapp.models import Note
@@ -54,10 +57,29 @@ def test_several_writes_to_one_row_arrive_once_in_their_latest_state(phone, visi
     assert len(changes) == 1 and changes[0]["data"]["asked"] is True
 
 
-@pytest.mark.parametrize("cursor", ["999999", "not-a-number", "-1"])
-def test_an_unknown_cursor_answers_reset_with_everything(phone, visit, cursor):
+@pytest.mark.parametrize("cursor", ["999999", "2147483648", "9999999999"])
+def test_a_cursor_beyond_the_households_version_answers_reset_with_everything(
+        phone, visit, cursor):
     body = phone.pull(cursor).get_json()
     assert body["reset"] is True and len(body["changes"]) == 2
+
+
+ASCII_CURSOR = re.compile(r"[0-9]{1,10}")
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cursor=st.text(max_size=12) | st.text("0123456789²³¹٣۴߅१০੭૮୯௫", min_size=1, max_size=11))
+def test_a_cursor_is_ascii_digits_or_a_422_in_the_envelope(phone, visit, cursor):
+    response = phone.pull(cursor)
+    if ASCII_CURSOR.fullmatch(cursor):
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 422, cursor
+        body = response.get_json()
+        assert (body["code"], body["message"]) == (
+            "validation_failed", "Please check what you entered.")
+        assert list(body["errors"]) == ["cursor"]  # what to send, or that it cannot be stored
 
 
 def test_pull_never_shows_another_households_data(phone, visit, stranger):

@@ -224,13 +224,14 @@ def test_notes_answers_and_ticks_keep_their_moment(phone, agreed, channel):
 
 def test_a_stop_keeps_the_withdrawal_and_the_gaps(phone, agreed, channel):
     recording_id = channel.url.split("/")[4]
+    withdrawn_at = utcnow().replace(microsecond=0).isoformat()
     assert stop(phone, agreed, recording_id, 0, stop_reason="withdrawn",
-                withdrawn_at="2026-12-01T09:41:00+00:00",
+                withdrawn_at=withdrawn_at,
                 gaps=[{"at_ms": 1000, "length_ms": 4000}]) == []
     assert stop(phone, agreed, recording_id, 5) == []  # sent again: the first stop stands
     recording = db.session.get(Recording, uuid.UUID(recording_id))
     assert (recording.stop_reason, recording.chunk_count) == ("withdrawn", 0)
-    assert recording.withdrawn_at.isoformat() == "2026-12-01T09:41:00+00:00"
+    assert recording.withdrawn_at.isoformat() == withdrawn_at
     assert recording.gaps == [{"at_ms": 1000, "length_ms": 4000}]
 
 

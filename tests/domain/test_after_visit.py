@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from tests.days import in_days
 from webapp.errors import ValidationFailed
 from webapp.extensions import db
 from webapp.services import cases, decisions, opinions, visits
@@ -13,7 +14,7 @@ from webapp.services import cases, decisions, opinions, visits
 def two(owner, visit):
     """Two opinions on the visit's case: Dr Okafor's first, then Dr Lindqvist's."""
     clinician = cases.add_clinician(owner.household_id, name="Dr Lindqvist")
-    later = visits.add_visit(visit.case, clinician.id, date(2026, 12, 9))
+    later = visits.add_visit(visit.case, clinician.id, in_days(15))
     second = opinions.save_opinion(visit.case, visit_id=later.id, sources={},
                                    topics={"diagnosis": "ALL", "treatment": "Shorter"})
     first = opinions.save_opinion(visit.case, visit_id=visit.id, sources={},

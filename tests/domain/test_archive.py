@@ -3,11 +3,11 @@
 import json
 import sqlite3
 import zipfile
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.days import in_days
 from webapp.extensions import db
 from webapp.models import Household
 from webapp.services import archive, capture, decisions, opinions, restore
@@ -35,7 +35,7 @@ def full(owner, visit, files):
     opinions.save_row(visit.case, "treatment", "differ", "philosophy", "Ask again")
     opinions.save_values(visit.case, owner.id, {"risk": "Careful"})
     decision = decisions.decide(visit.case, option="continue", reasons="Trust",
-                                decided_on=date(2026, 12, 10))
+                                decided_on=in_days(16))
     decisions.save_letter(decision, "tell-first", "Dear Dr Okafor, we continue.")
     db.session.commit()
     return opinion

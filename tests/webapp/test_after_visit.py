@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from tests.days import in_days
 from webapp.extensions import db
 from webapp.models import ComparisonRow, Decision, Letter, Opinion, ValueView
 from webapp.services import capture, cases, decisions, visits
@@ -15,7 +16,7 @@ def second_visit(owner, visit):
     """A visit with a second clinician, in the same case, with a note and an answer."""
     clinician = cases.add_clinician(owner.household_id, name="Dr Lindqvist",
                                     specialty="Oncology", centre="University Hospital")
-    second = visits.add_visit(visit.case, clinician.id, date(2026, 12, 8))
+    second = visits.add_visit(visit.case, clinician.id, in_days(14))
     visits.add_from_library(second, ["diagnosis-agree"])
     db.session.commit()
     capture.add_note(second, owner, "She thinks it is stage 2")
@@ -115,7 +116,7 @@ def test_each_parent_writes_their_view_on_the_familys_values(signed_in, owner, v
 
 def decide(client, case_id, **fields):
     data = {"option": "switch", "reasons": "Shorter treatment, closer to home",
-            "decided_on": "2026-12-10", "took_part": "Sam and Alex",
+            "decided_on": in_days(16).isoformat(), "took_part": "Sam and Alex",
             "revisit_when": "after the next scan", **fields}
     return client.post(f"/cases/{case_id}/decisions", data=data)
 

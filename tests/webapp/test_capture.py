@@ -5,10 +5,12 @@ import uuid
 import pytest
 from markupsafe import escape
 
+from tests.days import in_days, years_ago
 from webapp.extensions import db
 from webapp.models import Answer, Case, Child, ConsentEvent, Note
 
 TOO_LONG = "x" * 10_001
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def test_empty_note_gets_an_inline_message_and_nothing_is_stored(hx, visit):
@@ -124,9 +126,9 @@ def test_consent_then_withdrawal_is_logged_with_who_and_when(hx, visit):
 
 
 @pytest.mark.parametrize("url, data, field, message", [
-    ("/children", {"name": "", "birth_date": "2016-01-01"}, "name", "Enter your child's name."),
+    ("/children", {"name": "", "birth_date": "{born}"}, "name", "Enter your child's name."),
     ("/children", {"name": "Ada", "birth_date": "soon"}, "birth_date", "Enter the date of birth"),
-    ("/children", {"name": "Ada", "birth_date": "2999-01-01"}, "birth_date",
+    ("/children", {"name": "Ada", "birth_date": "{tomorrow}"}, "birth_date",
      "cannot be in the future"),
     ("/children/{child}/cases", {"diagnosis": "", "safe_to_wait": "yes"}, "diagnosis",
      "Write the diagnosis so far"),
@@ -134,15 +136,19 @@ def test_consent_then_withdrawal_is_logged_with_who_and_when(hx, visit):
     ("/children/{child}/cases", {"diagnosis": "ALL", "safe_to_wait": "yes", "reasons": ["bogus"]},
      "reasons", "Choose from the reasons shown."),
     ("/clinicians", {"name": ""}, "name", "Enter the clinician's name."),
-    ("/cases/{case}/visits", {"clinician_id": "999", "day": "2026-12-01"}, "clinician_id",
+    ("/cases/{case}/visits", {"clinician_id": "999", "day": "{today}"}, "clinician_id",
      "Choose who you are seeing."),
+    ("/cases/{case}/visits", {"clinician_id": "{clinician_in_arabic}", "day": "{today}"},
+     "clinician_id", "Choose who you are seeing."),  # int() reads them; the form does not
     ("/cases/{case}/visits", {"clinician_id": "{clinician}", "day": ""}, "day",
      "Enter the date of the visit."),
-    ("/cases/{case}/visits", {"clinician_id": "{clinician}", "day": "2026-12-01",
+    ("/cases/{case}/visits", {"clinician_id": "{clinician}", "day": "{today}",
                               "start_time": "half nine"}, "start_time", "Enter the time"),
 ])
 def test_forms_explain_each_mistake_and_store_nothing(signed_in, visit, url, data, field, message):
-    ids = {"child": visit.case.child_id, "case": visit.case_id, "clinician": visit.clinician_id}
+    ids = {"child": visit.case.child_id, "case": visit.case_id, "clinician": visit.clinician_id,
+           "clinician_in_arabic": str(visit.clinician_id).translate(ARABIC_INDIC),
+           "today": in_days(0), "tomorrow": in_days(1), "born": years_ago(10, 1, 1)}
     data = {k: v.format(**ids) if isinstance(v, str) else v for k, v in data.items()}
     before = (Child.query.count(), Case.query.count(), len(visit.case.visits))
     response = signed_in.post(url.format(**ids), data=data)
@@ -153,7 +159,8 @@ def test_forms_explain_each_mistake_and_store_nothing(signed_in, visit, url, dat
 
 
 def test_the_whole_preparation_walk_without_javascript(signed_in, visit):
-    child = signed_in.post("/children", data={"name": "Cleo", "birth_date": "2019-05-05",
+    child = signed_in.post("/children", data={"name": "Cleo",
+                                              "birth_date": years_ago(7, 5, 5).isoformat(),
                                               "allergies": "Nuts"})
     child_url = child.headers["Location"]
     case = signed_in.post(f"{child_url}/cases", data={
@@ -162,5 +169,6 @@ def test_the_whole_preparation_walk_without_javascript(signed_in, visit):
     case_page = signed_in.get(case.headers["Location"]).text
     assert "Surgery has been proposed" in case_page and "Please ask your child" in case_page
     visit_response = signed_in.post(f"{case.headers['Location']}/visits", data={
-        "clinician_id": str(visit.clinician_id), "day": "2026-12-24", "start_time": "14:15"})
+        "clinician_id": str(visit.clinician_id), "day": in_days(17).isoformat(),
+        "start_time": "14:15"})
     assert visit_response.headers["Location"].endswith("/questions")

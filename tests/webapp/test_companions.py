@@ -3,10 +3,10 @@
 import json
 import re
 import uuid
-from datetime import date
 
 import pytest
 
+from tests.days import in_days, years_ago
 from tests.webapp.test_routes import guarded_rules
 from webapp.extensions import db
 from webapp.models import ComparisonRow, Letter, Member, Note
@@ -19,9 +19,9 @@ EVERYONE = {"home.index", "installed.start", "installed.help_page", "devices.cre
 @pytest.fixture
 def other_case(owner, visit):
     """A second case of the same household, with a visit and a note the companion must not see."""
-    child = cases.add_child(owner.household_id, name="Bea", birth_date=date(2019, 2, 2))
+    child = cases.add_child(owner.household_id, name="Bea", birth_date=years_ago(7, 2, 2))
     case = cases.add_case(child, diagnosis="Private matter", safe_to_wait="yes")
-    other = visits.add_visit(case, visit.clinician_id, date(2026, 12, 3))
+    other = visits.add_visit(case, visit.clinician_id, in_days(9))
     visits.add_from_library(other, ["diagnosis-agree"])
     db.session.commit()
     from webapp.services import capture
@@ -79,7 +79,7 @@ def test_every_route_of_another_case_is_not_found_for_a_companion(companion, oth
     opinion = opinions.save_opinion(other_case.case, visit_id=other_case.id,
                                     topics={"diagnosis": "x"}, sources={})
     decision = decisions.decide(other_case.case, option="continue", reasons="x",
-                                decided_on=date(2026, 12, 4))
+                                decided_on=in_days(10))
     db.session.commit()
     values = {"visit_id": str(other_case.id), "case_id": str(other_case.case_id),
               "child_id": str(other_case.case.child_id), "question_id": str(question.id),

@@ -9,10 +9,10 @@ nothing they send is stored.
 import hashlib
 import re
 import uuid
-from datetime import date
 
 import pytest
 
+from tests.days import in_days, years_ago
 from tests.webapp.test_routes import api_rules, guarded_rules
 from webapp.extensions import db
 from webapp.models import (
@@ -57,14 +57,14 @@ WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 60
 def family(owner, visit):
     """The family's visit with a note, and a second case a companion is invited to."""
     note = capture.add_note(visit, owner, SECRET)
-    child = cases.add_child(owner.household_id, name="Bea", birth_date=date(2019, 2, 2))
+    child = cases.add_child(owner.household_id, name="Bea", birth_date=years_ago(7, 2, 2))
     case = cases.add_case(child, diagnosis="Another matter", safe_to_wait="yes")
-    visits.add_visit(case, visit.clinician_id, date(2026, 12, 3))
+    visits.add_visit(case, visit.clinician_id, in_days(9))
     device, _ = devices.register_device(owner, "Kitchen tablet")
     opinion = opinions.save_opinion(visit.case, visit_id=visit.id, topics={"diagnosis": SECRET},
                                     sources={})
     decision = decisions.decide(visit.case, option="switch", reasons=SECRET,
-                                decided_on=date(2026, 12, 4))
+                                decided_on=in_days(10))
     candidate = shortlist.add_candidate(visit.case, name="Dr Short")
     record = case_records.add_item(visit.case, owner, "Scans")
     capture.record_consent(visit, owner, "agreed", "Dr A")

@@ -1,11 +1,11 @@
 """Preparing questions (issue 11): ticks kept, suggestions, the top 3, the one-page printout."""
 
-from datetime import date
 from types import SimpleNamespace
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.days import years_ago
 from webapp.extensions import db
 from webapp.services import cases, visits
 from webapp.views.questions import printout_density
@@ -86,7 +86,7 @@ def test_a_long_list_prints_tighter(signed_in, visit):
 
 def test_the_printout_escapes_what_the_family_typed(signed_in, visit, owner):
     visits.add_own_question(visit, "<script>alert(1)</script>", "practical")
-    child = cases.add_child(owner.household_id, name="<b>Zed</b>", birth_date=date(2018, 1, 1))
+    child = cases.add_child(owner.household_id, name="<b>Zed</b>", birth_date=years_ago(8, 1, 1))
     db.session.commit()
     page = signed_in.get(f"/visits/{visit.id}/questions/print").text
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page

@@ -51,9 +51,10 @@ def test_the_calendar_file_downloads(signed_in, visit):
     response = signed_in.get(f"/visits/{visit.id}/calendar.ics")
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="visit-2026-12-01.ics"'
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="visit-{visit.day.isoformat()}.ics"'
     body = response.get_data(as_text=True)
-    assert "\r\nDTSTART:20261201T093000\r\n" in body
+    assert f"\r\nDTSTART:{visit.day:%Y%m%d}T093000\r\n" in body
     assert "Acute lymphoblastic" not in body and "Ada" not in body
     assert response.headers["Cache-Control"] == "no-store"
 

@@ -6,6 +6,7 @@ Unknown fields are rejected (marshmallow's default, RAISE). This module holds
 the fields and the loader; `forms` the commands, `sync` the wire.
 """
 
+import re
 from functools import cache
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
@@ -40,9 +41,19 @@ def storable(text):
     return True
 
 
+class WholeNumber(fields.Integer):
+    """An integer; as text, ASCII digits only (int() also reads "٣", "+3", " 3" and "3_0",
+    and takes thousands of digits slowly before a range check could refuse them)."""
+
+    def _validated(self, value):
+        if isinstance(value, str) and not re.fullmatch(r"-?[0-9]{1,18}", value):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
 def record_id(message="Choose from the list.", strict=False, **kwargs):
     """An integer id within the databases' range; `strict` refuses strings (JSON)."""
-    return fields.Integer(
+    return WholeNumber(
         strict=strict, validate=validate.Range(min=1, max=MAX_INT, error=message),
         error_messages=dict.fromkeys(("required", "invalid", "null"), message), **kwargs)
 

@@ -3,7 +3,7 @@
 import json
 from datetime import UTC, date
 
-from marshmallow import ValidationError, fields, validate, validates, validates_schema
+from marshmallow import EXCLUDE, ValidationError, fields, validate, validates, validates_schema
 
 from webapp.models._types import MAX_INT
 from webapp.schemas import (
@@ -11,6 +11,7 @@ from webapp.schemas import (
     SHORT_TEXT,
     InputSchema,
     Text,
+    WholeNumber,
     one_of,
     record_id,
     text,
@@ -212,7 +213,7 @@ class TakenWhileRecording(InputSchema):
     """Which recording was running when this was taken, and how far into it (ms)."""
 
     recording_id = fields.UUID(load_default=None, allow_none=True)
-    recording_offset_ms = fields.Integer(
+    recording_offset_ms = WholeNumber(
         load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_INT),
         error_messages={"invalid": "This moment of the recording could not be read."})
 
@@ -344,8 +345,8 @@ class RecordingStartSchema(InputSchema):
 class GapSchema(InputSchema):
     """A moment the recording missed (the app was in the background): where, how long."""
 
-    at_ms = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=MAX_INT))
-    length_ms = fields.Integer(load_default=None, allow_none=True, strict=True,
+    at_ms = WholeNumber(required=True, strict=True, validate=validate.Range(min=0, max=MAX_INT))
+    length_ms = WholeNumber(load_default=None, allow_none=True, strict=True,
                                validate=validate.Range(min=0, max=MAX_INT))
 
 
@@ -361,10 +362,25 @@ class Gaps(fields.List):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+SEND_PLACE = "Send offset and size as whole numbers."
+
+
+class PieceSchema(InputSchema):
+    """Where a piece of a file sent in pieces goes, and the whole file's size."""
+
+    class Meta:
+        unknown = EXCLUDE  # the query also names the file
+
+    offset = WholeNumber(required=True, validate=validate.Range(min=0, max=MAX_INT),
+                         error_messages=dict.fromkeys(("required", "invalid"), SEND_PLACE))
+    size = WholeNumber(required=True, validate=validate.Range(min=0, max=MAX_INT),
+                       error_messages=dict.fromkeys(("required", "invalid"), SEND_PLACE))
+
+
 class RecordingStopSchema(InputSchema):
     id = client_id()
-    duration_ms = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_INT))
-    chunk_count = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_CHUNKS))
+    duration_ms = WholeNumber(required=True, validate=validate.Range(min=0, max=MAX_INT))
+    chunk_count = WholeNumber(required=True, validate=validate.Range(min=0, max=MAX_CHUNKS))
     stop_reason = one_of(STOP_REASONS, "Say why the recording stopped.", required=True)
     withdrawn_at = fields.AwareDateTime(load_default=None, allow_none=True, error_messages={
         "invalid": "This time could not be read."})

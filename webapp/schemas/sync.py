@@ -108,7 +108,10 @@ class PushSchema(InputSchema):
 
 class PullSchema(InputSchema):
     device_id = fields.UUID(required=True)
-    cursor = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    # ASCII digits only: str.isdigit and int() take other scripts' digits too
+    # ("²", "٣"), and ten of them reach past any version a household can have.
+    cursor = Text(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"\A[0-9]{1,10}\Z", error="Send the cursor from the last pull, or none."))
 
 
 class NoteOutSchema(Schema):

@@ -103,9 +103,9 @@ def add_piece(root, item, member, sha256, size, offset, piece, filename=""):
     """Add the next piece of a file sent in pieces; return (bytes received, attachment or None).
 
     Raises:
-        Conflict: `offset` is not where the file stands (its message says where).
-        ValidationFailed: the file is too big, not a photo or PDF, or arrived damaged (what
-            had arrived is deleted): refused for good.
+        Conflict: `offset` is not where the file stands (its `details` say where).
+        ValidationFailed: the file is too big, not a photo or PDF, or arrived damaged;
+            what had arrived is deleted.
         NoRoom: the household has no room left for it, for now (services/storage.py).
     """
     part = _partial(root, item, sha256)
@@ -115,7 +115,7 @@ def add_piece(root, item, member, sha256, size, offset, piece, filename=""):
         raise ValidationFailed({"file": [TOO_BIG if size > MAX_BYTES else WRONG_TYPE]})
     have = part.stat().st_size if part.exists() else 0
     if offset != have:
-        raise Conflict(str(have))
+        raise Conflict("Send the file on from where it stands.", offset=have)
     if have == 0:
         _make_room(root, item, size)
     if have + len(piece) > size:

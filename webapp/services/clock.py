@@ -8,7 +8,8 @@ import re
 import time
 from datetime import UTC, datetime
 
-HLC_PATTERN = r"^\d{13}-\d{4}-[A-Za-z0-9]{1,36}$"
+# ASCII digits (`\d` takes every script's), and the whole text (`$` allows a final newline).
+HLC_PATTERN = r"\A[0-9]{13}-[0-9]{4}-[A-Za-z0-9]{1,36}\Z"
 
 
 def next_hlc(previous=None, node="server"):

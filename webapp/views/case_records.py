@@ -12,9 +12,11 @@ from flask import (
     url_for,
 )
 
-from webapp.errors import Conflict, envelope
-from webapp.schemas.forms import RecordItemSchema, RecordUpdateSchema
-from webapp.services import attachments, case_records, cases, library, removal, storage
+from webapp.errors import DomainError
+from webapp.extensions import db
+from webapp.schemas import load
+from webapp.schemas.forms import PieceSchema, RecordItemSchema, RecordUpdateSchema
+from webapp.services import attachments, case_records, cases, library, removal
 from webapp.services.blobs import files_root
 from webapp.views import attempt, household_id, submit
 
@@ -105,21 +107,19 @@ def upload_piece(case_id, item_id, sha256):
 
 def answer_piece(item, member, sha256):
     """Add the request's piece to the file; answer where it stands (both front doors:
-    this page's form, and a phone's uploader in /api/v1 with its device token)."""
-    offset, size = request.args.get("offset", type=int), request.args.get("size", type=int)
-    if offset is None or size is None:
-        return jsonify(errors={"file": ["Send offset and size."]}), 422
+    this page's form, and a phone's uploader in /api/v1 with its device token).
+
+    A refusal is the API's envelope at both doors; a 409 has the offset to resume from.
+    """
     try:
-        result, errors = attempt(lambda: attachments.add_piece(
-            files_root(), item, member, sha256, size, offset, request.get_data(),
-            request.args.get("name", "")))
-    except Conflict as conflict:  # not where the file stands: say where, to resume from there
-        return jsonify(offset=int(conflict.message)), 409
-    except storage.NoRoom as full:  # for now: the page's uploader and a phone's say so
-        return jsonify(envelope(full.code, full.message, full.errors)), full.status
-    if errors:
-        return jsonify(errors=errors), 422
-    have, done = result
+        piece = load(PieceSchema, request.args.to_dict())
+        have, done = attachments.add_piece(
+            files_root(), item, member, sha256, piece["size"], piece["offset"],
+            request.get_data(), request.args.get("name", ""))
+    except DomainError as error:
+        db.session.rollback()
+        return jsonify(error.as_json()), error.status
+    db.session.commit()
     return jsonify(offset=have, done=done is not None)
 
 
