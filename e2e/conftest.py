@@ -40,6 +40,7 @@ profile, get it), `poll` 30 s.
 
 Every test here runs in Chromium only.
 """
+
 import os
 import shutil
 import signal
@@ -52,7 +53,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from phones import ACTION_TIMEOUT  # e2e/phones.py
+from phones import ACTION_TIMEOUT, HomeComputer, new_phone  # e2e/phones.py
 from playwright.sync_api import expect
 
 E2E = Path(__file__).resolve().parent
@@ -244,7 +245,8 @@ def seed(live_server):
 
 @pytest.fixture
 def new_server(tmp_path_factory, migrated_database):
-    """`new_server(**env)`: a server with its own empty database, stopped after the test."""
+    """`new_server(**env)`: a server with its own empty database, stopped after the test;
+    then, as for `live_server`, no traceback in its log."""
     servers = []
 
     def _new_server(**env):
@@ -255,6 +257,8 @@ def new_server(tmp_path_factory, migrated_database):
     for server in servers:
         server.stop()
         server.close_seed()
+    for server in servers:
+        assert "Traceback" not in server.log_text(), server.log_tail()
 
 
 @pytest.fixture(scope="session")
@@ -416,8 +420,6 @@ def live_server_with_test_hooks(new_server):
 @pytest.fixture
 def home(playwright, browser, live_server):
     """The family's home computer, signed in (e2e/phones.py)."""
-    from phones import HomeComputer
-
     computer = HomeComputer(playwright, browser, live_server.url).sign_in()
     yield computer
     computer.close()
@@ -426,8 +428,6 @@ def home(playwright, browser, live_server):
 @pytest.fixture
 def phone(browser, browser_context_args):
     """A Pixel 7 phone on `live_server`, not signed in yet (e2e/phones.py's Phone)."""
-    from phones import new_phone
-
     phone = new_phone(browser, browser_context_args, "phone")
     yield phone
     phone.context.close()

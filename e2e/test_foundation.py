@@ -148,9 +148,10 @@ def test_first_run_set_up(family, new_server, axe, shoot):
     expect(heading(page, f"Hello, {OWNER}")).to_be_visible()
 
 
-def test_home_and_add_child(family, seed, axe, shoot):
-    seed.household()
-    page = family().sign_in()
+def test_home_and_add_child(family, new_server, axe, shoot):
+    server = new_server()  # a household with no child yet: only this test's rows
+    server.seed.household()
+    page = family(server).sign_in()
     expect(page).to_have_url(re.compile(r"/$"))
     axe.check(page, "home (empty)")
     shoot(page, "03-home")
