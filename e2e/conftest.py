@@ -1,20 +1,48 @@
 """Browser tests: the real app in a subprocess, driven by the system's Chromium.
 
-- `live_server`: the app served by waitress on a free 127.0.0.1 port, with its
-  own migrated SQLite database. `stop()` and `start()` restart it on the SAME
-  port, because a service worker, Cache Storage and IndexedDB belong to one
-  origin (scheme, host and port): that is how a later test goes "offline" for
-  real, like a clinic with no signal.
+The suite runs in two workers (`pytest e2e -n 2`, pytest-xdist): each worker
+has its own browser, its own server on its own port and its own database, so
+every session-scoped fixture below is one per worker. Tests share nothing
+else and run in any order: each starts from a state its fixtures build
+through the app's services, and one failing test skips no other.
+
+Fixtures:
+- `live_server`: this worker's app, served by waitress on a free 127.0.0.1
+  port, with its own migrated SQLite database. `stop()` and `start()` restart
+  it on the SAME port, because a service worker, Cache Storage and IndexedDB
+  belong to one origin (scheme, host and port): that is how a test goes
+  "offline" for real, like a clinic with no signal. A test that stops it
+  starts it again before it ends (in a `finally:`).
+- `seed`: the app's own services on `live_server`'s database, in this process
+  (e2e/seed.py): `seed.household()`, `seed.child(name, ...)`,
+  `seed.case(child_id, diagnosis, ...)`, `seed.visit(case, clinician,
+  questions=[...])`, or any service inside `with seed.services() as owner:`.
+  The household (OWNER, PASSPHRASE in e2e/phones.py) is made on first use.
+- `new_server(**env)`: another server with its own EMPTY database (no
+  household yet) on its own port, stopped after the test; `server.seed` is its
+  `Seed`. For a first run, or a screen that shows what an empty household sees.
+- `live_server_with_test_hooks`: such a server with the app's TEST_HOOKS on.
+- `home`: the family's home computer signed in to `live_server` (e2e/phones.py).
+- `phone`: a Pixel 7 phone (a fresh browser context) on `live_server`, not yet
+  signed in: `phone.sign_in()`, `phone.ready_for(visit)`; closed after the test.
 - `browser_type_launch_args`: CHROMIUM_PATH, else /usr/bin/chromium when it
   exists, else Playwright's own browser (a developer's machine).
 - `browser_context_args`: a Pixel 7 phone, service workers allowed.
 - `axe`: axe-core run in the page; violations fail the test (see AxeChecker).
-- `shoot`: full-page screenshots into e2e/artifacts/ (git-ignored).
+- `shoot`: full-page screenshots into e2e/artifacts/ (git-ignored); names are
+  the test's own, so the two workers never write the same file.
+
+Waiting: a machine busy with other work makes the browser slow, not wrong, so
+waits are generous and each still has its bound: an `expect` waits up to
+EXPECT_TIMEOUT, a click, a navigation or a screenshot up to ACTION_TIMEOUT
+(e2e/phones.py; every context of the `browser` fixture, and phones with a
+profile, get it), `poll` 30 s.
 
 Every test here runs in Chromium only.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -25,6 +53,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from phones import ACTION_TIMEOUT, HomeComputer, new_phone  # e2e/phones.py
+from playwright.sync_api import expect
 
 E2E = Path(__file__).resolve().parent
 ROOT = E2E.parent
@@ -38,25 +68,22 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# How long an `expect` waits for the page: Playwright's 5 s default is too short
+# for a page that is merely slow on a busy two-core machine.
+EXPECT_TIMEOUT = 30_000
 
 
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers",
-        "incremental: the tests of this module are steps of one walk; once a step fails "
-        "(other than on axe violations), the later steps are skipped, not run on a broken state",
-    )
+    expect.set_options(timeout=EXPECT_TIMEOUT)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run every browser test in Chromium only (pytest-playwright's marker), and the
-    first-run walk first: it sets up the session server's empty database."""
+    """Run every browser test in Chromium only (pytest-playwright's marker)."""
     for item in items:
         if E2E in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.only_browser("chromium"))
-    items.sort(key=lambda item: Path(str(item.path)).name != "test_foundation.py")
 
 
 
@@ -83,6 +110,7 @@ class LiveServer:
         self.database = workdir / "ask-twice.sqlite"
         self.log_path = workdir / "server.log"
         self.process = None
+        self._seed = None
         self.env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{self.database}",
@@ -103,7 +131,7 @@ class LiveServer:
         if done.returncode != 0:
             raise RuntimeError(f"flask db upgrade failed:\n{done.stdout}\n{done.stderr}")
 
-    def start(self, timeout=30):
+    def start(self, timeout=60):
         """Start the server on its port and wait until it answers HTTP."""
         if self.running:
             return
@@ -162,6 +190,19 @@ class LiveServer:
         self.start()
 
     @property
+    def seed(self):
+        """The app's services on this server's database, in this process (e2e/seed.py)."""
+        if self._seed is None:
+            from seed import Seed
+
+            self._seed = Seed(self)
+        return self._seed
+
+    def close_seed(self):
+        if self._seed is not None:
+            self._seed.close()
+
+    @property
     def running(self):
         return self.process is not None and self.process.poll() is None
 
@@ -173,12 +214,51 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("live-server"), _free_port())
-    server.migrate()
+def migrated_database(tmp_path_factory):
+    """An empty database migrated once for this worker: each server starts on a copy."""
+    template = LiveServer(tmp_path_factory.mktemp("migrated"), port=None)
+    template.migrate()
+    return template.database
+
+
+def _started(workdir, migrated_database, **env):
+    server = LiveServer(workdir, _free_port())
+    shutil.copyfile(migrated_database, server.database)
+    server.env.update(env)
     server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, migrated_database):
+    server = _started(tmp_path_factory.mktemp("live-server"), migrated_database)
     yield server
     server.stop()
+    server.close_seed()
+
+
+@pytest.fixture(scope="session")
+def seed(live_server):
+    """The app's services on `live_server`'s database (e2e/seed.py)."""
+    return live_server.seed
+
+
+@pytest.fixture
+def new_server(tmp_path_factory, migrated_database):
+    """`new_server(**env)`: a server with its own empty database, stopped after the test;
+    then, as for `live_server`, no traceback in its log."""
+    servers = []
+
+    def _new_server(**env):
+        servers.append(_started(tmp_path_factory.mktemp("own-server"), migrated_database, **env))
+        return servers[-1]
+
+    yield _new_server
+    for server in servers:
+        server.stop()
+        server.close_seed()
+    for server in servers:
+        assert "Traceback" not in server.log_text(), server.log_tail()
 
 
 @pytest.fixture(scope="session")
@@ -200,6 +280,20 @@ def browser_type_launch_args(browser_type_launch_args):
         args["executable_path"] = path
     args["args"] = [*args.get("args", []), *CHROMIUM_ARGS]
     return args
+
+
+@pytest.fixture(scope="session")
+def browser(browser):
+    """The worker's Chromium: every context opened on it waits ACTION_TIMEOUT for an action."""
+    new_context = browser.new_context
+
+    def patient_context(**kwargs):
+        context = new_context(**kwargs)
+        context.set_default_timeout(ACTION_TIMEOUT)
+        return context
+
+    browser.new_context = patient_context
+    return browser
 
 
 @pytest.fixture(scope="session")
@@ -303,7 +397,7 @@ def shoot():
 
     def _shoot(page, name, full_page=True):
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        page.screenshot(path=str(path), full_page=full_page, timeout=ACTION_TIMEOUT)
         return path
 
     return _shoot
@@ -311,56 +405,37 @@ def shoot():
 
 
 
-def pytest_runtest_makereport(item, call):
-    """Remember the first step of an incremental module that broke the walk."""
-    if item.get_closest_marker("incremental") is None or call.excinfo is None:
-        return
-    if call.when == "call" and call.excinfo.errisinstance(AxeViolations):
-        return  # the page is inaccessible, but the walk itself went on: keep walking
-    if call.when in ("setup", "call") and not call.excinfo.errisinstance(pytest.skip.Exception):
-        item.parent._broken_at = item.name
-
-
-def pytest_runtest_setup(item):
-    if item.get_closest_marker("incremental") is None:
-        return
-    broken = getattr(item.parent, "_broken_at", None)
-    if broken is not None:
-        pytest.skip(f"the walk broke at {broken}")
-
-
-
-
 @pytest.fixture
-def live_server_with_test_hooks(tmp_path_factory):
+def live_server_with_test_hooks(new_server):
     """A second live server, with its own empty database, that honours `X-Test-Fault`.
 
     ASK_TWICE_TEST_HOOKS=1 sets the app's TEST_HOOKS (webapp/config.py), so a
     push carrying `X-Test-Fault: exit-after-commit` makes the process exit
     (code 17) right after committing one mutation, before it answers. Never
-    the session's `live_server`: its database and port stay clean of faults.
+    the worker's `live_server`: its database and port stay clean of faults.
     """
-    server = LiveServer(tmp_path_factory.mktemp("hooked-server"), _free_port())
-    server.env["ASK_TWICE_TEST_HOOKS"] = "1"
-    server.migrate()
-    server.start()
-    yield server
-    server.stop()
+    return new_server(ASK_TWICE_TEST_HOOKS="1")
 
 
 @pytest.fixture
 def home(playwright, browser, live_server):
     """The family's home computer, signed in (e2e/phones.py)."""
-    from phones import HomeComputer
-
     computer = HomeComputer(playwright, browser, live_server.url).sign_in()
     yield computer
     computer.close()
 
 
+@pytest.fixture
+def phone(browser, browser_context_args):
+    """A Pixel 7 phone on `live_server`, not signed in yet (e2e/phones.py's Phone)."""
+    phone = new_phone(browser, browser_context_args, "phone")
+    yield phone
+    phone.context.close()
+
+
 @pytest.fixture(autouse=True)
 def no_traceback_on_the_server(live_server):
-    """After each test: no traceback in the session server's log."""
+    """After each test: no traceback in this worker's server's log."""
     before = len(live_server.log_text())
     yield
     assert "Traceback" not in live_server.log_text()[before:], live_server.log_tail()

@@ -15,13 +15,16 @@ from playwright.sync_api import expect
 
 from tests.days import years_ago
 
-# The household of the foundation walk (e2e/test_foundation.py). The session's
-# database holds one household only, so whichever test comes first creates it
-# and every other one signs in with the same name and passphrase.
+# The household. A database holds one household only, so whichever test comes
+# first creates it (e2e/seed.py, or HomeComputer.sign_in below) and every other
+# one signs in with the same name and passphrase.
 OWNER = "Sam Taylor"
 PASSPHRASE = "purple kite over the harbour"
 
 ROOT = Path(__file__).resolve().parent.parent
+# How long a click, a navigation or a screenshot may take: twice Playwright's
+# default, for a browser that is merely slow on a busy two-core machine.
+ACTION_TIMEOUT = 60_000
 OFFLINE_HEADING = "This screen needs a connection"
 SAVED_ON_PHONE = "Saved on this phone."
 SYNC_SUMMARY = "#sync-bar [data-sync-summary]"
@@ -50,7 +53,7 @@ def open_answer_box(page, question_id):
     return field
 
 
-def poll(read, until, timeout=15.0, interval=0.15, what="condition"):
+def poll(read, until, timeout=30.0, interval=0.15, what="condition"):
     """Call `read()` until `until(value)` holds; return the value, or fail after `timeout` s."""
     deadline = time.monotonic() + timeout
     while True:
@@ -61,6 +64,29 @@ def poll(read, until, timeout=15.0, interval=0.15, what="condition"):
             raise AssertionError(
                 f"timed out after {timeout} s waiting for {what}; last value: {value!r}")
         time.sleep(interval)
+
+
+def sign_in(page, then=None, label="phone"):
+    """Sign in as the owner on the sign-in screen, wait until the browser has settled
+    in (its service worker and device registration, both made on this first
+    page), then open `then` (a path) if given. Return the page."""
+    page.goto("/signin")
+    page.get_by_label("Your name").fill(OWNER)
+    page.get_by_label("Passphrase").fill(PASSPHRASE)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name=f"Hello, {OWNER}")).to_be_visible()
+    wait_for_worker_and_device(page, label)
+    if then:
+        page.goto(then)
+    return page
+
+
+def wait_for_worker_and_device(page, label="phone"):
+    """The worker controls the page and the browser has registered as a device."""
+    poll(lambda: page.evaluate("() => Boolean(navigator.serviceWorker.controller)"),
+         bool, what=f"{label}: a service worker in control")
+    return poll(lambda: page.evaluate("() => AskTwiceDB.getMeta('device')"), bool,
+                what=f"{label}: the device registration in IndexedDB")
 
 
 def csrf_of(html):
@@ -186,27 +212,16 @@ class Phone:
         self.context = context
         self.label = label
         self.page = context.pages[0] if context.pages else context.new_page()
-        self.page.set_default_timeout(10_000)
         self.errors = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     # Setting up
 
     def sign_in(self):
-        page = self.page
-        page.goto("/signin")
-        page.get_by_label("Your name").fill(OWNER)
-        page.get_by_label("Passphrase").fill(PASSPHRASE)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", level=1, name=f"Hello, {OWNER}")).to_be_visible()
-        self.wait_for_worker_and_device()
+        sign_in(self.page, label=self.label)
 
     def wait_for_worker_and_device(self):
-        """The worker controls the page and the phone has registered as a device."""
-        poll(lambda: self.page.evaluate("() => Boolean(navigator.serviceWorker.controller)"),
-             bool, what=f"{self.label}: a service worker in control")
-        return poll(lambda: self.page.evaluate("() => AskTwiceDB.getMeta('device')"), bool,
-                    what=f"{self.label}: the device registration in IndexedDB")
+        return wait_for_worker_and_device(self.page, self.label)
 
     def ready_for(self, visit):
         """Sign in, open the visit and make it ready for use with no signal."""
@@ -233,7 +248,7 @@ class Phone:
     def get_ready(self):
         self.page.get_by_role("button", name="Get ready for this visit").click()
         expect(self.page.locator("[data-ready-status]")).to_have_text(
-            re.compile(r"^Ready to use offline \(since .+\)\.$"), timeout=15_000)
+            re.compile(r"^Ready to use offline \(since .+\)\.$"))
 
     # Capturing
 
@@ -299,7 +314,7 @@ class Phone:
     def pending(self):
         return self.page.evaluate("() => AskTwiceDB.pendingCount()")
 
-    def sync_until_done(self, timeout=30.0):
+    def sync_until_done(self, timeout=60.0):
         """Press "Sync now" (again every few seconds, as a person would) until the outbox is empty.
 
         Per testing.md the first sync after coming back online can fail while
@@ -324,7 +339,7 @@ class Phone:
                 last_press = time.monotonic()
             time.sleep(0.2)
 
-    def wait_for_automatic_sync(self, timeout=30.0):
+    def wait_for_automatic_sync(self, timeout=60.0):
         """Wait, without touching anything, until the app has emptied the outbox by itself
         (on `online`, then retries with backoff: a few seconds after a few failures)."""
         poll(self.pending, lambda n: n == 0, timeout=timeout,
@@ -343,8 +358,9 @@ def phone_with_profile(browser_type, launch_args, context_args, profile, *extra_
     context_args = {k: v for k, v in {**context_args, **overrides}.items()
                     if k != "default_browser_type"}
     launch_args = {**launch_args, "args": [*launch_args.get("args", []), *extra_args]}
-    return Phone(browser_type.launch_persistent_context(profile, **launch_args, **context_args),
-                 "phone")
+    context = browser_type.launch_persistent_context(profile, **launch_args, **context_args)
+    context.set_default_timeout(ACTION_TIMEOUT)
+    return Phone(context, "phone")
 
 
 def assert_exactly_once(found, expected, what="notes"):

@@ -43,7 +43,6 @@ def opened(browser, home, **context_args):
     context = browser.new_context(base_url=home.base_url, service_workers="block",
                                   storage_state=home.api.storage_state(), **context_args)
     page = context.new_page()
-    page.set_default_timeout(10_000)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     return context, page, errors

@@ -1,25 +1,28 @@
 """Issue 11, before the visit: from a new case to the one-page printout.
 
-The tests are the steps of one walk, run twice in a row: on a phone (Pixel 7,
-412 px) and on a desktop-size window. Every new screen is checked with
-axe-core and saved in e2e/artifacts/ (before-<size>-*.png); the printout is
-also rendered as a PDF, which must be exactly one page.
+Each test is one step of that walk, run on a phone (Pixel 7, 412 px) and on a
+desktop-size window, starting from the state a fixture builds with the app's
+own services (the rows the earlier steps would have made), so a step that
+fails stops no other. Every new screen is checked with axe-core and saved in
+e2e/artifacts/ (before-<size>-*.png); the printout is also rendered as a PDF,
+which must be exactly one page.
 """
 
+import itertools
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
-from phones import OWNER, HomeComputer
+from phones import OWNER, sign_in
 from playwright.sync_api import expect
 
 from tests.days import in_days, long_date, short_date, years_ago
-
-pytestmark = pytest.mark.incremental
+from webapp.services import cases, shortlist
 
 DIAGNOSIS = "Curved spine (scoliosis), 45 degrees"
 TREATMENT = "Spinal fusion surgery in the spring"
+BIRTH_DATE, SINCE, RECORDS_FROM = years_ago(13, 9, 2), in_days(-300), years_ago(1, 9, 1)
 VISIT_DAY = date.today() + timedelta(days=10)
 TICKED = [
     "How sure are you about the diagnosis?",
@@ -27,32 +30,64 @@ TICKED = [
 ]
 WORRY = "A big operation during her exam year"
 MEDICINE = ("Paracetamol", "250 mg when needed")
-BORN, SINCE, RECORDS_FROM = years_ago(13, 9, 2), in_days(-300), years_ago(1, 9, 1)
 ALLERGY = "Plasters (itchy rash)"
 OWN_QUESTION = "Could a brace be tried first, and for how long?"
 SURGERY_QUESTION = (
     "If surgery is planned: is it needed, is this the right kind, and is now the right time?")
+PREPARED = [SURGERY_QUESTION, OWN_QUESTION, *TICKED]  # the list as the questions' steps leave it
+SPECIALIST = "Dr Ines Moreau ({size})"
+# The worker's household holds every test's rows: a clinician's name tells them apart.
+NUMBERS = itertools.count(1)
 
 
 class Walk:
-    def __init__(self, size, context):
+    """A browser window of one size, and what the fixtures made for this step."""
+
+    def __init__(self, size, context, seed):
         self.size = size
         self.context = context
+        self.seed = seed
         self.page = context.new_page()
-        self.page.set_default_timeout(10_000)
         self.errors = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.child = f"Noor {size.title()}"
-        self.case_path = None
-        self.visit_path = None
+        self.clinician = f"Dr Lena Park ({size} {next(NUMBERS)})"
+        self.child_id = self.case_path = self.visit_path = None
 
     def shot(self, shoot, name, **kwargs):
         return shoot(self.page, f"before-{self.size}-{name}", **kwargs)
 
+    def sign_in(self, then=None):
+        return sign_in(self.page, then)
 
-@pytest.fixture(scope="module", params=["phone", "desktop"])
-def walk(request, playwright, browser, browser_context_args, live_server):
-    HomeComputer(playwright, browser, live_server.url).sign_in().close()  # the household exists
+    def with_child(self, lists=True):
+        """Noor, with her medicine and her allergy on her lists unless `lists` is false."""
+        self.child_id = self.seed.child(self.child, BIRTH_DATE)
+        if lists:
+            with self.seed.services() as owner:
+                child = cases.get_child(owner.household_id, self.child_id)
+                cases.add_list_item(child, "medicine", MEDICINE[0], MEDICINE[1],
+                                    since=SINCE)
+                cases.add_list_item(child, "allergy", ALLERGY)
+        return self
+
+    def with_visit(self, questions=PREPARED):
+        """Noor's case (surgery proposed) and a visit with Dr Park holding `questions`."""
+        self.with_child()
+        case = self.seed.case(self.child_id, DIAGNOSIS, proposed_treatment=TREATMENT,
+                              reasons=["surgery-proposed"])
+        with self.seed.services() as owner:
+            cases.save_view(cases.get_case(owner.household_id, case.id), owner, worries=WORRY)
+        visit = self.seed.visit(case, self.clinician, day=VISIT_DAY,
+                                start_time=time(9, 15), place="Spine clinic, level 2",
+                                questions=questions)
+        self.case_path, self.visit_path = case.path, visit.path
+        return self
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def walk(request, browser, browser_context_args, seed):
+    seed.household()
     if request.param == "phone":
         args = browser_context_args
     else:
@@ -60,17 +95,10 @@ def walk(request, playwright, browser, browser_context_args, live_server):
                 if key in ("base_url", "service_workers")}
         args["viewport"] = {"width": 1280, "height": 900}
     context = browser.new_context(**args)
-    walk = Walk(request.param, context)
+    walk = Walk(request.param, context, seed)
     yield walk
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def no_page_errors(request):
-    walk = request.getfixturevalue("walk")
-    before = len(walk.errors)
-    yield
-    assert walk.errors[before:] == [], "uncaught errors in the page"
+    assert walk.errors == [], "uncaught errors in the page"
 
 
 def heading(page, name):
@@ -82,23 +110,16 @@ def chosen_texts(page):
 
 
 def test_sign_in_and_add_a_child(walk, axe, shoot):
-    from phones import PASSPHRASE
-
-    page = walk.page
-    page.goto("/signin")
-    page.get_by_label("Your name").fill(OWNER)
-    page.get_by_label("Passphrase").fill(PASSPHRASE)
-    page.get_by_role("button", name="Sign in").click()
-    expect(heading(page, f"Hello, {OWNER}")).to_be_visible()
-    page.goto("/children/new")
+    page = walk.sign_in(then="/children/new")
     page.get_by_label("Child's name").fill(walk.child)
-    page.get_by_label("Date of birth").fill(BORN.isoformat())
+    page.get_by_label("Date of birth").fill(BIRTH_DATE.isoformat())
     page.get_by_role("button", name="Save child").click()
     expect(heading(page, walk.child)).to_be_visible()
 
 
 def test_medicines_and_allergies(walk, axe, shoot):
-    page = walk.page
+    walk.with_child(lists=False)
+    page = walk.sign_in(then=f"/children/{walk.child_id}")
     medicines = page.get_by_role("region", name="Medicines")
     medicines.locator("summary", has_text="Add a medicine").click()
     medicines.get_by_label("Medicine", exact=True).fill(MEDICINE[0])
@@ -123,7 +144,8 @@ def test_medicines_and_allergies(walk, axe, shoot):
 
 
 def test_new_case_and_visit(walk, axe, shoot):
-    page = walk.page
+    walk.with_child()
+    page = walk.sign_in(then=f"/children/{walk.child_id}")
     page.get_by_role("link", name="Add a health question").click()
     page.get_by_label("The diagnosis so far").fill(DIAGNOSIS)
     page.get_by_label("The treatment they propose").fill(TREATMENT)
@@ -135,7 +157,6 @@ def test_new_case_and_visit(walk, axe, shoot):
     walk.shot(shoot, "00-case-new")
     page.get_by_role("button", name="Save").click()
     expect(heading(page, DIAGNOSIS)).to_be_visible()
-    walk.case_path = re.search(r"/cases/\d+", page.url).group(0)
     views = page.get_by_role("region", name="How each of us sees it")
     expect(views).to_contain_text(f"{OWNER}")
     expect(views).to_contain_text(WORRY)
@@ -145,19 +166,19 @@ def test_new_case_and_visit(walk, axe, shoot):
     page.get_by_role("link", name="Plan a visit").click()
     expect(heading(page, "Plan a visit")).to_be_visible()
     page.get_by_role("link", name=re.compile(r"Add a clinician$")).click()
-    page.get_by_label("Name").fill(f"Dr Lena Park ({walk.size})")
+    page.get_by_label("Name").fill(walk.clinician)
     page.get_by_role("button", name="Save clinician").click()
-    page.get_by_label("Who are you seeing?").select_option(label=f"Dr Lena Park ({walk.size})")
+    page.get_by_label("Who are you seeing?").select_option(label=walk.clinician)
     page.get_by_label("Date").fill(VISIT_DAY.isoformat())
     page.get_by_label("Time").fill("09:15")
     page.get_by_label("Place").fill("Spine clinic, level 2")
     page.get_by_role("button", name="Save and prepare questions").click()
     expect(page).to_have_url(re.compile(r"/visits/\d+/questions$"))
-    walk.visit_path = re.search(r"/visits/\d+", page.url).group(0)
 
 
 def test_ticks_stay_when_an_own_question_is_added_first(walk, axe, shoot):
-    page = walk.page
+    walk.with_visit(questions=())
+    page = walk.sign_in(then=f"{walk.visit_path}/questions")
     page.locator("summary", has_text="The diagnosis").click()
     for text in TICKED:
         page.get_by_role("checkbox", name=text, exact=True).check()
@@ -173,7 +194,8 @@ def test_ticks_stay_when_an_own_question_is_added_first(walk, axe, shoot):
 
 
 def test_suggested_questions_and_top_three(walk, axe, shoot):
-    page = walk.page
+    walk.with_visit(questions=[OWN_QUESTION, *TICKED])
+    page = walk.sign_in(then=f"{walk.visit_path}/questions")
     suggested = page.get_by_role("group", name="Suggested for this case")
     expect(suggested).to_contain_text("Surgery has been proposed")
     suggested.get_by_role("checkbox", name=SURGERY_QUESTION).check()
@@ -196,7 +218,8 @@ def test_suggested_questions_and_top_three(walk, axe, shoot):
 
 
 def test_one_page_printout(walk, axe, shoot):
-    page = walk.page
+    walk.with_visit()
+    page = walk.sign_in(then=f"{walk.visit_path}/questions")
     page.get_by_role("link", name="Print for this appointment").click()
     expect(heading(page, "For this appointment")).to_be_visible()
     about = page.get_by_role("region", name=f"About {walk.child}")
@@ -221,8 +244,7 @@ def test_one_page_printout(walk, axe, shoot):
 
 
 def test_before_the_visit_checklist_and_calendar(walk, axe, shoot):
-    page = walk.page
-    page.goto(walk.case_path)
+    page = walk.with_visit().sign_in(then=walk.case_path)
     page.get_by_role("link", name=re.compile(r"^Before the visit")).first.click()
     expect(heading(page, "Before the visit")).to_be_visible()
     checklist = page.get_by_role("region", name="Checklist")
@@ -249,7 +271,7 @@ def test_before_the_visit_checklist_and_calendar(walk, axe, shoot):
 
 
 def test_reschedule_and_the_question_before_removing(walk, axe, shoot):
-    page = walk.page
+    page = walk.with_visit().sign_in(then=f"{walk.visit_path}/before")
     page.get_by_role("link", name="Change the date or place").click()
     expect(heading(page, "Change the visit")).to_be_visible()
     page.get_by_label("Date").fill("")
@@ -272,8 +294,7 @@ def test_reschedule_and_the_question_before_removing(walk, axe, shoot):
 
 
 def test_scripts_and_letters_for_the_current_doctor(walk, axe, shoot):
-    page = walk.page
-    page.goto(walk.case_path)
+    page = walk.with_visit().sign_in(then=walk.case_path)
     page.get_by_role("link", name=re.compile(r"^Talk to the current doctor")).click()
     expect(heading(page, "Talk to the current doctor")).to_be_visible()
     page.get_by_label("Who the letters go to").fill("Dr Ruth Adeyemi")
@@ -283,7 +304,7 @@ def test_scripts_and_letters_for_the_current_doctor(walk, axe, shoot):
     letter = records.get_by_label(re.compile(r"^The letter"))
     expect(letter).to_have_value(re.compile(r"Dear Dr Ruth Adeyemi,"))
     expect(letter).to_have_value(
-        re.compile(rf"{walk.child}, born {long_date(BORN)}, from {long_date(RECORDS_FROM)}"))
+        re.compile(rf"{walk.child}, born {long_date(BIRTH_DATE)}, from {long_date(RECORDS_FROM)}"))
     axe.check(page, f"scripts and letters ({walk.size})")
     walk.shot(shoot, "06-letters")
 
@@ -309,13 +330,12 @@ def test_scripts_and_letters_for_the_current_doctor(walk, axe, shoot):
 
 
 def test_specialist_shortlist_and_trials_link(walk, axe, shoot):
-    page = walk.page
-    page.goto(walk.case_path)
+    page = walk.with_visit().sign_in(then=walk.case_path)
     page.get_by_role("link", name="Finding the specialist").click()
     expect(heading(page, "Finding the specialist")).to_be_visible()
     page.get_by_role("button", name="Add to the shortlist").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter the specialist's name.")
-    specialist = f"Dr Ines Moreau ({walk.size})"
+    specialist = SPECIALIST.format(size=walk.size)
     page.get_by_label("Name", exact=True).fill(specialist)
     page.get_by_label("Hospital or centre").fill("Lyon Children's Hospital")
     page.get_by_role("group", name="Board certified in this specialty?").get_by_label("Yes").check()
@@ -335,8 +355,7 @@ def test_specialist_shortlist_and_trials_link(walk, axe, shoot):
 
 
 def test_records_checklist_and_what_is_still_missing(walk, axe, shoot):
-    page = walk.page
-    page.goto(walk.case_path)
+    page = walk.with_visit().sign_in(then=walk.case_path)
     page.get_by_role("link", name="Records", exact=True).click()
     expect(heading(page, "Records")).to_be_visible()
     page.get_by_role("button", name="Start with the usual list").click()
@@ -380,8 +399,12 @@ def test_records_checklist_and_what_is_still_missing(walk, axe, shoot):
 
 
 def test_every_change_form_is_accessible(walk, axe, shoot):
-    page = walk.page
-    page.goto(walk.case_path)
+    walk.with_visit()
+    with walk.seed.services() as owner:
+        case = cases.get_case(owner.household_id, int(walk.case_path.rsplit("/", 1)[1]))
+        shortlist.add_candidate(case, name=SPECIALIST.format(size=walk.size),
+                                board_certified="yes")
+    page = walk.sign_in(then=walk.case_path)
     page.get_by_role("link", name="Change the health question").click()
     expect(heading(page, f"Change the health question for {walk.child}")).to_be_visible()
     expect(page.get_by_role("radio", name="Yes, they said it is safe to wait")).to_be_checked()
@@ -402,11 +425,11 @@ def test_every_change_form_is_accessible(walk, axe, shoot):
     axe.check(page, f"change a medicine ({walk.size})")
 
     page.goto("/clinicians")
-    page.get_by_role("link", name=re.compile(rf"^Change\s*Dr Lena Park \({walk.size}\)")).click()
-    expect(page.get_by_label("Name")).to_have_value(f"Dr Lena Park ({walk.size})")
+    page.get_by_role("link", name=re.compile(rf"^Change\s*{re.escape(walk.clinician)}")).click()
+    expect(page.get_by_label("Name")).to_have_value(walk.clinician)
     axe.check(page, f"change a clinician ({walk.size})")
 
     page.goto(f"{walk.case_path}/shortlist")
-    page.get_by_role("link", name=f"Change: Dr Ines Moreau ({walk.size})").click()
+    page.get_by_role("link", name=f"Change: {SPECIALIST.format(size=walk.size)}").click()
     expect(page.get_by_role("radio", name="Yes").first).to_be_checked()
     axe.check(page, f"change a specialist ({walk.size})")

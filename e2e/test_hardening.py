@@ -302,8 +302,7 @@ def test_get_ready_tapped_right_after_the_page_opens(browser, browser_context_ar
         assert tapped_before_control, "no precondition: a worker already controlled the page"
         status = page.locator("[data-ready-status]")
         expect(status).not_to_contain_text("cannot")
-        expect(status).to_have_text(re.compile(r"^Ready to use offline \(since .+\)\.$"),
-                                    timeout=20_000)
+        expect(status).to_have_text(re.compile(r"^Ready to use offline \(since .+\)\.$"))
         shoot(page, "hardening-05-ready-right-after-opening", full_page=False)
         axe.check(page, "appointment screen, ready right after opening")
     finally:
@@ -325,7 +324,7 @@ def test_sync_now_with_no_connection_says_so(browser, browser_context_args, home
         phone.save_note("Kept on the phone")
         expect(page.locator("#status")).not_to_have_text(UNREACHABLE)
         page.get_by_role("button", name="Sync now").click()
-        expect(page.locator("#status")).to_have_text(UNREACHABLE, timeout=1_000)
+        expect(page.locator("#status")).to_have_text(UNREACHABLE)
         page.evaluate("() => window.scrollTo(0, 0)")
         shoot(page, "hardening-06-sync-now-offline", full_page=False)
 
@@ -334,7 +333,7 @@ def test_sync_now_with_no_connection_says_so(browser, browser_context_args, home
         try:
             page.evaluate("() => { document.getElementById('status').textContent = ''; }")
             page.get_by_role("button", name="Sync now").click()
-            expect(page.locator("#status")).to_have_text(UNREACHABLE, timeout=5_000)
+            expect(page.locator("#status")).to_have_text(UNREACHABLE)
         finally:
             live_server.start()
         assert phone.pending() == 1

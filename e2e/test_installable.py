@@ -182,7 +182,7 @@ def test_the_install_button_follows_the_browsers_offer(
         shoot(page, "install-07-install-button", full_page=False)
         button.click()
         # The offers' code loads on first use: the prompt follows the tap a moment later.
-        page.wait_for_function("() => window.promptShown >= 1", timeout=5000)
+        page.wait_for_function("() => window.promptShown >= 1")
         assert page.evaluate("() => window.promptShown") == 1
 
         page.evaluate("() => window.dispatchEvent(new Event('appinstalled'))")

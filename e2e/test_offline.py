@@ -90,7 +90,7 @@ def test_offline_capture_then_sync_exactly_once_via_set_offline(
         # Back in signal.
         phone.context.set_offline(False)
         phone.sync_until_done()
-        expect(states).to_have_text(["Synced"] * 20, timeout=10_000)
+        expect(states).to_have_text(["Synced"] * 20)
         expect(page.locator(f"#answers-{first_q} [data-sync-state]")).to_have_text("Synced")
         expect(page.locator("#consent-log [data-sync-state]")).to_have_text("Synced")
         expect(page.locator(SYNC_SUMMARY)).to_have_text(
@@ -161,7 +161,7 @@ def test_offline_by_stopping_the_server_and_restarting_the_browser(
         phone.expect_visit_screen(visit)
         phone.sync_until_done()
         for text in texts:
-            expect(phone.state_of(text)).to_have_text("Synced", timeout=10_000)
+            expect(phone.state_of(text)).to_have_text("Synced")
         shoot(phone.page, "offline-06-synced-after-server-restart")
 
         assert_exactly_once(home.summary(visit)["notes"], texts)
@@ -304,7 +304,7 @@ def test_update_while_outbox_not_empty_loses_nothing(
                 "async () => { await (await navigator.serviceWorker.getRegistration()).update(); }")
 
             notice = page.locator("#update-notice")
-            expect(notice).to_be_visible(timeout=15_000)
+            expect(notice).to_be_visible()
             expect(notice).to_contain_text("Update available")
             assert page.evaluate("() => window.__sameDocument === true"), (
                 "the page reloaded under the form")
@@ -313,7 +313,7 @@ def test_update_while_outbox_not_empty_loses_nothing(
             page.evaluate("() => window.scrollTo(0, 0)")  # the notice sits under the header
             shoot(page, "offline-05-update-notice", full_page=False)
 
-            with page.expect_navigation(timeout=15_000):  # the reload under the new worker
+            with page.expect_navigation():  # the reload under the new worker
                 notice.get_by_role("button", name="Update now").click()
             page.wait_for_load_state()
             assert page.evaluate("() => window.__sameDocument === undefined"), (
@@ -335,7 +335,7 @@ def test_update_while_outbox_not_empty_loses_nothing(
             phone.context.unroute("**/api/v1/sync/**")
             phone.sync_until_done()
             for text in texts:
-                expect(phone.state_of(text)).to_have_text("Synced", timeout=10_000)
+                expect(phone.state_of(text)).to_have_text("Synced")
             assert_exactly_once(home.summary(visit)["notes"], texts)
             draft_after = page.locator("#note-text").input_value()
             print(f"typed draft after 'Update now': {draft_after!r} (was {draft!r})")
@@ -374,7 +374,7 @@ def test_two_phones_offline_on_the_same_visit_merge_on_the_home_view(
         for phone in phones:  # nobody presses "Sync now": coming back online is enough
             phone.wait_for_automatic_sync()
             for text in texts[phone.label]:
-                expect(phone.state_of(text)).to_have_text("Synced", timeout=10_000)
+                expect(phone.state_of(text)).to_have_text("Synced")
 
         held = home.summary(visit, shoot, "offline-07-two-phones-merged-desktop")
         assert_exactly_once(held["notes"], texts["phone A"] + texts["phone B"])

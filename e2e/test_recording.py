@@ -22,7 +22,6 @@ FAKE_MIC = ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-strea
 def launch(browser_type, launch_args, context_args, profile):
     phone = phone_with_profile(browser_type, launch_args, context_args, profile, *FAKE_MIC,
                                permissions=["microphone"])
-    phone.page.set_default_timeout(15_000)
     return phone
 
 
@@ -183,7 +182,7 @@ def test_record_offline_reload_upload_resume_listen_and_delete(
             mine = sorted(index for r, index, n in rows if r == rid.replace("-", "") and n == 1)
             assert mine == list(range(meta["chunks"])), (rid, mine)
         expect(recorder(phone).locator(f'[data-recording-id="{recording_id}"]')).to_contain_text(
-            "Sent to your computer", timeout=20_000)
+            "Sent to your computer")
         recorder(phone).scroll_into_view_if_needed()
         shoot(page, "recording-05-sent", full_page=False)
         free = recorder(phone).get_by_role("button", name="Free the space on this phone").first
@@ -312,7 +311,7 @@ def test_a_nearly_full_phone_stops_cleanly_and_keeps_what_was_recorded(
     phone.context.add_init_script(f"({ROOM})()")
     recording_id = recording_under_way(phone, visit)
     page.evaluate("() => { self.roomLeft = 5 * 1048576; }")  # the phone fills up
-    expect(recorder(phone)).to_have_attribute("data-state", "idle", timeout=15_000)
+    expect(recorder(phone)).to_have_attribute("data-state", "idle")
     expect(page.locator("#status")).to_have_text(re.compile(
         r"^This phone is nearly full, so the recording stopped\. What was recorded is kept\. "
         r"About \d+ MB left\.$"))
@@ -340,7 +339,7 @@ def test_a_recording_the_computer_refuses_can_be_deleted_from_the_phone(mic_phon
     phone.context.set_offline(False)
     phone.sync_until_done()
     item = recorder(phone).locator(f'[data-recording-id="{recording_id}"]')
-    expect(item).to_contain_text("your computer did not take it", timeout=20_000)
+    expect(item).to_contain_text("your computer did not take it")
     # The withdrawal logged at home shows on the phone with this sync, no reload needed,
     # and Record is no longer offered.
     expect(page.locator("#consent-log")).to_contain_text("withdrew permission")

@@ -250,7 +250,7 @@ def test_two_phones_and_the_home_computer_share_one_visit(
         parent.page.goto("/phone")
         parent.page.get_by_role("button", name="Sign out and wipe this phone").click()
         expect(parent.page.get_by_text("Ask Twice is signed out and wiped from this phone.")
-               ).to_be_visible(timeout=15_000)
+               ).to_be_visible()
         assert home.summary(visit)["notes"].count("Not yet sent") == 1
         assert not parent.errors and not companion.errors
     finally:
