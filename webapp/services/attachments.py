@@ -124,6 +124,7 @@ def add_piece(root, item, member, sha256, size, offset, piece, filename=""):
     part.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with part.open("ab") as handle:
         handle.write(piece)
+    storage.stamp_partial(part)
     have += len(piece)
     if have < size:
         return have, None

@@ -11,6 +11,7 @@ checked before each write and not under a lock, so two uploads at the same momen
 may go past a bound by one part each: a bound against runaway use, not an exact tally.
 """
 
+import os
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -54,6 +55,13 @@ def partial_path(root, item_id, sha256):
 def partials_of(root, item_id):
     """Return the uploads under way of one record."""
     return list((Path(root) / "partial").glob(f"{int(item_id)}-*"))
+
+
+def stamp_partial(part, now=None):
+    """Mark when an upload under way got its last piece, on the app's clock (the one
+    expire_partials reads), not the file system's: the two may disagree."""
+    moment = (now or utcnow()).timestamp()
+    os.utime(part, (moment, moment))
 
 
 def expire_partials(root, now=None):
