@@ -8,12 +8,15 @@ a row the test (or an earlier request) holds loaded cannot hide a stale read.
 """
 
 import os
+import shutil
 from datetime import time
 
 import pytest
 from argon2 import PasswordHasher
 from flask import has_app_context
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from werkzeug.routing import Rule
 
 from tests.days import in_days, years_ago
 from webapp import create_app
@@ -34,6 +37,26 @@ def quick_passphrase_hashing():
     accounts._hasher, accounts._DUMMY_HASH = real
 
 
+@pytest.fixture(autouse=True, scope="session")
+def url_builders_made_once():
+    """Werkzeug writes and compiles a small Python function for each URL rule of each
+    app; hundreds of tests each make an app of the same rules, and that compiling was
+    half of the suite's time. The function depends only on the rule's text, parts and
+    defaults (the rule itself is passed in when called), so one per rule serves all."""
+    made = {}
+    compile_builder = Rule._compile_builder
+
+    def once(rule, append_unknown=True):
+        key = (rule.rule, tuple(rule._trace), repr(rule.defaults), append_unknown)
+        if key not in made:
+            made[key] = compile_builder(rule, append_unknown)
+        return made[key]
+
+    Rule._compile_builder = once
+    yield
+    Rule._compile_builder = compile_builder
+
+
 class FreshSessionClient(FlaskClient):
     """A test client whose every request has its own app context, so its own session."""
 
@@ -46,14 +69,49 @@ class FreshSessionClient(FlaskClient):
         return response
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once for the whole run, not once per test's app: each app
+    has its own Jinja environment, and compiling every page again was a third of
+    the suite's time. Keyed by the template's source too, so an edit recompiles."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 def database_url(tmp_path):
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
 
 
+@pytest.fixture(scope="session")
+def empty_sqlite(tmp_path_factory):
+    """A SQLite file holding the schema and nothing else, made once: each test on
+    SQLite starts from a copy of it rather than creating every table again."""
+    path = tmp_path_factory.mktemp("schema") / "empty.sqlite"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "SECRET_KEY": "test only"})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return path
+
+
 @pytest.fixture
-def app(tmp_path, request):
+def app(tmp_path, request, empty_sqlite):
     """The app; a test marked `@pytest.mark.app_config(NAME=value)` gets those settings."""
     marker = request.node.get_closest_marker("app_config")
+    on_sqlite = not os.environ.get("TEST_DATABASE_URL")
+    if on_sqlite:
+        shutil.copyfile(empty_sqlite, tmp_path / "test.sqlite")
     app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
@@ -63,11 +121,14 @@ def app(tmp_path, request):
         **(marker.kwargs if marker else {}),
     })
     app.test_client_class = FreshSessionClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     with app.app_context():
-        db.create_all()
+        if not on_sqlite:
+            db.create_all()
         yield app
         db.session.remove()
-        db.drop_all()
+        if not on_sqlite:  # (a test's SQLite file goes with its folder)
+            db.drop_all()
         db.engine.dispose()
 
 
