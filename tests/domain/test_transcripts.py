@@ -5,6 +5,7 @@ import hashlib
 import re
 import struct
 import threading
+from datetime import timedelta
 
 import pytest
 
@@ -12,6 +13,7 @@ from tests.webapp.test_companions import companion  # noqa: F401  (a fixture)
 from webapp.errors import NotFound
 from webapp.extensions import db
 from webapp.models import TranscriptionJob
+from webapp.models._types import utcnow
 from webapp.services import capture, recordings, transcripts
 
 
@@ -169,13 +171,20 @@ def test_a_written_out_recording_is_written_again_only_when_asked(app, whole, ow
     assert len(fake.calls) == 2
 
 
-def test_one_job_runs_at_a_time_the_oldest_first(app, whole, owner, visit):
+@pytest.fixture
+def two_asked(app, whole, owner, visit):
+    """Two whole recordings a parent asked to write out, the first one first."""
     first, _ = whole
     second, _ = make_whole(owner, visit)
-    app.config["TRANSCRIBER"] = FakeTranscriber()
+    app.config["TRANSCRIBER"] = FakeTranscriber()  # the page offers it: one is installed
     transcripts.ask(first, owner)
     transcripts.ask(second, owner)
     db.session.commit()
+    return first, second
+
+
+def test_one_job_runs_at_a_time_the_oldest_first(app, two_asked):
+    first, second = two_asked
     running = transcripts.claim()
     assert running.recording_id == first.id and running.status == "running"
     assert transcripts.claim() is None  # another worker (another process) waits its turn
@@ -225,17 +234,12 @@ def test_a_companion_is_not_offered_writing_out_and_cannot_ask(app, companion, w
     assert refused.status_code == 404 and TranscriptionJob.query.count() == 0
 
 
-def test_a_transcriber_that_cannot_start_fails_its_job_and_frees_the_queue(app, whole, owner,
-                                                                           visit, monkeypatch):
+def test_a_transcriber_that_cannot_start_fails_its_job_and_frees_the_queue(app, two_asked, owner,
+                                                                           monkeypatch):
     """The model is loaded when the first job runs (faster-whisper fetches it then): a
     computer offline at that moment must not leave the job "running" for hours,
     blocking every other one."""
-    first, _ = whole
-    second, _ = make_whole(owner, visit)
-    app.config["TRANSCRIBER"] = FakeTranscriber()  # the page offers it: one is installed
-    transcripts.ask(first, owner)
-    transcripts.ask(second, owner)
-    db.session.commit()
+    first, second = two_asked
 
     def cannot_start():
         raise OSError("the model could not be fetched")
@@ -245,3 +249,53 @@ def test_a_transcriber_that_cannot_start_fails_its_job_and_frees_the_queue(app, 
     assert TranscriptionJob.query.filter_by(status="running").count() == 0
     monkeypatch.undo()
     assert transcripts.ask(first, owner).status == "queued"  # asked again, it is tried again
+
+
+def test_a_job_cut_off_with_its_computer_is_tried_once_more_then_frees_the_queue(two_asked):
+    """The server stopped mid-way (a restart, a power cut): its job says "running" but
+    no worker keeps it alive. It must not block the queue for hours."""
+    first, second = two_asked
+    start = utcnow()
+    assert transcripts.claim(now=start).recording_id == first.id  # then the computer stops
+    assert transcripts.claim(now=start + timedelta(minutes=1)) is None  # not yet told apart
+    again = transcripts.claim(now=start + timedelta(minutes=3))
+    assert (again.recording_id, again.status) == (first.id, "running")  # tried once more
+    later = transcripts.claim(now=start + timedelta(minutes=6))  # and cut off again
+    assert later.recording_id == second.id
+    job = db.session.get(TranscriptionJob, again.id)
+    assert (job.status, job.live) == ("failed", False)
+
+
+def test_a_long_recording_written_out_for_hours_keeps_its_turn(two_asked):
+    start = utcnow()
+    running = transcripts.claim(now=start)
+    later = start + timedelta(hours=4)
+    transcripts.beat(running.id, running.attempts, now=later - timedelta(seconds=30))
+    assert transcripts.claim(now=later) is None  # its worker is alive: no second one starts
+    db.session.expire_all()
+    assert db.session.get(TranscriptionJob, running.id).status == "running"
+
+
+def test_the_worker_keeps_its_job_alive_while_it_writes_out(app, whole, owner, monkeypatch):
+    recording, _ = whole
+    app.config.update(TRANSCRIBER=FakeTranscriber(),
+                      TRANSCRIBE_HEARTBEAT=timedelta(milliseconds=10))
+    transcripts.ask(recording, owner)
+    db.session.commit()
+    job = transcripts.claim()
+    claimed = job.heartbeat_at
+    beaten, beat = threading.Event(), transcripts.beat
+
+    def beat_and_tell(*args, **kwargs):
+        beat(*args, **kwargs)
+        beaten.set()
+
+    monkeypatch.setattr(transcripts, "beat", beat_and_tell)
+
+    class HeldUntilBeaten(FakeTranscriber):
+        def transcribe(self, audio, mime_type, hints):
+            assert beaten.wait(30)  # a long recording: the worker says it is alive meanwhile
+            return super().transcribe(audio, mime_type, hints)
+
+    assert transcripts.run(job, HeldUntilBeaten()).status == "done"
+    assert db.session.get(TranscriptionJob, job.id).heartbeat_at > claimed

@@ -84,6 +84,10 @@ class TranscriptionJob(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     started_at = mapped_column(UTCDateTime, nullable=True)
     finished_at = mapped_column(UTCDateTime, nullable=True)
+    # While it runs, its worker says it is alive (a heartbeat): one silent too long
+    # was cut off, its computer stopped. `attempts` counts its runs, each one's mark.
+    heartbeat_at = mapped_column(UTCDateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
 
     recording: Mapped[Recording] = relationship()
 

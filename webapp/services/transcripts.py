@@ -14,24 +14,29 @@ job in a queue (a row), and one worker thread per server process, started when
 needed, runs the oldest job, then the next. The database holds the rules, for
 every process at once: one job not finished per recording, one running at a
 time (models/recordings.py). The summary polls a job until it is done.
+
+A worker keeps a heartbeat on the job it runs, from a thread of its own, so a job
+whose computer stopped mid-way (a restart, a power cut) is told from a long one
+within minutes: the next claim tries it once more, then says it failed.
 """
 
 import importlib.util
 import tempfile
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import case, literal, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from webapp.errors import DomainError, NotFound, ValidationFailed
 from webapp.extensions import db
 from webapp.models import Recording, TranscriptionJob
-from webapp.models._types import utcnow
+from webapp.models._types import UTCDateTime, utcnow
 from webapp.services import access, recordings
 from webapp.services.records import insert_unless_taken
 
@@ -154,25 +159,39 @@ def latest_jobs(shown):
     return latest
 
 
-# A job "running" this long was cut off (the computer stopped mid-way): said failed.
-STALE_AFTER = timedelta(hours=3)
+# A running job's worker beats this often (TRANSCRIBE_HEARTBEAT in the app's config);
+# one silent for CUT_OFF_AFTER (TRANSCRIBE_CUT_OFF) was cut off, however long it ran.
+HEARTBEAT_EVERY = timedelta(seconds=30)
+CUT_OFF_AFTER = timedelta(minutes=2)
+RUNS = 2  # a job cut off is run once more: its recording may be what stopped the computer
 
 
-def claim():
+def claim(now=None):
     """Mark the oldest queued job running and return it, or None: none waits, or one
-    runs already, here or in another server process (the database refuses a second)."""
+    runs already, here or in another server process (the database refuses a second).
+
+    A running job cut off first goes back to the queue, or fails after RUNS runs, in
+    the same statement for every process: one that loses the race finds it alive.
+    """
+    now = now or utcnow()
+    silent = now - current_app.config.get("TRANSCRIBE_CUT_OFF", CUT_OFF_AFTER)
+    again = TranscriptionJob.attempts < RUNS
     waiting = aliased(TranscriptionJob)
     oldest = (select(waiting.id).where(waiting.status == "queued")
               .order_by(waiting.created_at, waiting.id).limit(1).scalar_subquery())
-    now = utcnow()
     try:
         db.session.execute(update(TranscriptionJob).where(
-            TranscriptionJob.status == "running", TranscriptionJob.started_at < now - STALE_AFTER)
-            .values(status="failed", finished_at=now)
+            TranscriptionJob.status == "running",
+            or_(TranscriptionJob.heartbeat_at.is_(None), TranscriptionJob.heartbeat_at < silent))
+            .values(status=case((again, "queued"), else_="failed"),
+                    finished_at=case((again, null()), else_=literal(now, UTCDateTime)),
+                    started_at=None, heartbeat_at=None)
             .execution_options(synchronize_session=False))
         claimed = db.session.execute(update(TranscriptionJob).where(
             TranscriptionJob.id == oldest, TranscriptionJob.status == "queued")
-            .values(status="running", started_at=now).returning(TranscriptionJob.id)
+            .values(status="running", started_at=now, heartbeat_at=now,
+                    attempts=TranscriptionJob.attempts + 1)
+            .returning(TranscriptionJob.id)
             .execution_options(synchronize_session=False)).scalar()
         db.session.commit()
     except IntegrityError:
@@ -181,11 +200,58 @@ def claim():
     return db.session.get(TranscriptionJob, claimed) if claimed else None
 
 
+def beat(job_id, attempt, now=None):
+    """Say that the worker running this run of the job is alive."""
+    db.session.execute(update(TranscriptionJob).where(
+        TranscriptionJob.id == job_id, TranscriptionJob.attempts == attempt,
+        TranscriptionJob.status == "running").values(heartbeat_at=now or utcnow())
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+@contextmanager
+def heartbeat(job):
+    """Beat for `job` while the block runs, from a thread with a session of its own
+    (the worker's may wait on the database, and it ends the job when it is done)."""
+    app, job_id, attempt = current_app._get_current_object(), job.id, job.attempts
+    every = app.config.get("TRANSCRIBE_HEARTBEAT", HEARTBEAT_EVERY).total_seconds()
+    stop = threading.Event()
+
+    def keep_beating():
+        with app.app_context():
+            while not stop.wait(every):
+                try:
+                    beat(job_id, attempt)
+                except Exception:  # the database is busy or away: the next beat tries again
+                    app.logger.exception("the heartbeat of transcription job %s failed", job_id)
+                    db.session.rollback()
+
+    beating = threading.Thread(target=keep_beating, name="transcriber heartbeat", daemon=True)
+    beating.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beating.join()
+
+
+class _Beating:
+    """A transcriber that keeps its job's heartbeat while it runs, and stops before the
+    worker writes what it made (on SQLite, a beat then would wait for that write)."""
+
+    def __init__(self, transcriber, job):
+        self.transcriber, self.job = transcriber, job
+
+    def transcribe(self, audio, mime_type, hints):
+        with heartbeat(self.job):
+            return self.transcriber.transcribe(audio, mime_type, hints)
+
+
 def run(job, transcriber):
     """Write out the job's recording and keep how it went: done, or failed."""
     status = "failed"
     try:
-        transcribe(job.recording, transcriber)
+        transcribe(job.recording, _Beating(transcriber, job))
         status = "done"
     except DomainError:  # said kindly under the recording (and logged by transcribe)
         db.session.rollback()
@@ -206,7 +272,8 @@ def work(transcriber=None):
     done = []
     while (job := claim()) is not None:
         try:
-            transcriber = transcriber or installed()  # loaded when a job first needs it
+            with heartbeat(job):  # loaded when a job first needs it: fetched, at first
+                transcriber = transcriber or installed()
         except Exception:  # no model at hand (offline at its first use): that job fails
             current_app.logger.exception("the transcriber could not start for job %s", job.id)
             done.append(_end(job, "failed"))
