@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
@@ -9,6 +10,9 @@ from webapp import create_app
 from webapp.extensions import db
 
 BEFORE = "b7e1c0d2a8f5"
+
+# On PostgreSQL the database is shared: these tests build the schema themselves.
+pytestmark = pytest.mark.usefixtures("schema_of_its_own")
 
 
 def test_text_lines_become_items_and_join_back(tmp_path):

@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -10,6 +11,9 @@ from sqlalchemy import inspect, text
 from webapp import create_app
 from webapp.extensions import db
 from webapp.wire.entities import ENTITIES
+
+# On PostgreSQL the database is shared: these tests build the schema themselves.
+pytestmark = pytest.mark.usefixtures("schema_of_its_own")
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrade_empties(tmp_path):
