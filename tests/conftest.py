@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
 from sqlalchemy import text
 from werkzeug.routing import Rule
+from whitenoise import WhiteNoise
 
 from tests.days import in_days, years_ago
 from webapp import create_app
@@ -56,6 +57,55 @@ def url_builders_made_once():
     Rule._compile_builder = once
     yield
     Rule._compile_builder = compile_builder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def routes_parsed_once():
+    """Each test's app parses the same hundred-odd URL rules again, which was a tenth
+    of the suite's time. What parsing finds depends only on the rule's text, its
+    options and the map's converter classes, so it is kept and handed to every later
+    rule of the same key (each rule still gets its own lists and builders)."""
+    parsed = {}
+    compile_rule = Rule.compile
+
+    def once(rule):
+        converters = tuple(sorted((name, id(kind)) for name, kind in rule.map.converters.items()))
+        key = (rule.rule, rule.host, rule.subdomain, rule.merge_slashes, rule.strict_slashes,
+               rule.map.host_matching, repr(rule.defaults), converters)
+        if key not in parsed:
+            compile_rule(rule)
+            parsed[key] = (rule._parts, rule._trace, rule._converters, set(rule.arguments))
+            return
+        parts, trace, kinds, arguments = parsed[key]
+        rule._parts, rule._trace, rule._converters = list(parts), list(trace), dict(kinds)
+        rule.arguments = set(arguments)
+        rule._build = rule._compile_builder(False).__get__(rule, None)
+        rule._build_unknown = rule._compile_builder(True).__get__(rule, None)
+
+    Rule.compile = once
+    yield
+    Rule.compile = compile_rule
+
+
+@pytest.fixture(autouse=True, scope="session")
+def static_files_listed_once():
+    """WhiteNoise lists and reads the headers of every static file when an app is
+    made, about a tenth of the suite's time over hundreds of apps. The static folder
+    does not change during a run, so the list is made once per set of options."""
+    listed = {}
+    list_files = WhiteNoise.update_files_dictionary
+
+    def once(self, root, prefix):
+        key = (root, prefix, repr(self.add_headers_function), self.max_age,
+               self.allow_all_origins)
+        if key not in listed:
+            list_files(self, root, prefix)
+            listed[key] = dict(self.files)
+        self.files.update(listed[key])
+
+    WhiteNoise.update_files_dictionary = once
+    yield
+    WhiteNoise.update_files_dictionary = list_files
 
 
 class FreshSessionClient(FlaskClient):
