@@ -89,7 +89,8 @@ def rule_allows(app, member, method, url):
 
 
 def walk(app, client, member, home="/"):
-    """Follow every link from `home`; return each refused (page, method, link, answer)."""
+    """Follow every link from `home`; return each refused (page, method, link, answer)
+    and every (method, link) the walk met."""
     queue, offered_on, refusals = deque([("GET", home)]), {("GET", home): ["(start)"]}, {}
     while queue and len(offered_on) < MOST_PAGES:
         method, url = queue.popleft()
@@ -110,13 +111,13 @@ def walk(app, client, member, home="/"):
             offered_on.setdefault(link, []).append(url)
     assert len(offered_on) < MOST_PAGES, "the walk never ended"
     return [(page, *link, answer) for link, answer in refusals.items()
-            for page in offered_on[link]]
+            for page in offered_on[link]], set(offered_on)
 
 
 @pytest.fixture
 def family(owner, visit):
     """A case with something on every screen, written by the owner, a second parent
-    and a companion invited to the case (each on a phone of their own)."""
+    and a companion invited to the case: notes of each, crossed edits, recordings."""
     dad = accounts.member_for_phone(owner.household_id, new_name="Dad")
     rosa = accounts.invite_companion(visit.case, "Grandma Rosa")
     for author in (owner, dad, rosa):
@@ -147,9 +148,12 @@ def phone_of(app, member):
 
 
 @pytest.mark.parametrize("role", ["owner", "second parent", "companion"])
-def test_no_link_or_button_of_a_role_leads_where_it_may_not_go(app, signed_in, family, role):
+def test_no_link_or_button_of_a_role_leads_where_it_may_not_go(
+        app, signed_in, visit, family, role):
     member = family[role]
     client = signed_in if role == "owner" else phone_of(app, member)
-    refused = walk(app, client, member)
+    refused, met = walk(app, client, member)
+    assert {("GET", f"/visits/{visit.id}/summary"), ("GET", f"/visits/{visit.id}/conflicts"),
+            ("POST", f"/visits/{visit.id}/notes")} <= met  # the walk got somewhere
     assert not refused, "\n".join(f"{page} -> {method} {link}: {status}"
                                   for page, method, link, status in refused)
