@@ -177,10 +177,10 @@ def load_member():
         else:
             g.member = g.login.member
             session["seen"] = _now()
-            # A companion reaches their case's visits only; the rest is "not found".
+            # A companion reaches their case's visits only; the rest is "not found"
+            # (and another person's note, "not allowed"): the rule the pages' links obey.
             if request.endpoint not in PUBLIC_ENDPOINTS:
-                access.check_page(g.member, request.endpoint, request.blueprint,
-                                  request.view_args)
+                access.check(g.member, request.endpoint, request.view_args)
     # An unknown URL answers 404 without touching the session (a browser's own
     # favicon request must not replace the CSRF token of the form on screen).
     if g.member is None and request.endpoint not in PUBLIC_ENDPOINTS | {None}:

@@ -11,7 +11,8 @@ Each edit or delete carries an id the phone made, so a repeat does nothing twice
 An edit that takes effect keeps the words it replaced on its revision.
 
 Who may change a note: a parent any note of the family, a companion only their
-own (the help page says so). Both doors, the pages and a phone's sync, ask here.
+own (access.may_change; the help page says so). Every edit and delete checks it
+here, whichever door it came in by.
 """
 
 from webapp.errors import NotAllowed, ValidationFailed
@@ -28,23 +29,14 @@ def get_note(visit, note_id):
     return owned_by(Note, "visit_id", visit.id, note_id, "This note is not on this visit.")
 
 
-NOT_YOURS = ("You can change only your own notes. This one stays as it is: "
-             "ask a parent if it needs changing.")
-
-
-def may_change(member, note):
-    """Tell whether `member` may edit or delete `note`: parents any, companions their own."""
-    return not access.is_companion(member) or member.id == note.author_id
-
-
 def changeable(member, note):
     """Return `note` if `member` may change it.
 
     Raises:
         NotAllowed: a companion and someone else's note.
     """
-    if not may_change(member, note):
-        raise NotAllowed(NOT_YOURS)
+    if not access.may_change(member, note):
+        raise NotAllowed(access.NOT_YOURS)
     return note
 
 
@@ -126,4 +118,4 @@ def with_conflicts(visit, member):
     """Return the visit's notes that wait for `member` to choose a text (a companion: hers)."""
     return [note for note in db.session.scalars(
         db.select(Note).where(Note.visit_id == visit.id).order_by(Note.created_at))
-        if note.conflicts and may_change(member, note)]
+        if note.conflicts and access.may_change(member, note)]

@@ -10,9 +10,9 @@ bp = Blueprint("notes", __name__, url_prefix="/visits/<int:visit_id>")
 
 
 def _note(visit_id, note_id):
-    """The visit and its note, if the signed-in person may change it (else 404 or 403)."""
+    """The visit and its note (the guard let only those who may change it this far)."""
     visit = access.visible_visit(g.member, visit_id)
-    return visit, notes.changeable(g.member, notes.get_note(visit, note_id))
+    return visit, notes.get_note(visit, note_id)
 
 
 def _back(visit):

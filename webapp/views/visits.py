@@ -42,8 +42,8 @@ def appointment_context(visit, **extra):
             "asked_count": len(visit.questions) - len(waiting),
             "tags": library.NOTE_TAGS, "consent_kinds": library.CONSENT_KINDS,
             "form": {}, "errors": {}, "ready_urls": _kept_for_offline(visit),
-            # A companion's phone offers to change only her own notes (services/notes.py).
-            "own_notes_only": g.member.id if access.is_companion(g.member) else None, **extra}
+            # A companion's phone offers to change only her own notes.
+            "own_notes_only": access.only_their_own(g.member), **extra}
 
 
 def _kept_for_offline(visit):
@@ -51,7 +51,7 @@ def _kept_for_offline(visit):
     and "This phone", so that the phone can be locked in the room."""
     pages = ("visits.show", "debriefs.show", "questions.index")
     return [url_for(endpoint, visit_id=visit.id) for endpoint in pages
-            if access.may_open(g.member, endpoint)] + [url_for("phone.index")]
+            if access.allows(g.member, endpoint, {"visit_id": visit.id})] + [url_for("phone.index")]
 
 
 @bp.get("/visits/<int:visit_id>")
