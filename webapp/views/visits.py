@@ -42,6 +42,7 @@ def appointment_context(visit, **extra):
             "asked_count": len(visit.questions) - len(waiting),
             "tags": library.NOTE_TAGS, "consent_kinds": library.CONSENT_KINDS,
             "form": {}, "errors": {}, "ready_urls": _kept_for_offline(visit),
+            "unsettled": notes.unsettled(visit),
             # A companion's phone offers to change only her own notes (services/notes.py).
             "own_notes_only": g.member.id if access.is_companion(g.member) else None, **extra}
 
