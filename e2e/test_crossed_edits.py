@@ -49,6 +49,26 @@ def test_a_crossed_edit_says_so_on_the_phone_until_it_is_settled_at_home(home, p
     assert not phone.errors
 
 
+def test_a_note_crossed_elsewhere_shows_as_waiting_on_a_phone_that_kept_its_page(home, phone):
+    """Two edits crossed at home (an old tab): the phone, which changed nothing, says so too."""
+    visit = home.make_visit("Crossed at home")
+    home._post(f"{visit.path}/notes", text="Bring the inhaler")
+    note_id = home.summary(visit)["note_ids"][0]
+    edit = f"{visit.path}/notes/{note_id}/edit"
+    home._post(edit, text="Bring the blue inhaler", base_version="1")
+    phone.ready_for(visit)
+    expect(phone.state_of("Bring the blue inhaler")).to_have_text("Synced")
+
+    home._post(edit, text="Bring both inhalers", base_version="1")
+    phone.page.get_by_role("button", name="Sync now").click()
+    expect(phone.state_of("Bring the blue inhaler")).to_have_text(WAITING)
+    phone.context.set_offline(True)  # the page kept from before, and the phone's copy
+    phone.open_visit(visit)
+    expect(phone.state_of("Bring the blue inhaler")).to_have_text(WAITING)
+    phone.context.set_offline(False)
+    assert not phone.errors
+
+
 def test_a_delete_that_crossed_an_edit_keeps_the_note_in_view_until_settled(home, phone):
     visit = home.make_visit("Crossed delete")
     home._post(f"{visit.path}/notes", text="Call the school nurse")

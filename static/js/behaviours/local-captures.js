@@ -51,10 +51,12 @@ function fromReplica({ entity, data, deleted }, ownOnly) {
 function place(f, row) {
   const shown = document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`);
   if (shown) { // states below; a note changed since the page was kept shows its latest words,
-    // and whether it waits to be settled at home
+    // or that it now waits to be settled at home (at one version a note can only come to
+    // wait: settling moves the version on, so a page newer than the replica is left alone)
     if (row.kind !== "note") return;
-    if ((row.version || 1) > (Number(shown.dataset.version) || 1)) shown.outerHTML = Render.note(f, row);
-    else showStates(f, [row]);
+    const version = Number(shown.dataset.version) || 1;
+    if ((row.version || 1) > version) shown.outerHTML = Render.note(f, row);
+    else if (row.version === version && row.state === "conflict") showStates(f, [row]);
     return;
   }
   const shape = {
