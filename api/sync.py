@@ -280,7 +280,7 @@ def _select(entity, household_id, case_id=None, with_case=False):
     query = select(model, *([Visit.case_id] if with_case else [])).select_from(model)
     for step in (*ENTITIES[entity].via, Visit):
         query = query.join(step)
-    query = query.where(Visit.household_id == household_id)
+    query = query.where(Visit.household_id == household_id).options(*ENTITIES[entity].load)
     if case_id is not None:
         query = query.where(Visit.case_id == case_id)
     return query

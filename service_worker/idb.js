@@ -178,7 +178,8 @@
       const [meta, captures, recordings] = await Promise.all(
         [req(s.meta.getAllKeys()), req(s.captures.getAll()), req(s.recordings.getAll())]);
       for (const key of meta) if (!KEPT_META.includes(key)) s.meta.delete(key);
-      for (const row of captures) if (row.state === "synced") s.captures.delete(row.id);
+      // A change waiting to be settled at home is held there too.
+      for (const row of captures) if (["synced", "conflict"].includes(row.state)) s.captures.delete(row.id);
       for (const recording of recordings.filter((r) => r.confirmed || r.freed)) {
         for (const key of await req(s.blobs.index("owner").getAllKeys(recording.id))) s.blobs.delete(key);
         s.recordings.delete(recording.id);

@@ -10,7 +10,8 @@
 //   4. Failures retry with backoff; replay also runs on start-up, on focus, on
 //      `online` and on Background Sync where the browser has it.
 //   5. Pull keeps every row the server sends in the replica store (tombstones
-//      delete), marks what the server holds as synced and moves the cursor.
+//      delete), marks what the server holds as synced (a note changed in two
+//      places as waiting to be settled at home) and moves the cursor.
 const Outbox = (() => {
   const { req, transact, getMeta, setMeta, pendingCount } = self.AskTwiceDB;
   const BATCH = 100;
@@ -178,9 +179,13 @@ const Outbox = (() => {
     const visits = new Set(); // the visits whose rows changed: a screen showing one redraws
     await transact(["meta", "captures", "replica"], "readwrite", async (s) => {
       if (body.reset) s.replica.clear();
+      const notes = new Map(); // note id -> { visit, conflict }
       for (const change of body.changes) {
         const visitId = await keep(s.replica, change);
         if (visitId) visits.add(visitId);
+        if (visitId && change.entity === "note") {
+          notes.set(change.id, { visit: visitId, conflict: !change.deleted && Boolean(change.data.conflict) });
+        }
         const capture = await req(s.captures.get(change.id));
         if (capture && !change.deleted && capture.state === "local") {
           capture.state = "synced";
@@ -188,10 +193,30 @@ const Outbox = (() => {
           changed.push({ id: capture.id, state: "synced", reason: "" });
         }
       }
+      changed.push(...await noteStates(s.captures, notes));
       s.meta.put({ key: "cursor", value: body.cursor });
       s.meta.put({ key: "lastSync", value: Date.now() });
     });
     return { changed, visits: [...visits] };
+  }
+
+  // This phone's notes, edits and deletes the home computer holds say what it says
+  // of their note: synced, or changed in two places and waiting to be settled there
+  // (docs/sync-protocol.md, Conflicts). What waits to be sent, or was refused, stays so.
+  const NOTE_KINDS = ["note", "note_edit", "note_delete"];
+  async function noteStates(captures, notes) {
+    const changed = [];
+    for (const visitId of new Set([...notes.values()].map((note) => note.visit))) {
+      for (const capture of await req(captures.index("visit_id").getAll(visitId))) {
+        const note = NOTE_KINDS.includes(capture.kind) && notes.get(capture.note_id || capture.id);
+        const state = note && (note.conflict ? "conflict" : "synced");
+        if (!state || !["synced", "conflict"].includes(capture.state) || capture.state === state) continue;
+        capture.state = state;
+        captures.put(capture);
+        changed.push({ id: capture.id, state, reason: "" });
+      }
+    }
+    return changed;
   }
 
   // The phone's copy of what the home computer holds. A tombstone marks the row

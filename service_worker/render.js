@@ -7,8 +7,10 @@ const Render = (() => {
     { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" }[c]));
 
   // One pass over the template: `values` are escaped, `raw` are markup we rendered.
+  // A name is all the server may put between the %%: a tag's key has hyphens
+  // (%%checked_next-step%%), and a name left unfilled would drop that tag.
   function fill(template, values, raw = {}) {
-    return template.replace(/%%(\w+)%%/g, (whole, name) => (
+    return template.replace(/%%([\w-]+)%%/g, (whole, name) => (
       name in raw ? raw[name] : name in values ? escapeHtml(values[name]) : whole));
   }
 

@@ -94,3 +94,17 @@ def test_another_households_note_is_not_found(signed_in, visit, stranger):
                 f"/visits/{visit.id}/notes/{other.id}/edit",
                 f"/visits/{visit.id}/notes/{other.id}/delete"):
         assert signed_in.get(url).status_code == 404
+
+
+WAITING = "Changed in two places: waiting to be settled at home"
+
+
+def test_the_visit_screen_says_a_crossed_note_waits_to_be_settled_until_it_is(
+        signed_in, visit, note):
+    url = f"/visits/{visit.id}/notes/{note.id}"
+    signed_in.post(f"{url}/edit", data={"base_version": "1", "text": "Newer"})
+    signed_in.post(f"{url}/edit", data={"base_version": "1", "text": "From an old tab"})
+    assert WAITING in signed_in.get(f"/visits/{visit.id}").text
+    assert WAITING in signed_in.get("/sw/fragments.json").get_json()["states"]["conflict"]
+    signed_in.post(f"{url}/resolve", data={"choice": "current"})
+    assert WAITING not in signed_in.get(f"/visits/{visit.id}").text

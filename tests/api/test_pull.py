@@ -103,3 +103,33 @@ def test_a_late_edit_of_a_deleted_note_never_brings_it_back(make_phone, visit):
     since = editing.pull(cursor).get_json()["changes"]
     assert since == [{"entity": "note", "id": note_id, "deleted": True}]
     assert note_id not in {change["id"] for change in editing.pull().get_json()["changes"]}
+
+
+def test_a_crossed_edit_comes_down_as_a_conflict_until_settled_from_either_cursor(
+        phone, visit, signed_in):
+    """The phone learns that its edit crossed one made at home, and then the settled words:
+    from the cursor it kept and from scratch alike."""
+    note_id = str(uuid.uuid4())
+    phone.push(phone.mutation("note.create", {"visit_id": visit.id, "text": "First words"},
+                              id=note_id))
+    url = f"/visits/{visit.id}/notes/{note_id}"
+
+    def pulled_note(cursor):
+        body = phone.pull(cursor).get_json()
+        return by_entity(body)[("note", note_id)]["data"], body["cursor"]
+
+    first, cursor = pulled_note(None)
+    assert first["conflict"] is False
+    signed_in.post(f"{url}/edit", data={"base_version": "1", "text": "Home's words"})
+    phone.push(phone.mutation("note.edit", {"visit_id": visit.id, "note_id": note_id,
+                                            "base_version": 1, "text": "Phone's words",
+                                            "tags": []}))
+    crossed, after_cross = pulled_note(cursor)
+    assert (crossed["conflict"], crossed["text"]) == (True, "Home's words")
+    assert pulled_note(None)[0] == crossed
+
+    revision = db.session.get(Note, uuid.UUID(note_id)).conflicts[0]
+    signed_in.post(f"{url}/resolve", data={"choice": str(revision.id)})
+    settled, _ = pulled_note(after_cross)
+    assert (settled["conflict"], settled["text"]) == (False, "Phone's words")
+    assert pulled_note(None)[0] == settled

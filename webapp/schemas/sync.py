@@ -126,6 +126,9 @@ class NoteOutSchema(Schema):
     version = fields.Integer()
     recording_id = fields.UUID(allow_none=True)
     recording_offset_ms = fields.Integer(allow_none=True)
+    # An edit or delete that crossed another waits to be settled at home: every
+    # phone says so on the note until then.
+    conflict = fields.Function(lambda note: bool(note.conflicts))
 
 
 class AnswerOutSchema(Schema):

@@ -114,6 +114,13 @@ def resolve(note, member, choice):
     return note
 
 
+def unsettled(visit):
+    """Return the ids of the visit's notes with a change waiting to be settled at home."""
+    return set(db.session.scalars(
+        db.select(NoteRevision.note_id).join(Note)
+        .where(Note.visit_id == visit.id, NoteRevision.status == "conflict")))
+
+
 def with_conflicts(visit, member):
     """Return the visit's notes that wait for `member` to choose a text (a companion: hers)."""
     return [note for note in db.session.scalars(

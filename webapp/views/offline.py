@@ -102,7 +102,7 @@ def fragments():
         asked_true=str(macro("asked_form")(asked_url, ph("question"), "true", ph("csrf"))),
         asked_false=str(macro("asked_form")(asked_url, ph("question"), "false", ph("csrf"))),
         states={state: str(macro("sync_state")(state, ph("reason")))
-                for state in ("local", "synced", "rejected")},
+                for state in ("local", "synced", "rejected", "conflict")},
         # Nothing of one person: the author of a capture comes with the phone's device.
         labels={"tags": library.NOTE_TAGS, "consent": library.CONSENT_KINDS},
     )

@@ -42,6 +42,7 @@ def appointment_context(visit, **extra):
             "asked_count": len(visit.questions) - len(waiting),
             "tags": library.NOTE_TAGS, "consent_kinds": library.CONSENT_KINDS,
             "form": {}, "errors": {}, "ready_urls": _kept_for_offline(visit),
+            "unsettled": notes.unsettled(visit),
             # A companion's phone offers to change only her own notes.
             "own_notes_only": access.only_their_own(g.member), **extra}
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from marshmallow import Schema
+from sqlalchemy.orm import selectinload
 
 from webapp.models import Answer, ConsentEvent, DebriefEntry, Note, Recording, VisitQuestion
 from webapp.schemas.sync import (
@@ -28,6 +29,8 @@ class Entity:
     # The column a delete sets, for a kind deleted as a tombstone (the row stays).
     # A row with it set is deleted on the wire, whatever wrote to it last.
     tombstone: str | None = None
+    # What its output reads beyond the row, loaded with the rows (one query, not one a row).
+    load: tuple = ()
 
     @property
     def gone(self):
@@ -44,7 +47,8 @@ class Entity:
 
 QUESTION = Entity("question", VisitQuestion, QuestionOutSchema())
 ANSWER = Entity("answer", Answer, AnswerOutSchema(), via=(VisitQuestion,))
-NOTE = Entity("note", Note, NoteOutSchema(), tombstone="deleted_at")
+NOTE = Entity("note", Note, NoteOutSchema(), tombstone="deleted_at",
+              load=(selectinload(Note.revisions),))
 CONSENT = Entity("consent", ConsentEvent, ConsentOutSchema())
 DEBRIEF = Entity("debrief", DebriefEntry, DebriefOutSchema())
 RECORDING = Entity("recording", Recording, RecordingOutSchema(), tombstone="deleted_at")

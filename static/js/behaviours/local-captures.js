@@ -11,10 +11,12 @@ import { apply as applyToNote } from "./note-editor.js";
 const Render = self.AskTwiceRender;
 
 // Show each {id, state, reason} on its item, with the badge the server's macro makes.
+// A note's card showing an edit made here shows that edit's state, never its note's.
 function showStates(f, rows) {
   for (const row of rows) {
     const id = CSS.escape(row.id); // a note's own id, or the id of an edit made here
-    const item = document.querySelector(`[data-capture-id="${id}"], [data-edit-id="${id}"]`);
+    const item = document.querySelector(`[data-edit-id="${id}"]`)
+      || document.querySelector(`[data-capture-id="${id}"]:not([data-edit-id])`);
     const badge = item && item.querySelector("[data-sync-state]");
     if (badge) badge.outerHTML = Render.state(f, row);
   }
@@ -43,15 +45,18 @@ function fromReplica({ entity, data, deleted }, ownOnly) {
   return { id: data.id, kind, visit_id: data.visit_id, question_id: data.question_id,
     text: data.text, tags: data.tags || [], who: data.who, consent: data.kind, version: data.version,
     author: data.author || "", saved_at: Date.parse(data.created_at || data.recorded_at) || Date.now(),
-    state: "synced", locked: Boolean(ownOnly) && Number(ownOnly) !== data.author_id };
+    state: data.conflict ? "conflict" : "synced", locked: Boolean(ownOnly) && Number(ownOnly) !== data.author_id };
 }
 
 function place(f, row) {
   const shown = document.querySelector(`[data-capture-id="${CSS.escape(row.id)}"]`);
-  if (shown) { // states below; a note changed since the page was kept shows its latest words
-    if (row.kind === "note" && (row.version || 1) > (Number(shown.dataset.version) || 1)) {
-      shown.outerHTML = Render.note(f, row);
-    }
+  if (shown) { // states below; a note changed since the page was kept shows its latest words,
+    // or that it now waits to be settled at home (at one version a note can only come to
+    // wait: settling moves the version on, so a page newer than the replica is left alone)
+    if (row.kind !== "note") return;
+    const version = Number(shown.dataset.version) || 1;
+    if ((row.version || 1) > version) shown.outerHTML = Render.note(f, row);
+    else if (row.version === version && row.state === "conflict") showStates(f, [row]);
     return;
   }
   const shape = {

@@ -56,12 +56,12 @@ export function apply(f, row) {
   card.dataset.editId = row.id;
   if (row.state === "rejected") {
     refuse(f, card, row);
-  } else if (row.kind === "note_delete") {
+  } else if (row.kind === "note_delete" && row.state !== "conflict") { // a crossed one stays in view
     remember(card, row.note_id);
     removed.set(row.id, [card, card.parentNode, card.nextSibling]);
     card.remove();
     return card;
-  } else {
+  } else if (row.kind === "note_edit") {
     remember(card, row.note_id);
     card.querySelector(".note__text").textContent = row.text;
     card.querySelector(".note__tags").innerHTML = Render.tags(f, row.tags);
