@@ -160,7 +160,7 @@ class HomeComputer:
                            birth_date=years_ago(10, 5, 14).isoformat(), **child_fields)
         child_id = re.search(r"/children/(\d+)$", child.url).group(1)
         case = self._post(f"/children/{child_id}/cases", diagnosis=f"Knee pain ({label})",
-                          safe_to_wait="yes")
+                          condition="knee pain", safe_to_wait="yes")
         case_id = re.search(r"/cases/(\d+)$", case.url).group(1)
         form = self._post("/clinicians", name=clinician, next=f"/cases/{case_id}/visits/new")
         option = re.search(rf'<option value="(\d+)"[^>]*>{re.escape(clinician)}', form.text())

@@ -69,6 +69,21 @@ def write_opinion(page, axe, shoot, who, diagnosis, treatment, link_note=None):
     page.get_by_role("link", name=re.compile("^Opinions:")).click()
 
 
+def say_who_is_who(page, current, second):
+    """Answer "Who is who" on the opinions page: the current doctor, the second opinion."""
+    roles = (("Your child's current doctor", current),
+             ("The doctor who gave the second opinion", second))
+    chosen = []
+    for label, name in roles:
+        select = page.get_by_label(label, exact=True)
+        chosen.append(select.locator("option", has_text=name).get_attribute("value"))
+        select.select_option(chosen[-1])
+    page.get_by_role("button", name="Save who is who").click()
+    expect(page.locator(".card__title", has_text="· current doctor")).to_contain_text(current)
+    for (label, _), value in zip(roles, chosen, strict=True):
+        expect(page.get_by_label(label, exact=True)).to_have_value(value)
+
+
 def test_from_the_debrief_to_letters_on_a_wide_screen_and_a_phone(
         browser, browser_context_args, home, family_case, axe, shoot):
     case_id = family_case["case_id"]
@@ -97,6 +112,7 @@ def test_from_the_debrief_to_letters_on_a_wide_screen_and_a_phone(
                       "Rest for six weeks")
         write_opinion(page, axe, shoot, family_case["second"], "Stress fracture",
                       "A cast for three weeks", link_note="She would shorten the treatment")
+        say_who_is_who(page, family_case["first"], family_case["second"])
         shoot(page, "after-visit-01-opinions-wide")
         axe.check(page, "opinions list")
 
@@ -154,7 +170,7 @@ def test_from_the_debrief_to_letters_on_a_wide_screen_and_a_phone(
         # Letters: drafted from the case and decision; edit, save, copy, print.
         expect(page.get_by_role("heading", level=1, name="Letters to the doctors")).to_be_visible()
         axe.check(page, "letters")
-        page.get_by_role("link", name="Tell the first doctor what we decided").click()
+        page.get_by_role("link", name="Tell the current doctor what we decided").click()
         letter = page.get_by_label("The letter")
         expect(letter).to_have_value(re.compile(f"^Dear {re.escape(family_case['first'])},"))
         expect(letter).to_have_value(re.compile("Shorter, and closer to home"))

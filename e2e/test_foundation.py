@@ -182,6 +182,7 @@ def test_add_case(family, seed, axe, shoot):
     page.get_by_role("link", name="Add a health question").click()
     expect(heading(page, f"The health question for {CHILD}")).to_be_visible()
     axe.check(page, "add a case")
+    page.get_by_label("The condition, in a few words").fill("juvenile idiopathic arthritis")
     page.get_by_label("The diagnosis so far").fill(DIAGNOSIS)
     page.get_by_label("The treatment they propose").fill(TREATMENT)
     page.get_by_role("checkbox", name=re.compile(r"^The diagnosis is unclear")).check()

@@ -65,6 +65,7 @@ def test_the_change_log_moves_to_wire_names_and_back(tmp_path):
 def test_attachment_names_kept_before_lose_format_characters(tmp_path):
     """Names kept before issue 18 are cleaned as new ones are (attachments.file_name)."""
     from datetime import date
+    from types import SimpleNamespace
 
     from webapp.models import Attachment
     from webapp.services import accounts, case_records, cases
@@ -76,10 +77,13 @@ def test_attachment_names_kept_before_lose_format_characters(tmp_path):
         owner = accounts.create_household("Sam", "a long enough passphrase",
                                           "a long enough passphrase")
         child = cases.add_child(owner.household_id, name="Ada", birth_date=date(2016, 4, 2))
-        case = cases.add_case(child, diagnosis="ALL", proposed_treatment="Chemo",
-                              reasons=[], reasons_other="", safe_to_wait="yes",
-                              safe_to_wait_note="")
-        item = case_records.add_item(case, owner, "Scans")
+        # The case as that revision's table has it (the model has columns added since).
+        db.session.execute(text(
+            "INSERT INTO \"case\" (id, household_id, child_id, diagnosis, proposed_treatment, "
+            "reasons, reasons_other, safe_to_wait, safe_to_wait_note, status, created_at) "
+            "VALUES (1, :household, :child, 'ALL', 'Chemo', '[]', '', 'yes', '', 'open', "
+            "CURRENT_TIMESTAMP)"), {"household": owner.household_id, "child": child.id})
+        item = case_records.add_item(SimpleNamespace(id=1), owner, "Scans")
         db.session.add_all([Attachment(item_id=item.id, sha256=c * 64, size=1, content_type=kind,
                                        filename=name, member_id=owner.id)
                             for c, kind, name in [("a", "image/png", "invoice\u202egnp.exe"),

@@ -155,6 +155,9 @@ def test_letters_are_drafted_from_the_case_and_decision_and_can_be_edited(
         signed_in, visit, second_visit):
     write_opinion(signed_in, visit, diagnosis="ALL")
     write_opinion(signed_in, second_visit, diagnosis="ALL")
+    signed_in.post(f"/cases/{visit.case_id}/doctors", data={
+        "current_clinician_id": visit.clinician_id,
+        "second_clinician_id": second_visit.clinician_id})
     decide(signed_in, visit.case_id)
     decision = Decision.query.one()
     index = signed_in.get(f"/decisions/{decision.id}/letters").text

@@ -164,7 +164,7 @@ def test_the_whole_preparation_walk_without_javascript(signed_in, visit):
                                               "allergies": "Nuts"})
     child_url = child.headers["Location"]
     case = signed_in.post(f"{child_url}/cases", data={
-        "diagnosis": "Hip dysplasia", "proposed_treatment": "Surgery",
+        "condition": "hip dysplasia", "diagnosis": "Hip dysplasia", "proposed_treatment": "Surgery",
         "reasons": ["surgery-proposed", "several-treatments"], "safe_to_wait": "not-asked"})
     case_page = signed_in.get(case.headers["Location"]).text
     assert "Surgery has been proposed" in case_page and "Please ask your child" in case_page

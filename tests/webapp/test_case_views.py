@@ -6,7 +6,8 @@ from webapp.extensions import db
 from webapp.models import Case, CaseView
 from webapp.services import accounts, pairing
 
-NEW_CASE = {"diagnosis": "Hip dysplasia", "reasons": ["surgery-proposed"], "safe_to_wait": "yes",
+NEW_CASE = {"condition": "hip dysplasia", "diagnosis": "Hip dysplasia",
+            "reasons": ["surgery-proposed"], "safe_to_wait": "yes",
             "worries": "The operation at her age", "would_help": "Hearing about a brace first"}
 
 

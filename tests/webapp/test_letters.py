@@ -8,6 +8,8 @@ from webapp.models import CaseWording
 
 
 def test_drafts_are_filled_from_the_case(signed_in, visit):
+    visit.case.condition = "Acute lymphoblastic leukaemia"
+    db.session.commit()
     page = signed_in.get(f"/cases/{visit.case_id}/letters").text
     assert "Raising a second opinion" in page and "Letter asking for the records" in page
     assert f"Ada, born {long_date(visit.case.child.birth_date)}" in page

@@ -56,6 +56,8 @@ def test_choosing_makes_a_clinician_once_and_opens_the_visit_form_with_them(sign
 
 
 def test_the_trials_link_carries_only_the_words(signed_in, visit):
+    visit.case.condition = "Acute lymphoblastic leukaemia"
+    db.session.commit()
     page = signed_in.get(f"/cases/{visit.case_id}/shortlist").text
     assert "https://clinicaltrials.gov/search?cond=Acute+lymphoblastic+leukaemia" in page
     query = parse_qs(urlsplit(shortlist.trials_link(" bone & joint ")).query)

@@ -51,6 +51,9 @@ class Case(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    # A short name for the condition ("scoliosis"), for sentences in scripts and letters;
+    # empty on cases from before it was asked, until the family adds it.
+    condition: Mapped[str] = mapped_column(String(120), default="")
     diagnosis: Mapped[str] = mapped_column(Text)
     proposed_treatment: Mapped[str] = mapped_column(Text, default="")
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -58,9 +61,19 @@ class Case(db.Model):
     safe_to_wait: Mapped[str] = mapped_column(String(20))
     safe_to_wait_note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="open")
+    # Who is who, as the family says: the doctor whose plan they have now, and the one
+    # who gave the second opinion. Letters follow these, never the order of entry.
+    current_clinician_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clinician.id"), nullable=True)
+    second_clinician_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clinician.id"), nullable=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     child: Mapped[Child] = relationship(back_populates="cases")
+    current_clinician: Mapped["Clinician | None"] = relationship(
+        foreign_keys=[current_clinician_id])
+    second_clinician: Mapped["Clinician | None"] = relationship(
+        foreign_keys=[second_clinician_id])
     visits: Mapped[list["Visit"]] = relationship(  # noqa: F821
         back_populates="case", order_by="(Visit.day, Visit.start_time)"
     )

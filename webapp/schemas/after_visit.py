@@ -36,6 +36,13 @@ def opinion_fields(data):
             "sources": {key: data[f"{key}-sources"] for key in keys}}
 
 
+class DoctorsSchema(InputSchema):
+    """Who is who: the current doctor and the one who gave the second opinion."""
+
+    current_clinician_id = record_id("Choose one of your doctors.", load_default=None)
+    second_clinician_id = record_id("Choose one of your doctors.", load_default=None)
+
+
 class ComparisonRowSchema(InputSchema):
     verdict = one_of(opinions.VERDICTS, "Choose agree, differ or not covered.", required=True,
                      error_messages={"required": "Choose agree, differ or not covered."})

@@ -81,7 +81,12 @@ class ChildListItemSchema(InputSchema):
             raise ValidationError("This date is still to come. Enter when it started.")
 
 
+CONDITION_WORDS = 8
+
+
 class CaseSchema(InputSchema):
+    condition = text("Write a short name for the condition, such as “scoliosis”.",
+                     max_length=120)
     diagnosis = text("Write the diagnosis so far, even if it is uncertain.", max_length=2000)
     proposed_treatment = text(max_length=2000)
     reasons = fields.List(
@@ -98,6 +103,12 @@ class CaseSchema(InputSchema):
         error_messages={"required": "Choose one answer."},
     )
     safe_to_wait_note = text(max_length=2000)
+
+    @validates("condition")
+    def a_few_words(self, value, **kwargs):
+        if len(value.split()) > CONDITION_WORDS:
+            raise ValidationError("Keep it to a few words, such as “scoliosis”. "
+                                  "The diagnosis below has room for the rest.")
 
 
 class CaseViewSchema(InputSchema):

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from webapp.errors import NotFound, ValidationFailed
 from webapp.extensions import db
 from webapp.models import Case, CaseView, Child, ChildListItem, Clinician, Member, Visit
 from webapp.services.records import assign, owned, owned_by
@@ -75,6 +76,29 @@ def add_case(child, **fields):
 def update_case(case, **fields):
     """Change what the family wrote about the health question."""
     return assign(case, fields)
+
+
+def set_doctors(case, current_clinician_id=None, second_clinician_id=None):
+    """Say who is the current doctor and who gave the second opinion (None: not yet known).
+
+    Raises:
+        ValidationFailed: a clinician not of the household, or one doctor in both roles.
+    """
+    for name, clinician_id in (("current_clinician_id", current_clinician_id),
+                               ("second_clinician_id", second_clinician_id)):
+        try:
+            if clinician_id is not None:
+                get_clinician(case.household_id, clinician_id)
+        except NotFound:
+            raise ValidationFailed({name: ["Choose one of your doctors."]}) from None
+    if current_clinician_id is not None and current_clinician_id == second_clinician_id:
+        raise ValidationFailed({"second_clinician_id": [
+            "Choose a different doctor for each: the same one cannot be both."]})
+    case.current_clinician_id = current_clinician_id
+    case.second_clinician_id = second_clinician_id
+    db.session.flush()
+    db.session.expire(case, ["current_clinician", "second_clinician"])
+    return case
 
 
 def save_view(case, member, worries="", would_help=""):

@@ -7,6 +7,9 @@ from webapp.errors import NotFound
 from webapp.extensions import db
 from webapp.models import CaseWording
 from webapp.services import library
+from webapp.wording import phrase
+
+UNNAMED = "[the condition]"  # a case from before the name was asked, until it is added
 
 
 def texts(case, member, today, from_date=None, to_date=None, send_to=""):
@@ -15,11 +18,13 @@ def texts(case, member, today, from_date=None, to_date=None, send_to=""):
         select(CaseWording).where(CaseWording.case_id == case.id))}
     blanks = {
         "child": case.child.name, "birth_date": f"{case.child.birth_date:%-d %B %Y}",
-        "condition": case.diagnosis.strip().rstrip(".").replace("\n", " "),
+        "condition": phrase(case.condition) or UNNAMED,
+        "second_doctor": case.second_clinician.name if case.second_clinician
+        else "the second doctor",
         "parent": member.name, "today": f"{today:%-d %B %Y}",
         "from_date": f"{from_date:%-d %B %Y}" if from_date else "[the first date]",
         "to_date": f"{(to_date or today):%-d %B %Y}",
-        "send_to": send_to or "[the doctor or the records office]",
+        "send_to": phrase(send_to) or "[the doctor or the records office]",
     }
     return [{**item, "saved": item["key"] in saved,
              "text": saved[item["key"]].text if item["key"] in saved

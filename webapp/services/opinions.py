@@ -28,12 +28,25 @@ def topic_labels():
 
 
 def list_opinions(case):
-    """Return the case's opinions, oldest first: the first doctor's comes first."""
-    return db.session.scalars(
+    """Return the case's opinions by who gave them: the current doctor's, the second
+    doctor's, then any others; each doctor's oldest first.
+
+    The roles are the family's answer on the case, never the order of entry.
+    """
+    found = db.session.scalars(
         select(Opinion).outerjoin(Visit, Opinion.visit_id == Visit.id)
         .where(Opinion.case_id == case.id)
         .order_by(Visit.day.is_(None), Visit.day, Opinion.id)
     ).all()
+    rank = {case.current_clinician_id: 0, case.second_clinician_id: 1}
+    return sorted(found, key=lambda opinion: rank.get(opinion.clinician_id, 2))
+
+
+def role_labels(case):
+    """Return, by clinician id, the role the family gave each of the case's two doctors."""
+    return {clinician_id: label for clinician_id, label in (
+        (case.current_clinician_id, "current doctor"),
+        (case.second_clinician_id, "second opinion")) if clinician_id is not None}
 
 
 def get_opinion(household_id, opinion_id):

@@ -11,6 +11,7 @@ from webapp.htmx import form_data
 from webapp.schemas import load
 from webapp.services import access
 from webapp.services.library import NOTE_TAGS
+from webapp.wording import phrase, sentence
 
 
 def register_views(app):
@@ -51,6 +52,8 @@ def register_views(app):
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)
     app.add_template_filter(tag_labels)
+    app.add_template_filter(phrase)
+    app.add_template_filter(sentence)
     app.add_template_global(allowed)
     app.add_template_global(may_change_note)
 

@@ -14,7 +14,8 @@ bp = Blueprint("comparisons", __name__, url_prefix="/cases/<int:case_id>")
 def _context(case, **extra):
     found = opinions.list_opinions(case)
     parents, values = opinions.values_table(case)
-    return {"case": case, "opinions": found, "rows": opinions.comparison(case, found),
+    return {"case": case, "opinions": found, "roles": opinions.role_labels(case),
+            "rows": opinions.comparison(case, found),
             "verdicts": opinions.VERDICTS, "unmarked": opinions.UNMARKED,
             "whys": library.after_visit()["why"], "parents": parents, "values": values,
             "errors": {}, "form": {}, "saved": None, "me": g.member, **extra}

@@ -57,12 +57,14 @@ def reopen(decision_id):
 
 
 def letter_context(case, decision):
-    """What the drafts are written from: the child, the case, the decision, both doctors."""
-    found = opinions.list_opinions(case)
-    first = found[0] if found else None
-    second = found[-1] if len(found) > 1 else None
+    """What the drafts are written from: the child, the case, the decision, and the two
+    doctors in the roles the family gave them (None until they say)."""
+    second = case.second_clinician
+    seen = next((opinion.visit.day for opinion in opinions.list_opinions(case)
+                 if second and opinion.clinician_id == second.id and opinion.visit), None)
     return {"case": case, "child": case.child, "decision": decision, "me": g.member,
-            "option": _option_labels()[decision.option], "first": first, "second": second}
+            "option": _option_labels()[decision.option], "condition": case.condition,
+            "current": case.current_clinician, "second": second, "seen_on": seen}
 
 
 @bp.get("/decisions/<int:decision_id>/letters")

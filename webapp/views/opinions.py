@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from webapp.schemas.after_visit import OpinionSchema, opinion_fields
+from webapp.schemas.after_visit import DoctorsSchema, OpinionSchema, opinion_fields
 from webapp.services import cases, opinions
 from webapp.views import attempt, household_id, submit
 
@@ -21,12 +21,28 @@ def _picked_from_form():
             for topic in opinions.topics()}
 
 
+def _index(case, form=None, errors=None):
+    return render_template("opinions/index.html", case=case,
+                           opinions=opinions.list_opinions(case), labels=opinions.topic_labels(),
+                           roles=opinions.role_labels(case),
+                           clinicians=cases.list_clinicians(household_id()),
+                           form=form or {}, errors=errors or {})
+
+
 @bp.get("/cases/<int:case_id>/opinions")
 def index(case_id):
-    """List the case's opinions and offer to write one down for each visit."""
+    """List the case's opinions, ask who is who, and offer to write one down per visit."""
+    return _index(cases.get_case(household_id(), case_id))
+
+
+@bp.post("/cases/<int:case_id>/doctors")
+def doctors(case_id):
+    """Keep who is the current doctor and who gave the second opinion."""
     case = cases.get_case(household_id(), case_id)
-    return render_template("opinions/index.html", case=case,
-                           opinions=opinions.list_opinions(case), labels=opinions.topic_labels())
+    _, errors = submit(DoctorsSchema, lambda data: cases.set_doctors(case, **data))
+    if errors:
+        return _index(case, request.form, errors), 422
+    return redirect(url_for(".index", case_id=case.id, _anchor="doctors"), 303)
 
 
 @bp.get("/cases/<int:case_id>/opinions/new")

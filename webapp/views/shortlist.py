@@ -6,6 +6,7 @@ from webapp.schemas import instance
 from webapp.schemas.forms import CandidateSchema
 from webapp.services import cases, shortlist
 from webapp.views import attempt, household_id, submit
+from webapp.wording import phrase
 
 bp = Blueprint("shortlist", __name__, url_prefix="/cases/<int:case_id>/shortlist")
 
@@ -13,7 +14,7 @@ ANSWERS = {"yes": "Yes", "no": "No", "unknown": "Not sure"}
 
 
 def _page(case, status=200, form=None, errors=None):
-    words = request.args.get("words", case.diagnosis)[:200]
+    words = phrase(request.args.get("words", case.condition))[:200]
     return render_template("shortlist/index.html", case=case, answers=ANSWERS,
                            candidates=shortlist.candidates(case), form=form or {},
                            errors=errors or {}, words=words,
