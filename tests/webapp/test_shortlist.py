@@ -75,3 +75,18 @@ def test_remove_and_another_households_shortlist(signed_in, visit, stranger):
     assert signed_in.post(f"/cases/{visit.case_id}/shortlist/{theirs.id}/choose").status_code == 404
     signed_in.post(f"/cases/{visit.case_id}/shortlist/{candidate.id}/delete")
     assert [c.name for c in Candidate.query.all()] == ["Dr Theirs"]
+
+
+def test_a_clinician_added_while_planning_a_visit_is_the_one_chosen(signed_in, visit):
+    """Another clinician exists already: the one just added is chosen, not the first listed."""
+    form = f"/cases/{visit.case_id}/visits/new"
+    response = signed_in.post("/clinicians", data={"name": "Dr Moreau", "specialty": "Haematology",
+                                                   "centre": "", "next": form})
+    clinician = Clinician.query.filter_by(name="Dr Moreau").one()
+    assert response.headers["Location"] == f"{form}?clinician_id={clinician.id}"
+    page = signed_in.get(response.headers["Location"]).text
+    assert f'<option value="{clinician.id}" selected>Dr Moreau, Haematology</option>' in page
+    assert "Dr Okafor, Haematology</option>" in page  # still offered, not chosen
+    # Added from the list of clinicians: back to that list, as before.
+    response = signed_in.post("/clinicians", data={"name": "Dr Lee", "specialty": "", "centre": ""})
+    assert response.headers["Location"] == "/clinicians"

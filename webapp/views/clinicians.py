@@ -1,5 +1,7 @@
 """The clinicians a household sees."""
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from webapp.schemas.forms import ClinicianSchema
@@ -32,7 +34,17 @@ def create():
     if errors:
         return render_template("clinicians/new.html", form=request.form, errors=errors,
                                clinician=None, next=safe_next("clinicians.index")), 422
-    return redirect(safe_next(url_for(".index")), 303)
+    back = safe_next(url_for(".index"))
+    if back != url_for(".index"):  # (planning a visit: the one just added is the one chosen)
+        back = _choosing(back, clinician.id)
+    return redirect(back, 303)
+
+
+def _choosing(path, clinician_id):
+    """Return `path` with `clinician_id` in its query, in place of any there."""
+    parts = urlsplit(path)
+    query = [(key, value) for key, value in parse_qsl(parts.query) if key != "clinician_id"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("clinician_id", clinician_id)])))
 
 
 @bp.get("/<int:clinician_id>/edit")
