@@ -159,8 +159,8 @@
   // outbox, the captures the home computer does not hold (a refused one's words
   // are nowhere else), recordings not sent whole and their bytes, photos waiting,
   // drafts and the outbox's numbering. The replica (others' data), the pages and
-  // the device's token go.
-  async function forget(everything) {
+  // the device's token go; so do the other meta keys, but those in `keep`.
+  async function forget(everything, keep = []) {
     for (const name of await caches.keys()) {
       if (name.startsWith(NAME) && (everything || !name.startsWith(`${NAME}-static-`))) {
         await caches.delete(name);
@@ -177,7 +177,7 @@
       s.replica.clear();
       const [meta, captures, recordings] = await Promise.all(
         [req(s.meta.getAllKeys()), req(s.captures.getAll()), req(s.recordings.getAll())]);
-      for (const key of meta) if (!KEPT_META.includes(key)) s.meta.delete(key);
+      for (const key of meta) if (!KEPT_META.includes(key) && !keep.includes(key)) s.meta.delete(key);
       for (const row of captures) if (row.state === "synced") s.captures.delete(row.id);
       for (const recording of recordings.filter((r) => r.confirmed || r.freed)) {
         for (const key of await req(s.blobs.index("owner").getAllKeys(recording.id))) s.blobs.delete(key);

@@ -48,7 +48,8 @@ def test_remove_asks_first_naming_the_phone_its_person_and_what_it_has_not_sent(
     text = words(page)
     assert "Remove Dad's phone?" in text
     assert "Phone Dad's phone Whose phone Dad Last sync" in text
-    assert re.search(r"At its last sync, \d\d:\d\d, it had 3 items not yet sent\.", text)
+    assert re.search(r"At its last sync, \d\d:\d\d, it had 3 items not yet sent\. Anything "
+                     r"saved on it since is only on the phone\.", text)
     assert "Yes, remove it" in text and "No, keep it" in text
     assert db.session.get(Device, dads.device.id).revoked_at is None  # nothing yet
 
