@@ -7,13 +7,16 @@ with no sign-in: what it holds, "Pair again" (which then sends them, once) and
 import re
 
 import pytest
-from phones import SAVED_ON_PHONE, path_of, poll
+from phones import OWNER, SAVED_ON_PHONE, open_answer_box, path_of, poll
 from playwright.sync_api import expect
 from test_pairing import NEXT_VISIT, home_browser, make_code
 from test_sign_out import CACHED_PAGES, HELD, PUSH
 
 REMOVED_HEADING = "This phone was removed from Ask Twice"
 KEPT = "Ask the nurse about the cast"
+HALF_TYPED = "She said the cast stays on for"
+DRAFTS = """() => AskTwiceDB.transact(['drafts'], 'readonly',
+  (s) => AskTwiceDB.req(s.drafts.getAll())).then((rows) => rows.map((row) => row.value.text))"""
 
 
 @pytest.fixture
@@ -74,6 +77,12 @@ def test_a_removed_phone_forgets_the_family_keeps_its_own_and_pairs_again(
     gran.context.route(PUSH, lambda route: route.abort())
     gran.save_note(KEPT)
     assert gran.pending() == 1
+    # Half an answer typed here, and a draft someone else left on this phone before.
+    open_answer_box(gran.page, gran.question_ids()[0]).fill(HALF_TYPED)
+    gran.page.evaluate("""(text) => AskTwiceDB.setDraft('draft:0:note-text',
+      { text, at: Date.now(), author: text.split(':')[0] })""", f"{OWNER}: not Gran's")
+    poll(lambda: sorted(gran.page.evaluate(DRAFTS)), lambda texts: len(texts) == 2,
+         what="both drafts kept as typed")
 
     remove_at_home(page, "Gran's phone", "Gran", shoot, axe)
 
@@ -83,7 +92,8 @@ def test_a_removed_phone_forgets_the_family_keeps_its_own_and_pairs_again(
     expect(gran.page.get_by_role("heading", level=1, name=REMOVED_HEADING)).to_be_visible()
     holds_only_its_own(gran, [KEPT])
     held = gran.page.locator("[data-removed-items] li")
-    expect(held).to_have_text([f"Note: {KEPT}"])
+    expect(held).to_have_text([f"Note: {KEPT}", f"Not saved yet: {HALF_TYPED}"])
+    assert gran.page.evaluate(DRAFTS) == [HALF_TYPED], "another person's draft is still here"
     expect(gran.page.get_by_text("1 item not yet sent is kept on this phone.")).to_be_visible()
     shoot(gran.page, "removed-phone-page")
     axe.check(gran.page, "the removed phone's page")

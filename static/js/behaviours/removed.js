@@ -32,15 +32,17 @@ export function showWiped(focus) {
 
 export async function showKept(root) {
   if (!(await anythingKept())) { showWiped(false); return; }
-  const [pending, captures, lock] = await Promise.all([DB.pendingCount(),
-    DB.transact(["captures"], "readonly", (s) => DB.req(s.captures.getAll())), DB.getMeta("lock")]);
+  const all = (name) => DB.transact([name], "readonly", (s) => DB.req(s[name].getAll()));
+  const [pending, captures, drafts, lock] = await Promise.all([DB.pendingCount(), all("captures"),
+    all("drafts"), DB.getMeta("lock")]);
   const summary = root.querySelector("[data-removed-summary]");
   summary.textContent = pending
     ? `${pending} item${pending === 1 ? "" : "s"} not yet sent ${pending === 1 ? "is" : "are"} kept on this phone.`
     : "Nothing is waiting to be sent from this phone.";
   // Locked, the phone shows none of its words: the lock is there to hide them.
   if (lock && lock.locked) { summary.textContent += " The phone is locked, so they are not shown."; return; }
-  root.querySelector("[data-removed-items]").replaceChildren(...captures
-    .filter((capture) => capture.state !== "synced")
-    .map((capture) => Object.assign(document.createElement("li"), { textContent: describe(capture) })));
+  const lines = [...captures.filter((capture) => capture.state !== "synced").map(describe),
+    ...drafts.map((draft) => `Not saved yet: ${draft.value.text}`)];
+  root.querySelector("[data-removed-items]").replaceChildren(
+    ...lines.map((line) => Object.assign(document.createElement("li"), { textContent: line })));
 }
