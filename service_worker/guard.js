@@ -1,7 +1,8 @@
 // What the worker serves while the phone is locked or after the family removed
-// it, and what signing in and out change on the phone (design.md §5). The lock is kept in IndexedDB (meta
-// "lock", written by the page's static/js/behaviours/phone.js), so it holds
-// across reloads and the worker's restarts: the worker reads it for every
+// it, and what signing in and out change on the phone (design.md §5). The lock
+// is kept in IndexedDB (meta "lock", written by the page's
+// static/js/behaviours/phone.js), so it holds across reloads and the worker's
+// restarts: the worker reads it (and "removed", written by outbox.js) for every
 // request that could carry the family's things, from its caches or the network.
 const Guard = (() => {
   const { getMeta, setMeta, pendingCount, forget, transact, req } = self.AskTwiceDB;
