@@ -74,5 +74,5 @@ def pull():
     body = _payload(PullSchema)
     result = sync.pull(g.device.household_id, body["cursor"],
                        access.case_filter(g.device.member))
-    devices.mark_seen(g.device)
+    devices.mark_seen(g.device, unsent=body["pending"])
     return jsonify(**result, last_applied_seq=g.device.last_applied_seq)

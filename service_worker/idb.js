@@ -158,9 +158,10 @@
   // this person's items not yet synced stay, with what sending them needs: the
   // outbox, the captures the home computer does not hold (a refused one's words
   // are nowhere else), recordings not sent whole and their bytes, photos waiting,
-  // drafts and the outbox's numbering. The replica (others' data), the pages and
-  // the device's token go.
-  async function forget(everything) {
+  // this person's drafts and the outbox's numbering. The replica (others' data),
+  // others' drafts (typed under another person's sign-in on this phone), the pages
+  // and the device's token go; so do the other meta keys, but those in `keep`.
+  async function forget(everything, keep = []) {
     for (const name of await caches.keys()) {
       if (name.startsWith(NAME) && (everything || !name.startsWith(`${NAME}-static-`))) {
         await caches.delete(name);
@@ -173,11 +174,14 @@
         request.onsuccess = request.onerror = request.onblocked = resolve;
       });
     }
-    return transact(["meta", "captures", "replica", "recordings", "blobs"], "readwrite", async (s) => {
+    return transact(["meta", "captures", "replica", "recordings", "blobs", "drafts"], "readwrite", async (s) => {
       s.replica.clear();
-      const [meta, captures, recordings] = await Promise.all(
-        [req(s.meta.getAllKeys()), req(s.captures.getAll()), req(s.recordings.getAll())]);
-      for (const key of meta) if (!KEPT_META.includes(key)) s.meta.delete(key);
+      const [meta, captures, recordings, device, drafts] = await Promise.all([req(s.meta.getAllKeys()),
+        req(s.captures.getAll()), req(s.recordings.getAll()), req(s.meta.get("device")), req(s.drafts.getAll())]);
+      const person = device && device.value && device.value.author;
+      // A draft from before drafts said whose they were stays: it may be this person's words.
+      for (const { key, value } of drafts) if (person && value.author && value.author !== person) s.drafts.delete(key);
+      for (const key of meta) if (!KEPT_META.includes(key) && !keep.includes(key)) s.meta.delete(key);
       // A change waiting to be settled at home is held there too.
       for (const row of captures) if (["synced", "conflict"].includes(row.state)) s.captures.delete(row.id);
       for (const recording of recordings.filter((r) => r.confirmed || r.freed)) {

@@ -13,7 +13,7 @@
 //      delete), marks what the server holds as synced (a note changed in two
 //      places as waiting to be settled at home) and moves the cursor.
 const Outbox = (() => {
-  const { req, transact, getMeta, setMeta, pendingCount } = self.AskTwiceDB;
+  const { req, transact, getMeta, setMeta, pendingCount, forget } = self.AskTwiceDB;
   const BATCH = 100;
   let running = null;
   let failures = 0;
@@ -151,12 +151,7 @@ const Outbox = (() => {
       const entries = await transact(["outbox"], "readonly", (s) => req(s.outbox.getAll(null, BATCH)));
       if (!entries.length) return changed;
       const response = await api("/api/v1/sync/push", device, { schema_version: 1, mutations: entries });
-      if (response.status === 401) {
-        // Revoked or signed out: keep the outbox; the phone must be paired (or signed in) again.
-        await setMeta("device", null);
-        await setMeta("unpaired", true);
-        throw new Error("unauthorized");
-      }
+      if (response.status === 401) await refused(response);
       const body = await response.json().catch(() => ({}));
       if (response.status === 409 && Number.isInteger(body.expected_seq)) {
         if (body.expected_seq > entries[0].seq) changed.push(...await acknowledge(body.expected_seq - 1, []));
@@ -169,10 +164,27 @@ const Outbox = (() => {
     return changed;
   }
 
-  // 5.
+  // A 401: the outbox stays, the phone must be paired (or signed in) again. Removed
+  // at home, it forgets the family's things at once (design.md §5), keeping its lock
+  // (which hides what stays) and that it was removed: the worker then answers every
+  // page with the phone's own page (guard.js). Always throws.
+  async function refused(response) {
+    const body = await response.json().catch(() => ({}));
+    if (body.code === "phone_removed") {
+      await forget(false, ["lock"]);
+      await setMeta("removed", { at: Date.now() });
+      throw new Error("removed");
+    }
+    await setMeta("device", null);
+    await setMeta("unpaired", true);
+    throw new Error("unauthorized");
+  }
+
+  // 5. The pull also says what waits here, for "Remove" at home to tell.
   async function pull(device) {
     const cursor = await getMeta("cursor", null);
-    const response = await api("/api/v1/sync/pull", device, { cursor });
+    const response = await api("/api/v1/sync/pull", device, { cursor, pending: await pendingCount() });
+    if (response.status === 401) await refused(response);
     if (!response.ok) throw new Error(`pull answered ${response.status}`);
     const body = await response.json();
     const changed = [];
@@ -250,9 +262,14 @@ const Outbox = (() => {
   const afterSyncHooks = [];
   const afterSync = (hook) => { afterSyncHooks.push(hook); };
 
+  const unpairedWhy = async () => {
+    if (await getMeta("removed", null)) return { error: "removed" };
+    return (await getMeta("unpaired", false)) ? { error: "unauthorized" } : {};
+  };
+
   async function run() {
     const device = await getMeta("device", null);
-    if (!device) return broadcast((await getMeta("unpaired", false)) ? { error: "unauthorized" } : {});
+    if (!device) return broadcast(await unpairedWhy());
     const changed = await pushAll(device);
     const pulled = await pull(device);
     changed.push(...pulled.changed);

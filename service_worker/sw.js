@@ -12,12 +12,10 @@ const SIGN_IN_URL = "/signin";
 const SIGN_OUT_URL = "/signout";
 const SIGN_OUT_OFFLINE_URL = "/static/signout-offline.html";
 const LOCKED_URL = "/static/locked.html";
+const REMOVED_URL = "/static/removed.html";
 const MANIFEST_URL = "/manifest.webmanifest";
 const SHELL = [
-  OFFLINE_URL,
-  SIGN_OUT_OFFLINE_URL,
-  LOCKED_URL,
-  MANIFEST_URL,
+  OFFLINE_URL, SIGN_OUT_OFFLINE_URL, LOCKED_URL, REMOVED_URL, MANIFEST_URL,
   "/static/build/app.css",
   "/static/build/pages.css",
   "/static/build/app.js",
@@ -73,12 +71,13 @@ self.addEventListener("fetch", (event) => {
   if (Guard.isOpen(url)) {
     if (serve) event.respondWith(serve());
   } else {
-    event.respondWith(Guard.unlessLocked(request, serve || (() => fetch(request)), LOCKED_URL));
+    event.respondWith(Guard.unlessLocked(request, serve || (() => fetch(request)), LOCKED_URL, REMOVED_URL));
   }
 });
 
 // The named strategy for a GET of ours, or null: the network, as it is.
 function strategyFor(request, url) {
+  if (request.mode === "navigate" && url.pathname === REMOVED_URL) return () => Guard.removedPage(request, REMOVED_URL);
   if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/sw/")) {
     return () => Strategies.cacheFirst(request, STATIC_CACHE);
   }

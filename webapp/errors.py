@@ -53,6 +53,16 @@ class Unauthorized(DomainError):
         super().__init__(message)
 
 
+class PhoneRemoved(Unauthorized):
+    """The family removed this phone at home: it forgets their things and asks to pair again."""
+
+    code = "phone_removed"
+
+    def __init__(self, message="This phone was removed from Ask Twice on the home computer. "
+                               "Pair it again to send what it keeps."):
+        super().__init__(message)
+
+
 class Conflict(DomainError):
     """The request clashes with what is already stored."""
 

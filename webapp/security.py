@@ -26,6 +26,9 @@ DOORS = {"auth.setup", "auth.signin", "pairing.enter", "pairing.link"}
 # Everything else needs a signed-in member; /api/v1 needs a device token instead.
 PUBLIC_ENDPOINTS = DOORS | {"static", "offline.worker", "offline.helper", "installed.webmanifest"}
 
+# In the session of a phone the family removed at home (see load_member).
+REMOVED = "removed"
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -169,11 +172,14 @@ def load_member():
     key = session.get("login")
     if key is not None:
         g.login = accounts.login_for_key(key) if _fresh() else None
-        if g.login is None:
-            session.clear()  # ended, expired or unknown: forget it, keep nothing of it
-        elif g.login.member.removed_at is not None:
-            session.clear()  # a companion removed from the case
+        if g.login is None or g.login.member.removed_at is not None:
+            # Ended, expired, unknown, or a companion removed from the case: keep
+            # nothing of it but whether the family removed this phone.
+            removed = accounts.removed_login(key)
+            session.clear()
             g.login = None
+            if removed:
+                session[REMOVED] = True
         else:
             g.member = g.login.member
             session["seen"] = _now()
@@ -184,6 +190,8 @@ def load_member():
     # An unknown URL answers 404 without touching the session (a browser's own
     # favicon request must not replace the CSRF token of the form on screen).
     if g.member is None and request.endpoint not in PUBLIC_ENDPOINTS | {None}:
+        if session.get(REMOVED):  # no sign-in to offer: the phone's own page says what now
+            return _redirect(url_for("static", filename="removed.html"))
         return _redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
     return None
 

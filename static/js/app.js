@@ -23,6 +23,9 @@ function onFirstUse(root) {
   if (root.querySelector("[data-player]")) {
     import("./behaviours/player.js").then((player) => player.players(root, say)).catch(() => {});
   }
+  if (root.querySelector("[data-removed-page]") || root.matches("[data-removed-page]")) {
+    import("./behaviours/removed.js").then((removed) => removed.showKept(document)).catch(() => {});
+  }
   if (root.querySelector("form[data-resumable]")) {
     import("./behaviours/upload.js").then((upload) => upload.resumableUploads(root, say)).catch(() => {});
   }

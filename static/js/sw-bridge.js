@@ -9,6 +9,7 @@ import { say } from "./behaviours/status.js";
 const DB = self.AskTwiceDB;
 const UNREACHABLE = "Can't reach your computer. Your notes are safe on this phone.";
 const NOT_PAIRED = "This phone is no longer paired. Your notes are safe on it: pair it again from the home computer.";
+const REMOVED_PAGE = "/static/removed.html";
 const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
 
 // The token of this session, from any form on the page (a boosted swap keeps
@@ -29,6 +30,8 @@ function syncNow() {
 }
 
 function showStatus(status) {
+  // Removed at home: the worker has forgotten the family's things; its own page says what stays.
+  if (status.error === "removed") { window.location.replace(REMOVED_PAGE); return; }
   if (reportNextFailure) {
     reportNextFailure = false;
     if (status.error) say(status.error === "unauthorized" ? NOT_PAIRED : UNREACHABLE);
@@ -68,6 +71,7 @@ async function ensureDevice() {
   if (response.status === 201) {
     await DB.setMeta("device", await response.json());
     await DB.setMeta("unpaired", false);
+    await DB.setMeta("removed", null);
     // A new sign-in (or pairing again, the way out of a forgotten PIN) unlocks the phone.
     await DB.setMeta("lock", null);
     document.dispatchEvent(new Event("lock-changed"));

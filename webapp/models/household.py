@@ -50,6 +50,8 @@ class Login(db.Model):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     ended_at = mapped_column(UTCDateTime, nullable=True)
+    # Ended by "Remove" on the home computer: its phone is told so, not "signed out".
+    removed_at = mapped_column(UTCDateTime, nullable=True)
     # Set for a phone paired with a code: the name its device gets ("Dad's phone").
     device_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
 

@@ -33,6 +33,8 @@ class Device(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     last_seen_at = mapped_column(UTCDateTime, nullable=True)  # for the device list; not yet kept
     revoked_at = mapped_column(UTCDateTime, nullable=True)
+    # What the phone said, at its last pull, it had not yet sent (None: never said).
+    unsent: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # The browser sign-in that registered it: signing out there revokes it too.
     login_id: Mapped[int | None] = mapped_column(ForeignKey("login.id"), nullable=True)
 

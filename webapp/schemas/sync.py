@@ -112,6 +112,9 @@ class PullSchema(InputSchema):
     # ("²", "٣"), and ten of them reach past any version a household can have.
     cursor = Text(load_default=None, allow_none=True, validate=validate.Regexp(
         r"\A[0-9]{1,10}\Z", error="Send the cursor from the last pull, or none."))
+    # What the phone has not yet sent, as it pulls: "Remove" at home says it.
+    pending = fields.Integer(load_default=None, allow_none=True, strict=True,
+                             validate=validate.Range(0, 1_000_000))
 
 
 class NoteOutSchema(Schema):

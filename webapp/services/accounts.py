@@ -120,6 +120,16 @@ def login_for_key(key):
         select(Login).where(Login.key_hash == digest(key), Login.ended_at.is_(None)))
 
 
+def removed_login(key):
+    """Tell whether `key` names a sign-in the family removed at home ("Remove" on a
+    phone, or its person taken off a case)."""
+    if not isinstance(key, str) or not key:
+        return False
+    login = db.session.scalar(select(Login).where(Login.key_hash == digest(key)))
+    return login is not None and (login.removed_at is not None
+                                  or login.member.removed_at is not None)
+
+
 def end_login(login):
     """End a sign-in and stop the devices it registered from syncing."""
     now = utcnow()

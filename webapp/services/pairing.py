@@ -124,6 +124,17 @@ def list_phones(household_id):
     return sorted(phones.values(), key=lambda phone: phone.removed_at is not None)
 
 
+def get_phone(household_id, device_id):
+    """Return the household's phone still syncing whose newest registration is `device_id`.
+
+    Raises NotFound otherwise (another household's, an older registration, or removed).
+    """
+    for phone in list_phones(household_id):
+        if phone.device.id == device_id and phone.removed_at is None:
+            return phone
+    raise NotFound()
+
+
 def get_device(household_id, device_id):
     """Return the household's device. Raises NotFound otherwise."""
     device = db.session.get(Device, device_id)
@@ -137,8 +148,10 @@ def revoke(device):
     that sign-in registered (a device from no sign-in stops alone).
 
     What they sent stays; their unsynced items stay on the phone until it pairs again.
+    The sign-in is marked removed, so that the phone is told so (and not "signed out").
     """
     if device.login is not None:
+        device.login.removed_at = device.login.removed_at or utcnow()
         accounts.end_login(device.login)
     else:
         devices.revoke_device(device)

@@ -42,6 +42,18 @@ def create():
                    author=g.member.name), 201
 
 
+@bp.get("/<uuid:device_id>/remove")
+def remove(device_id):
+    """Ask before removing a phone: which it is, whose, and what it had not sent."""
+    phone = pairing.get_phone(household_id(), device_id)
+    after = (f"Once removed, it can no longer sync. When it next connects, it deletes the "
+             f"family's notes and visits and keeps only {phone.device.member.name}'s items "
+             "not yet sent, until it is paired again.")
+    return render_template("devices/remove.html", phone=phone, what=phone.device.name,
+                           goes=[after], back=url_for(".index"),
+                           action=url_for(".revoke", device_id=device_id))
+
+
 @bp.post("/<uuid:device_id>/revoke")
 def revoke(device_id):
     """Remove a phone, every token of its sign-in; it keeps what it has not sent until

@@ -6,6 +6,13 @@ import { openComposer } from "./appointment.js";
 
 const DB = self.AskTwiceDB;
 let writes = Promise.resolve();
+// Whose typing it is (this phone's person, as its registration said): a phone
+// removed at home keeps its person's drafts only (AskTwiceDB.forget).
+let author = null;
+const authorOf = () => {
+  author = author || DB.getMeta("device").then((device) => (device && device.author) || "", () => "");
+  return author;
+};
 
 const keyOf = (field) => {
   const screen = document.querySelector("[data-visit-id]");
@@ -14,7 +21,8 @@ const keyOf = (field) => {
 
 // One write at a time, in the order typed: the last one always wins.
 function keep(key, text) {
-  writes = writes.then(() => DB.setDraft(key, text ? { text, at: Date.now() } : null)).catch(() => {});
+  writes = writes.then(async () => DB.setDraft(key, text ? { text, at: Date.now(), author: await authorOf() } : null))
+    .catch(() => {});
   return writes;
 }
 

@@ -144,18 +144,33 @@ async function showPause(screen) {
   if (lock && lock.locked) sayPause(screen.querySelector("[data-unlock-error]"), screen.querySelector("input"), lock);
 }
 
+// "Sign out and wipe", and on a phone removed at home (static/removed.html), whose
+// sign-in ended there already, "Wipe this phone" with no sign-out to do.
 export async function wipe(anyway, csrfToken) {
+  const removed = "removedPage" in document.body.dataset;
   const status = document.querySelector("[data-wipe-status]");
   const again = document.querySelector("[data-wipe-anyway]");
   const pending = await DB.pendingCount();
   if (pending && !anyway) {
-    status.textContent = pending === 1
-      ? "1 item is not yet synced: wiping now would lose it. Sync first, or wipe anyway."
-      : `${pending} items are not yet synced: wiping now would lose them. Sync first, or wipe anyway.`;
+    const [items, it] = pending === 1 ? ["1 item is", "it"] : [`${pending} items are`, "them"];
+    status.textContent = removed
+      ? `${items} not yet sent: wiping now would lose ${it}. Pair again first to send ${it}, or wipe anyway.`
+      : `${items} not yet synced: wiping now would lose ${it}. Sync first, or wipe anyway.`;
     again.textContent = `Wipe anyway and lose ${pending === 1 ? "it" : `all ${pending}`}`;
     again.hidden = false;
     return;
   }
+  if (!removed && !(await signOut(status, csrfToken))) return;
+  // The worker first, so it cannot fill the storage again; then what it kept.
+  for (const registration of await navigator.serviceWorker.getRegistrations()) {
+    await registration.unregister();
+  }
+  await DB.forget(true);
+  if (removed) (await import("./removed.js")).showWiped(true);
+  else window.location.replace("/signin?wiped=1");
+}
+
+async function signOut(status, csrfToken) {
   status.textContent = "Signing out…";
   try {
     const response = await fetch("/signout", {
@@ -163,14 +178,9 @@ export async function wipe(anyway, csrfToken) {
       headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
     });
     if (!response.ok) throw new Error(String(response.status));
+    return true;
   } catch (error) {
     status.textContent = "Wiping needs a connection, so that signing out can finish. Nothing was deleted.";
-    return;
+    return false;
   }
-  // The worker first, so it cannot fill the storage again; then what it kept.
-  for (const registration of await navigator.serviceWorker.getRegistrations()) {
-    await registration.unregister();
-  }
-  await DB.forget(true);
-  window.location.replace("/signin?wiped=1");
 }
