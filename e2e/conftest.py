@@ -284,16 +284,52 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser(browser):
-    """The worker's Chromium: every context opened on it waits ACTION_TIMEOUT for an action."""
+    """The worker's Chromium: every context opened on it waits ACTION_TIMEOUT for an action
+    and reports CSP violations (`no_csp_violation`)."""
     new_context = browser.new_context
 
     def patient_context(**kwargs):
-        context = new_context(**kwargs)
+        context = watch_csp(new_context(**kwargs))
         context.set_default_timeout(ACTION_TIMEOUT)
         return context
 
     browser.new_context = patient_context
     return browser
+
+
+@pytest.fixture(scope="session")
+def browser_type(browser_type):
+    """The worker's browser type: a phone with a profile reports CSP violations too."""
+    launch_persistent_context = browser_type.launch_persistent_context
+    browser_type.launch_persistent_context = (
+        lambda *args, **kwargs: watch_csp(launch_persistent_context(*args, **kwargs)))
+    return browser_type
+
+
+# Every `securitypolicyviolation` a page of the test saw (issue 19): the browser reports
+# it in the console only, where nobody reads, so each page hands it to the test instead.
+CSP_VIOLATIONS = []
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(`${event.violatedDirective} blocked ${event.blockedURI || "?"} `
+    + `on ${location.pathname} (${event.sourceFile || "?"}:${event.lineNumber}) ${event.sample}`
+    + ` at <${event.target.localName ?? ""} id="${event.target.id ?? ""}">`);
+}, true);"""
+
+
+def watch_csp(context):
+    """Have every page of `context` report its CSP violations into CSP_VIOLATIONS."""
+    context.expose_function("reportCspViolation", lambda text: CSP_VIOLATIONS.append(text))
+    context.add_init_script(CSP_LISTENER)
+    return context
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    """After each test: no page broke the Content-Security-Policy. Yields the list of
+    violations seen so far, for a test of the guard itself."""
+    CSP_VIOLATIONS.clear()
+    yield CSP_VIOLATIONS
+    assert not CSP_VIOLATIONS, "Content-Security-Policy violations:\n" + "\n".join(CSP_VIOLATIONS)
 
 
 @pytest.fixture(scope="session")

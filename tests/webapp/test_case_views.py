@@ -2,6 +2,10 @@
 urgency gate first, the reasons, the weaker ones named gently, and each person's
 own view, kept per person and shown on the case (issue 11, item 1)."""
 
+import re
+
+import pytest
+
 from webapp.extensions import db
 from webapp.models import Case, CaseView
 from webapp.services import accounts, pairing
@@ -17,6 +21,32 @@ def test_the_form_asks_about_waiting_before_the_reasons_and_names_weak_reasons(s
         < page.index('name="reasons"') < page.index("Some reasons help less")
     assert "Hoping for better news is very human" in page
     assert page.index("Some reasons help less") < page.index("What worries you most?")
+
+
+WAIT_NOW = "Talk to your child&#39;s care team today"
+
+
+def test_the_form_asks_if_it_is_safe_to_wait_first_and_alone(signed_in, visit):
+    page = signed_in.get(f"/children/{visit.case.child_id}/cases/new").text
+    first = page.index('name="safe_to_wait"')
+    assert first < page.index(WAIT_NOW) < page.index('name="diagnosis"') \
+        < page.index('name="proposed_treatment"')
+    form = page.index(f'action="/children/{visit.case.child_id}/cases"')
+    assert form < page.index("First: is it safe to wait?") < first
+    before_it = page[form:page.rindex("<input", 0, first)]
+    assert not re.search(r'<(textarea|select|input(?![^>]*type="hidden"))', before_it)
+
+
+@pytest.mark.parametrize("answer, shown", [("no", True), ("yes", False), ("not-asked", False)])
+def test_when_treatment_should_not_wait_the_case_says_what_to_do_now_first(
+        signed_in, visit, answer, shown):
+    response = signed_in.post(f"/children/{visit.case.child_id}/cases",
+                              data={**NEW_CASE, "safe_to_wait": answer})
+    page = signed_in.get(response.headers["Location"]).text
+    assert (WAIT_NOW in page) is shown
+    assert ("must not wait for a second opinion" in page) is shown
+    if shown:
+        assert page.index("<h1") < page.index(WAIT_NOW) < page.index("Summary to read out")
 
 
 def test_a_new_case_keeps_the_writers_own_view(signed_in, visit, owner):

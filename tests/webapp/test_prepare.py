@@ -1,4 +1,5 @@
-"""Preparing questions (issue 11): ticks kept, suggestions, the top 3, the one-page printout."""
+"""Preparing questions (issue 11): ticks kept, suggestions, the top 3; the printout with room
+to write, its page count said before printing, and the top questions alone (issue 19)."""
 
 from types import SimpleNamespace
 
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 from tests.days import years_ago
 from webapp.extensions import db
 from webapp.services import cases, visits
-from webapp.views.questions import printout_density
+from webapp.services.printouts import lay_out
 
 
 def test_a_list_refresh_sends_the_list_alone_so_library_ticks_stay(hx, visit):
@@ -73,15 +74,40 @@ def test_the_printout_has_the_child_case_medicines_and_questions_in_order(signed
     assert "Penicillin" in page
     assert page.index("Do you agree with the treatment plan") < page.index(
         "Do you agree with the diagnosis?")
-    assert page.count('class="write-space"') == 2
-    assert 'printout--roomy' in page
+    assert page.count(THREE_LINES) == 2
+    assert "This prints on one page, with room to write" in page and "Print this page" in page
 
 
-def test_a_long_list_prints_tighter(signed_in, visit):
-    keys = [key for key in visits.library.questions_by_key()][:20]
-    visits.add_from_library(visit, keys)
+THREE_LINES = '<div class="write-space" aria-hidden="true"><div></div><div></div><div></div></div>'
+
+
+def forty_questions(visit):
+    keys = [key for key in visits.library.questions_by_key()
+            if key not in {q.template_key for q in visit.questions}]
+    visits.add_from_library(visit, keys[:40 - len(visit.questions)])
     db.session.commit()
-    assert "printout--tight" in signed_in.get(f"/visits/{visit.id}/questions/print").text
+    assert len(visit.questions) == 40
+
+
+def test_forty_questions_say_before_printing_how_many_pages_they_take(signed_in, visit):
+    forty_questions(visit)
+    pages = len(lay_out(visit.case, visit.questions).sheets)
+    assert pages >= 3
+    page = signed_in.get(f"/visits/{visit.id}/questions/print").text
+    assert f"This prints on {pages} pages, with room to write under each question." in page
+    assert f"Print these {pages} pages" in page and page.count("<ol ") == pages
+    assert page.count(THREE_LINES) == 40 and page.count('class="printout__top"') == 3
+    assert "?questions=top" in page
+
+
+def test_top_questions_only_prints_the_first_page_alone(signed_in, visit):
+    forty_questions(visit)
+    first = lay_out(visit.case, visit.questions).sheets[0]
+    page = signed_in.get(f"/visits/{visit.id}/questions/print?questions=top").text
+    assert page.count(THREE_LINES) == len(first) and page.count("<ol ") == 1
+    assert f"This prints on one page: your top {len(first)} questions" in page
+    assert f"The other {40 - len(first)} stay on your list." in page
+    assert "Print all 40 questions instead" in page and "Print this page" in page
 
 
 def test_the_printout_escapes_what_the_family_typed(signed_in, visit, owner):
@@ -97,27 +123,13 @@ def test_another_household_cannot_print_our_questions(signed_in, stranger):
     assert signed_in.get(f"/visits/{stranger.id}/questions/print").status_code == 404
 
 
-def test_a_long_summary_leaves_less_room_for_each_question(signed_in, visit, owner):
-    child = visit.case.child
+def test_a_long_summary_leaves_less_room_on_the_first_page(visit):
+    visits.add_from_library(visit, list(visits.library.questions_by_key())[2:12])
+    before = len(lay_out(visit.case, visit.questions).sheets[0])
     for name in ("Salbutamol", "Montelukast", "Vitamin D", "Iron", "Cetirizine", "Omeprazole"):
-        cases.add_list_item(child, "medicine", name)
-    visits.add_from_library(visit, ["practical-cost", "practical-travel"])
+        cases.add_list_item(visit.case.child, "medicine", name)
     db.session.commit()
-    assert "printout--compact" in signed_in.get(f"/visits/{visit.id}/questions/print").text
-
-
-def test_past_24_questions_the_printout_goes_on_over_pages(signed_in, visit):
-    keys = [key for key in visits.library.questions_by_key()][:24]
-    visits.add_from_library(visit, keys)  # 2 there already, so 24 in all
-    db.session.commit()
-    page = signed_in.get(f"/visits/{visit.id}/questions/print").text
-    assert "printout--pages" not in page and "Print this page" in page
-    visits.add_own_question(visit, "And one more of our own?", "practical")
-    db.session.commit()
-    page = signed_in.get(f"/visits/{visit.id}/questions/print").text
-    assert "printout--pages" in page and "Print these pages" in page
-    assert "it prints on more than one page" in page
-    assert page.count('class="printout__top"') == 3
+    assert len(lay_out(visit.case, visit.questions).sheets[0]) < before
 
 
 def test_a_few_long_questions_go_on_over_pages_too(signed_in, visit):
@@ -128,17 +140,25 @@ def test_a_few_long_questions_go_on_over_pages_too(signed_in, visit):
     assert "printout--pages" in signed_in.get(f"/visits/{visit.id}/questions/print").text
 
 
-ORDER = ["roomy", "compact", "tight", "tight printout--tightest", "pages"]
 typed = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1,
                 max_size=1000)
 
 
-@given(texts=st.lists(typed, max_size=40), more=typed, medicines=st.integers(0, 12))
-def test_more_to_print_never_gets_more_room(texts, more, medicines):
-    child = SimpleNamespace(medicines=[None] * medicines, allergies=[])
+@given(texts=st.lists(typed, max_size=40), more=typed, medicines=st.integers(0, 12),
+       diagnosis=typed)
+def test_every_question_is_on_one_sheet_and_more_never_takes_fewer_pages(
+        texts, more, medicines, diagnosis):
+    item = SimpleNamespace(name="Salbutamol", detail="2 puffs when needed")
+    child = SimpleNamespace(name="Ada", conditions="", medicines=[item] * medicines,
+                            allergies=[])
+    case = SimpleNamespace(child=child, diagnosis=diagnosis, proposed_treatment="")
     asked = [SimpleNamespace(text=text) for text in texts]
-    before = ORDER.index(printout_density(asked, child))
-    after = ORDER.index(printout_density([*asked, SimpleNamespace(text=more)], child))
-    longer = ORDER.index(printout_density([SimpleNamespace(text=t + more) for t in texts], child))
-    assert after >= before and longer >= before
-    assert len(texts) <= 24 or ORDER[before] == "pages"
+    laid = lay_out(case, asked)
+    assert [question for sheet in laid.sheets for _, question in sheet] == asked
+    assert [number for sheet in laid.sheets for number, _ in sheet] == list(
+        range(1, len(asked) + 1))
+    assert laid.all_sheets == len(laid.sheets) and laid.left_out == 0
+    assert len(lay_out(case, [*asked, SimpleNamespace(text=more)]).sheets) >= len(laid.sheets)
+    top = lay_out(case, asked, top_only=True)
+    assert len(top.sheets) == 1 and top.sheets[0] == laid.sheets[0]
+    assert top.left_out == len(asked) - len(laid.sheets[0])

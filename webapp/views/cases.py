@@ -112,6 +112,7 @@ def _labels(case):
     return {
         "reason_labels": {r["key"]: r["label"] for r in library.reasons()},
         "wait_options": {o["key"]: o for o in library.safe_to_wait()["option"]},
+        "wait_now": library.safe_to_wait()["urgent"],
         "companions": accounts.companions_of(case), "views": views,
         "view_form": {"worries": mine.worries, "would_help": mine.would_help} if mine else {},
         "view_errors": {},

@@ -4,7 +4,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from webapp.htmx import answer_post, render_page_or_block, wants_block
 from webapp.schemas.forms import LibraryPickSchema, MoveSchema, OwnQuestionSchema
-from webapp.services import library, visits
+from webapp.services import library, printouts, visits
 from webapp.views import attempt, household_id, submit
 
 bp = Blueprint("questions", __name__, url_prefix="/visits/<int:visit_id>/questions")
@@ -50,32 +50,12 @@ def index(visit_id):
 
 @bp.get("/print")
 def printout(visit_id):
-    """Show "For this appointment": the child, the case and the questions, on one page
-    while they fit one; a longer list goes on over more pages."""
+    """Show "For this appointment": the child, the case and the questions with room to
+    write, how many pages that prints on, and the top questions alone on one page."""
     visit = _visit(visit_id)
-    density = printout_density(visit.questions, visit.case.child)
+    top_only = request.args.get("questions") == "top"
     return render_template("questions/print.html", visit=visit, case=visit.case,
-                           density=density, pages=density == "pages")
-
-
-# Up to this many questions (and as much room) the printout keeps to one sheet.
-ONE_PAGE = 24
-# About the characters of a question that fit one printed line at the smallest type.
-LINE = 110
-
-
-def printout_density(questions, child):
-    """How much room each question gets on paper: less and less while the list still fits
-    one sheet; past that, "pages": readable type and room to write, over several sheets."""
-    # A long question takes a line for every LINE characters; two lines of the summary
-    # (a medicine, an allergy) take about one question's room.
-    load = (sum(1 + len(q.text) // LINE for q in questions)
-            + (len(child.medicines) + len(child.allergies)) // 2)
-    if len(questions) > ONE_PAGE or load > ONE_PAGE + 4:
-        return "pages"
-    if load > 22:
-        return "tight printout--tightest"
-    return "roomy" if load <= 6 else "compact" if load <= 9 else "tight"
+                           printout=printouts.lay_out(visit.case, visit.questions, top_only))
 
 
 @bp.post("/library")
