@@ -38,6 +38,7 @@ def test_a_resized_box_on_the_case_form_is_saved_within_the_policy(browser,
     try:
         page = sign_in(context.new_page(), f"/children/{child_id}")
         page.get_by_role("link", name="Add a health question").click()
+        page.get_by_label("The condition, in a few words").fill("scoliosis")
         page.get_by_label("The diagnosis so far").fill("Scoliosis")
         page.get_by_role("radio", name="Yes, they said it is safe to wait").check()
         worries = page.get_by_label("What worries you most?")

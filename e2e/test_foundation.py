@@ -225,8 +225,9 @@ def test_plan_visit_adding_a_clinician(family, new_server, axe, shoot):
 
     # Back to the visit form, the new clinician already chosen.
     expect(heading(page, "Plan a visit")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"/cases/\d+/visits/new$"))
-    expect(page.get_by_label("Who are you seeing?")).to_contain_text(CLINICIAN)
+    expect(page).to_have_url(re.compile(r"/cases/\d+/visits/new\?clinician_id=\d+$"))
+    expect(page.get_by_label("Who are you seeing?").locator("option:checked")).to_contain_text(
+        CLINICIAN)
     page.get_by_label("Date").fill(VISIT_DAY.isoformat())
     page.get_by_label("Time").fill("10:30")
     page.get_by_label("Place").fill("Outpatients, Clinic 3")

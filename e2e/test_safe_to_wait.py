@@ -40,6 +40,7 @@ def test_no_time_to_wait_says_what_to_do_now_first(browser, browser_context_args
         page.get_by_role("radio", name="Yes, they said it is safe to wait").check()
         expect(wait_now).to_be_hidden()
         page.get_by_role("radio", name="No, they said treatment should not wait").check()
+        page.get_by_label("The condition, in a few words").fill("appendicitis")
         page.get_by_label("The diagnosis so far").fill("Appendicitis")
         page.get_by_role("button", name="Save", exact=True).click()
 
