@@ -1,9 +1,11 @@
 // The appointment screen's bottom bar and its full-screen views: "Note" opens
-// the composer, focused, and it stays open after each save; "Questions" and
-// "Recording" bring their part into view and put focus there; "Case summary"
-// and "Read back" open full screen. Without scripts the bar's links still go
-// to each part (the composer shows as the link's :target). The read-back
-// list is built by read-back.js, loaded on the first tap.
+// the composer, focused, and it stays open after each save (only its own
+// "Close" folds it); "Questions" and "Recording" bring their part into view
+// and put focus there; "Case summary" and "Read back" open full screen, each
+// as a step in the history, so the phone's Back closes it before it leaves.
+// Without scripts the bar's links still go to each part (the composer shows
+// as the link's :target). The read-back list is built by read-back.js,
+// loaded on the first tap.
 const composer = () => document.getElementById("note-form");
 
 export function openComposer({ focus = true } = {}) {
@@ -37,7 +39,7 @@ function bringIntoView(element) {
 }
 
 const BAR = {
-  note: () => (composer().classList.contains("is-open") ? closeComposer() : openComposer()),
+  note: () => openComposer(),
   questions: () => bringIntoView(document.querySelector("#questions li.question--next") || document.getElementById("questions")),
   consent: () => {
     const section = document.getElementById("consent");
@@ -49,12 +51,28 @@ const BAR = {
   },
 };
 
-async function openDialog(id) {
+// `step`: a new history entry for the open view (not when a reload finds one).
+async function openDialog(id, { step = true } = {}) {
   const dialog = document.getElementById(id);
   if (id === "read-back") (await import("./read-back.js")).fillReadBack(dialog);
+  if (step) history.pushState({ sheet: id }, "", window.location.href);
   dialog.showModal();
   dialog.querySelector("h2").setAttribute("tabindex", "-1");
   dialog.querySelector("h2").focus();
+}
+
+// Closed by its button or Escape, the view takes its history step back with it.
+function onSheetClosed(event) {
+  const dialog = event.target;
+  if (dialog.matches && dialog.matches("dialog.sheet") && history.state && history.state.sheet === dialog.id) history.back();
+}
+
+// Back with a view open closes it, and htmx must not restore the page under it.
+function onBack(event) {
+  const open = document.querySelector("dialog.sheet[open]");
+  if (!open) return;
+  event.stopImmediatePropagation();
+  open.close();
 }
 
 // Say "Saved on this phone" beside the button that was used, for a moment (the
@@ -81,11 +99,16 @@ export function startAppointment() {
     else if (close.hasAttribute("data-close-dialog")) close.closest("dialog").close();
     else closeComposer();
   }, true);
+  document.addEventListener("close", onSheetClosed, true);
+  window.addEventListener("popstate", onBack);
 }
 
 // Run for each full appointment screen: a composer the server opened (after a
 // save it answered) or a #note-form link keeps the bar's state true.
 export function appointmentScreen() {
+  // Reloaded with a view open: open it again, on the step it already has.
+  const sheet = history.state && history.state.sheet;
+  if (sheet && document.getElementById(sheet)) openDialog(sheet, { step: false }).catch(() => {});
   const form = composer();
   if (form && (form.classList.contains("is-open") || window.location.hash === "#note-form")) {
     openComposer({ focus: false });
