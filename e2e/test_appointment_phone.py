@@ -15,10 +15,11 @@ which the app's Content-Security-Policy would refuse).
 import re
 
 import pytest
-from phones import new_phone, path_of
+from phones import SYNC_SUMMARY, new_phone, path_of
 from playwright.sync_api import expect
 
 PORTRAIT = {"width": 412, "height": 915}
+NO_CONNECTION = "No connection. Notes stay on this phone."
 
 
 def phone_at(browser, browser_context_args, viewport):
@@ -68,6 +69,63 @@ def test_close_button_leaves_no_extra_step_back(browser, browser_context_args, h
         phone.expect_visit_screen(visit)
         page.go_back()
         expect(page.get_by_role("heading", level=1, name=re.compile("^Hello"))).to_be_visible()
+    finally:
+        phone.context.close()
+
+
+# --- 9. No connection, said plainly -----------------------------------------------------
+
+def synced(page):
+    expect(page.locator(SYNC_SUMMARY)).to_contain_text("Everything is synced")
+    expect(page.locator("#sync-bar")).not_to_contain_text("No connection")
+
+
+def test_no_connection_said_when_the_phone_goes_offline(browser, browser_context_args, home,
+                                                        shoot):
+    visit = home.make_visit("Offline line")
+    phone = phone_at(browser, browser_context_args, PORTRAIT)
+    try:
+        phone.ready_for(visit)
+        page = phone.page
+        synced(page)
+        phone.context.set_offline(True)  # the `offline` event
+        expect(page.locator(SYNC_SUMMARY)).to_contain_text(NO_CONNECTION)
+        expect(page.locator(SYNC_SUMMARY)).not_to_contain_text("Everything is synced")
+        phone.save_note("Said offline")
+        expect(page.locator(SYNC_SUMMARY)).to_contain_text(NO_CONNECTION)
+        expect(page.locator(SYNC_SUMMARY)).to_contain_text("1 not yet synced")
+        shoot(page, "phone-no-connection-offline", full_page=False)
+
+        phone.context.set_offline(False)
+        phone.sync_until_done()
+        synced(page)
+        shoot(page, "phone-no-connection-back-online", full_page=False)
+    finally:
+        phone.context.close()
+
+
+def test_no_connection_said_when_a_request_fails(browser, browser_context_args, home,
+                                                 live_server, shoot):
+    """The clinic's signal gone while the phone still thinks it is online: the first
+    failed request says it, and the home computer answering again clears it."""
+    visit = home.make_visit("Failed line")
+    phone = phone_at(browser, browser_context_args, PORTRAIT)
+    try:
+        phone.ready_for(visit)
+        page = phone.page
+        synced(page)
+        live_server.stop()
+        try:
+            assert page.evaluate("() => navigator.onLine")
+            page.get_by_role("button", name="Sync now").click()
+            expect(page.locator(SYNC_SUMMARY)).to_contain_text(NO_CONNECTION)
+            phone.save_note("Said with no server")
+            expect(page.locator(SYNC_SUMMARY)).to_contain_text(NO_CONNECTION)
+            shoot(page, "phone-no-connection-failed-request", full_page=False)
+        finally:
+            live_server.start()
+        phone.sync_until_done()
+        synced(page)
     finally:
         phone.context.close()
 
