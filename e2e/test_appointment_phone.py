@@ -13,17 +13,24 @@ which the app's Content-Security-Policy would refuse).
 """
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from phones import SYNC_SUMMARY, new_phone, path_of
 from playwright.sync_api import expect
 
 PORTRAIT = {"width": 412, "height": 915}
+LANDSCAPE = {"width": 915, "height": 412}
 NO_CONNECTION = "No connection. Notes stay on this phone."
 
 
 def phone_at(browser, browser_context_args, viewport):
     return new_phone(browser, browser_context_args, "phone", viewport=viewport)
+
+
+def larger_text(page, size):
+    page.evaluate("(size) => { document.documentElement.style.fontSize = size; scrollTo(0, 0); }",
+                  size)
 
 
 # --- 8. Back closes a full-screen view first --------------------------------------------
@@ -164,3 +171,109 @@ def test_note_keeps_the_composer_open_after_a_reload(browser, browser_context_ar
         expect(note).to_have_attribute("aria-expanded", "false")
     finally:
         phone.context.close()
+
+
+# --- 11. The first view, upright and sideways -------------------------------------------
+
+FULLY_IN_VIEW = """(element) => {
+  const box = element.getBoundingClientRect();
+  const bar = document.querySelector('.visit-bar').getBoundingClientRect();
+  return { top: box.top, bottom: box.bottom, left: box.left, right: box.right,
+           barTop: bar.top, width: innerWidth,
+           inside: box.height > 0 && box.top >= 0 && box.left >= 0 && box.right <= innerWidth
+                   && box.bottom <= Math.min(innerHeight, bar.top) };
+}"""
+
+MENU_CLIPPED = """() => {
+  const list = document.querySelector('.site-header .nav-list');
+  const clipped = [];
+  if (list.scrollWidth > list.clientWidth)
+    clipped.push(`the menu scrolls: ${list.scrollWidth} > ${list.clientWidth}`);
+  for (const item of list.querySelectorAll('a, button')) {
+    const box = item.getBoundingClientRect();
+    if (item.scrollWidth > item.clientWidth || box.left < 0 || box.right > innerWidth)
+      clipped.push(`${item.textContent.trim()}: ${Math.round(box.left)}-${Math.round(box.right)}`);
+  }
+  return clipped;
+}"""
+
+# What is left for the screen's own content in the first view: from the foot of the
+# header and the sync bar (where they are above it) to the top of the fixed bottom bar.
+CONTENT_HEIGHT = """() => {
+  const bar = document.querySelector('.visit-bar').getBoundingClientRect();
+  const above = Math.max(...['.site-header', '#sync-bar']
+    .map((s) => document.querySelector(s).getBoundingClientRect())
+    .filter((box) => box.top < bar.top).map((box) => box.bottom));
+  return { content: bar.top - Math.max(0, above), height: innerHeight, bar: bar.height, above };
+}"""
+
+
+# The next question as a family writes one: four lines long at 100% text. At 200% a
+# phone's width holds about a dozen words a screen, so there it is a library question.
+LONG_QUESTION = ("If we wait three months before deciding on the operation, what could change "
+                 "in that time, and which signs should make us call you sooner?")
+LIBRARY_QUESTION = "Do you agree with the diagnosis? Why, or why not?"
+QUESTION_AT = {"100%": LONG_QUESTION, "200%": LIBRARY_QUESTION}
+
+
+def menu_whole(page, shoot, name, size):
+    """The top menu, unfolded by "Menu" where the links do not fit in a row: every link whole."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+    main_menu = page.get_by_role("navigation", name="Main")
+    expect(main_menu.get_by_role("link", name="Help")).to_be_visible()
+    shoot(page, name, full_page=False)
+    assert page.evaluate(MENU_CLIPPED) == [], f"at {size} text"
+
+
+@contextmanager
+def appointment_screen(browser, browser_context_args, home, label, viewport, size):
+    """A phone of this size with text at `size`, on a visit whose next question is long,
+    at the top of the screen once the sync bar has its words."""
+    if size == "100%":
+        visit = home.make_visit(label, keys=(), own=(LONG_QUESTION, "Who do we call after?"))
+    else:
+        visit = home.make_visit(label, keys=("diagnosis-agree", "treatment-agree"))
+    phone = phone_at(browser, browser_context_args, viewport)
+    try:
+        phone.sign_in()
+        phone.open_visit(visit)
+        page = phone.page
+        expect(page.locator(SYNC_SUMMARY)).to_contain_text("Everything is synced")
+        larger_text(page, size)
+        expect(page.locator("#questions-open li.question--next")).to_contain_text(QUESTION_AT[size])
+        yield page
+    finally:
+        phone.context.close()
+
+
+@pytest.mark.parametrize("size", ["100%", "200%"])
+def test_first_view_holds_the_next_question_and_asked(browser, browser_context_args, home,
+                                                      shoot, size):
+    with appointment_screen(browser, browser_context_args, home, f"First view {size[:-1]}",
+                            PORTRAIT, size) as page:
+        question = page.locator("#questions-open li.question--next")
+        shoot(page, f"phone-first-view-{size[:-1]}", full_page=False)
+        text = question.locator(".question__text").evaluate(FULLY_IN_VIEW)
+        asked = question.get_by_role("button", name="Asked").evaluate(FULLY_IN_VIEW)
+        assert text["inside"], f"at {size} text the next question is cut: {text}"
+        assert asked["inside"], f"at {size} text its Asked button is cut: {asked}"
+        menu_whole(page, shoot, f"phone-first-view-{size[:-1]}-menu", size)
+
+
+@pytest.mark.parametrize("size", ["100%", "200%"])
+def test_sideways_keeps_half_the_height_for_content(browser, browser_context_args, home,
+                                                    shoot, size):
+    with appointment_screen(browser, browser_context_args, home, f"Sideways {size[:-1]}",
+                            LANDSCAPE, size) as page:
+        shoot(page, f"phone-sideways-{size[:-1]}", full_page=False)
+        room = page.evaluate(CONTENT_HEIGHT)
+        assert room["content"] >= room["height"] / 2, f"at {size} text: {room}"
+        menu_whole(page, shoot, f"phone-sideways-{size[:-1]}-menu", size)
+        page.evaluate("() => scrollTo(0, 0)")
+        # Scrolled down, what stays fixed on the screen still leaves at least half.
+        page.evaluate("() => scrollTo(0, document.body.scrollHeight / 2)")
+        room = page.evaluate(CONTENT_HEIGHT)
+        assert room["content"] >= room["height"] / 2, f"at {size} text, scrolled: {room}"

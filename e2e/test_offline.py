@@ -27,6 +27,7 @@ from phones import (  # e2e/phones.py
     SYNC_SUMMARY,
     HomeComputer,
     assert_exactly_once,
+    main_menu,
     new_phone,
     open_composer,
     phone_with_profile,
@@ -405,7 +406,7 @@ def test_screens_that_need_the_server_say_so_offline(browser, browser_context_ar
         phone.context.set_offline(True)
 
         # A boosted link in the main navigation.
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Clinicians").click()
+        main_menu(page).get_by_role("link", name="Clinicians").click()
         expect(offline_heading).to_be_visible()
         expect(page.get_by_text("Everything you saved on this phone is safe")).to_be_visible()
         shoot(page, "offline-04-offline-page")

@@ -3,8 +3,8 @@
 // "Close" folds it); "Questions" and "Recording" bring their part into view
 // and put focus there; "Case summary" and "Read back" open full screen, each
 // as a step in the history, so the phone's Back closes it before it leaves.
-// Without scripts the bar's links still go to each part (the composer shows
-// as the link's :target). The read-back list is built by read-back.js,
+// On a phone the header's links fold behind "Menu". Without scripts the bar's
+// links still go to each part (the composer shows as the link's :target). The read-back list is built by read-back.js,
 // loaded on the first tap.
 const composer = () => document.getElementById("note-form");
 
@@ -85,16 +85,35 @@ export function showSavedNear(form, message) {
   slot.timer = setTimeout(() => { slot.textContent = ""; }, 4000);
 }
 
+// On a phone the header's links fold behind "Menu" (app.css shows it only
+// where they would not fit in one row); without scripts they wrap instead.
+function menuToggle() {
+  const nav = document.querySelector(".site-header nav");
+  if (!nav || nav.parentElement.querySelector("[data-menu-toggle]")) return;
+  nav.id = "site-menu";
+  const toggle = Object.assign(document.createElement("button"), { type: "button", className: "menu-toggle", textContent: "Menu" });
+  toggle.dataset.menuToggle = "";
+  toggle.setAttribute("aria-controls", nav.id);
+  toggle.setAttribute("aria-expanded", "false");
+  nav.before(toggle);
+}
+
+function toggleMenu(toggle) {
+  toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+}
+
 export function startAppointment() {
   document.addEventListener("click", (event) => {
     const target = event.target.closest ? event.target : null;
     const bar = target && target.closest("[data-bar]");
     const opens = target && target.closest("[data-opens]");
     const close = target && target.closest("[data-close-composer], [data-close-dialog]");
-    if (!bar && !opens && !close) return;
+    const menu = target && target.closest("[data-menu-toggle]");
+    if (!bar && !opens && !close && !menu) return;
     event.preventDefault();
     event.stopPropagation(); // before htmx's boost sees the link
-    if (bar) BAR[bar.dataset.bar]();
+    if (menu) toggleMenu(menu);
+    else if (bar) BAR[bar.dataset.bar]();
     else if (opens) openDialog(opens.dataset.opens).catch(() => {});
     else if (close.hasAttribute("data-close-dialog")) close.closest("dialog").close();
     else closeComposer();
@@ -106,6 +125,7 @@ export function startAppointment() {
 // Run for each full appointment screen: a composer the server opened (after a
 // save it answered) or a #note-form link keeps the bar's state true.
 export function appointmentScreen() {
+  menuToggle();
   // Reloaded with a view open: open it again, on the step it already has.
   const sheet = history.state && history.state.sheet;
   if (sheet && document.getElementById(sheet)) openDialog(sheet, { step: false }).catch(() => {});
