@@ -35,49 +35,63 @@ def larger_text(page, size):
 
 # --- 8. Back closes a full-screen view first --------------------------------------------
 
-@pytest.mark.parametrize(("link", "title"), [("Case summary", re.compile("to read out")),
-                                             ("Read back", "Read back")])
-def test_back_closes_the_sheet_then_leaves(browser, browser_context_args, home, shoot, link, title):
-    visit = home.make_visit(f"Back {link[:4]}")
+CASE_SUMMARY = ("Case summary", re.compile("to read out"))
+HOME_SCREEN = re.compile("^Hello")
+
+
+@contextmanager
+def view_open(browser, browser_context_args, home, label, link, title):
+    """A phone that came to the visit from the home screen (where a second Back goes)
+    and opened one of its full-screen views; yields the phone, the visit and the view."""
+    visit = home.make_visit(label)
     phone = phone_at(browser, browser_context_args, PORTRAIT)
     try:
-        phone.sign_in()  # the home screen: where a second Back goes
+        phone.sign_in()
         phone.open_visit_from_home(visit)
-        page = phone.page
-        page.get_by_role("link", name=link).click()
-        sheet = page.get_by_role("dialog", name=title)
+        phone.page.get_by_role("link", name=link).click()
+        sheet = phone.page.get_by_role("dialog", name=title)
         expect(sheet).to_be_visible()
-        shoot(page, f"phone-back-{link[:4].lower()}-1-open", full_page=False)
+        yield phone, visit, sheet
+    finally:
+        phone.context.close()
 
+
+@pytest.mark.parametrize(("link", "title"), [CASE_SUMMARY, ("Read back", "Read back")])
+def test_back_closes_the_sheet_then_leaves(browser, browser_context_args, home, shoot, link, title):
+    with view_open(browser, browser_context_args, home, f"Back {link[:4]}", link, title) as (
+            phone, visit, sheet):
+        page = phone.page
+        shoot(page, f"phone-back-{link[:4].lower()}-1-open", full_page=False)
         page.go_back()
         expect(sheet).to_be_hidden()
         phone.expect_visit_screen(visit)
         shoot(page, f"phone-back-{link[:4].lower()}-2-after-one-back", full_page=False)
 
         page.go_back()
-        expect(page.get_by_role("heading", level=1, name=re.compile("^Hello"))).to_be_visible()
+        expect(page.get_by_role("heading", level=1, name=HOME_SCREEN)).to_be_visible()
         assert path_of(page.url) != visit.path, page.url
-    finally:
-        phone.context.close()
 
 
 def test_close_button_leaves_no_extra_step_back(browser, browser_context_args, home):
     """Closed with its own button, the view leaves nothing behind: one Back leaves."""
-    visit = home.make_visit("Back close")
-    phone = phone_at(browser, browser_context_args, PORTRAIT)
-    try:
-        phone.sign_in()
-        phone.open_visit_from_home(visit)
-        page = phone.page
-        page.get_by_role("link", name="Case summary").click()
-        sheet = page.get_by_role("dialog", name=re.compile("to read out"))
+    with view_open(browser, browser_context_args, home, "Back close", *CASE_SUMMARY) as (
+            phone, visit, sheet):
         sheet.get_by_role("button", name="Close").click()
         expect(sheet).to_be_hidden()
         phone.expect_visit_screen(visit)
-        page.go_back()
-        expect(page.get_by_role("heading", level=1, name=re.compile("^Hello"))).to_be_visible()
-    finally:
-        phone.context.close()
+        phone.page.go_back()
+        expect(phone.page.get_by_role("heading", level=1, name=HOME_SCREEN)).to_be_visible()
+
+
+def test_a_reload_keeps_the_open_view_and_its_step(browser, browser_context_args, home):
+    """Reloaded with the case summary open, it is open again, and Back still closes it."""
+    with view_open(browser, browser_context_args, home, "Back reload", *CASE_SUMMARY) as (
+            phone, visit, sheet):
+        phone.page.reload()
+        expect(sheet).to_be_visible()
+        phone.page.go_back()
+        expect(sheet).to_be_hidden()
+        phone.expect_visit_screen(visit)
 
 
 # --- 9. No connection, said plainly -----------------------------------------------------
