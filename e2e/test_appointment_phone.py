@@ -151,6 +151,25 @@ def test_no_connection_said_when_a_request_fails(browser, browser_context_args, 
         phone.context.close()
 
 
+def test_no_connection_still_said_after_a_boosted_step(browser, browser_context_args, home):
+    """Offline on the home screen, then to the visit by its link (a boosted swap of the
+    page, the bar drawn anew hidden): the bar is there again and still says it."""
+    visit = home.make_visit("Boosted line")
+    phone = phone_at(browser, browser_context_args, PORTRAIT)
+    try:
+        phone.ready_for(visit)
+        page = phone.page
+        page.goto("/")
+        synced(page)
+        phone.context.set_offline(True)
+        expect(page.locator(SYNC_SUMMARY)).to_contain_text(NO_CONNECTION)
+        phone.open_visit_from_home(visit)
+        expect(page.locator(SYNC_SUMMARY)).to_be_visible()
+        expect(page.locator(SYNC_SUMMARY)).to_contain_text(NO_CONNECTION)
+    finally:
+        phone.context.close()
+
+
 # --- 10. "Note" opens the composer, never closes it ---------------------------------------
 
 def test_note_keeps_the_composer_open_after_a_reload(browser, browser_context_args, home, shoot):

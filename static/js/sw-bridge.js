@@ -152,6 +152,11 @@ export async function startBridge() {
   });
   window.addEventListener("online", askForSync);
   window.addEventListener("offline", () => setConnected(false));
+  // A boosted page swaps in its own bar, hidden and empty: draw the last status on it.
+  document.addEventListener("htmx:load", () => {
+    const bar = document.getElementById("sync-bar");
+    if (shown && bar && bar.hidden) drawStatus(shown);
+  });
   document.addEventListener("htmx:sendError", () => setConnected(false));
   if (!navigator.onLine) connected = false;
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") askForSync(); });
