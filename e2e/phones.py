@@ -40,6 +40,15 @@ def open_composer(page):
     return field
 
 
+def main_menu(page):
+    """The header's links, unfolded first where the appointment screen on a phone
+    folds them behind "Menu" (issue 19, item 11)."""
+    toggle = page.locator("[data-menu-toggle]")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    return page.get_by_role("navigation", name="Main")
+
+
 def open_answer_box(page, question_id):
     """Unfold a question's answer box, as a person would: the "Asked" group first if it holds it."""
     item = page.locator(f"#question-{question_id}")

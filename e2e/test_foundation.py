@@ -10,7 +10,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from phones import OWNER, PASSPHRASE, poll, sign_in  # e2e/phones.py
+from phones import OWNER, PASSPHRASE, main_menu, poll, sign_in  # e2e/phones.py
 from playwright.sync_api import expect
 
 from tests.days import long_date, years_ago
@@ -468,7 +468,7 @@ def test_sign_out_and_back_in(family, seed, axe, shoot):
     visit = robins_visit(seed)
     page = family().sign_in(then=visit.path)
     expect(heading(page, re.compile(f"^With {CLINICIAN}"))).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
+    main_menu(page).get_by_role("button", name="Sign out").click()
     expect(heading(page, "Sign in")).to_be_visible()
 
     page.goto(visit.path)

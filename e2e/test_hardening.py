@@ -15,6 +15,7 @@ import time
 import pytest
 from phones import (  # e2e/phones.py
     SAVED_ON_PHONE,
+    main_menu,
     new_phone,
     open_answer_box,
     open_composer,
@@ -353,7 +354,7 @@ def test_sign_out_with_no_connection_says_it_needs_one(browser, browser_context_
         phone.context.set_offline(True)
         phone.save_note("Not yet synced, one")
         phone.save_note("Not yet synced, two")
-        page.get_by_role("button", name="Sign out").click()
+        main_menu(page).get_by_role("button", name="Sign out").click()
         expect(page.get_by_role("heading", level=1, name="Signing out needs a connection")
                ).to_be_visible()
         expect(page.get_by_text("2 items are not yet synced.")).to_be_visible()
@@ -365,7 +366,7 @@ def test_sign_out_with_no_connection_says_it_needs_one(browser, browser_context_
         assert phone.pending() == 2
         phone.context.set_offline(False)
         phone.sync_until_done()
-        page.get_by_role("button", name="Sign out").click()
+        main_menu(page).get_by_role("button", name="Sign out").click()
         expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     finally:
         phone.context.close()

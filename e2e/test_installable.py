@@ -17,7 +17,7 @@ iPhone context defines before any script runs.
 
 import re
 
-from phones import OFFLINE_HEADING, new_phone, path_of, phone_with_profile
+from phones import OFFLINE_HEADING, main_menu, new_phone, path_of, phone_with_profile
 from playwright.sync_api import expect
 
 IPHONE_SAFARI = """Object.defineProperty(Navigator.prototype, "standalone",
@@ -95,7 +95,7 @@ def test_the_installed_app_opens_the_next_visit_and_works_without_the_server(
         page.emulate_media(color_scheme="light")
 
         # "Back" goes back, as the browser's button would.
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Help").click()
+        main_menu(page).get_by_role("link", name="Help").click()
         expect(page.get_by_role("heading", level=1, name="Help")).to_be_visible()
         back.click()
         phone.expect_visit_screen(visit)
@@ -151,7 +151,7 @@ def test_an_iphone_sees_the_add_to_home_screen_steps_once_and_always_in_help(
         expect(page.get_by_role("heading", level=1, name=QUESTIONS)).to_be_visible()
         expect(offer, "shown once only").to_be_hidden()
 
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Help").click()
+        main_menu(page).get_by_role("link", name="Help").click()
         steps = page.locator("#install ~ .install-steps")
         expect(steps.get_by_text("Add to Home Screen")).to_be_visible()
         axe.check(page, "help")

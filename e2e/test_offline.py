@@ -27,12 +27,16 @@ from phones import (  # e2e/phones.py
     SYNC_SUMMARY,
     HomeComputer,
     assert_exactly_once,
+    main_menu,
     new_phone,
     open_composer,
     phone_with_profile,
 )
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
+
+# The sync bar with no answer from home (issue 19, item 9), as a regular expression.
+NO_CONNECTION = re.escape("No connection. Notes stay on this phone.")
 
 
 def test_offline_capture_then_sync_exactly_once_via_set_offline(
@@ -68,7 +72,8 @@ def test_offline_capture_then_sync_exactly_once_via_set_offline(
         states = phone.notes().locator("[data-sync-state]")
         expect(states).to_have_text(["On this phone"] * 20)
         assert phone.pending() == 23, "20 notes + asked + answer + consent in the outbox"
-        expect(page.locator(SYNC_SUMMARY)).to_have_text(re.compile(r"^23 not yet synced, "))
+        expect(page.locator(SYNC_SUMMARY)).to_have_text(
+            re.compile(rf"^{NO_CONNECTION} 23 not yet synced, "))
         shoot(page, "offline-01-visit-on-this-phone")
         page.evaluate("() => window.scrollTo(0, 0)")  # the bar sits under the header
         shoot(page, "offline-02-sync-bar-pending", full_page=False)
@@ -85,7 +90,8 @@ def test_offline_capture_then_sync_exactly_once_via_set_offline(
         expect(page.locator(f"#asked-{second_q}")).to_have_attribute("aria-pressed", "false")
         expect(page.locator("#consent-log li[data-capture-id]")).to_contain_text(
             f"{visit.clinician} agreed to recording")
-        expect(page.locator(SYNC_SUMMARY)).to_have_text(re.compile(r"^23 not yet synced, "))
+        expect(page.locator(SYNC_SUMMARY)).to_have_text(
+            re.compile(rf"^{NO_CONNECTION} 23 not yet synced, "))
 
         # Back in signal.
         phone.context.set_offline(False)
@@ -148,7 +154,7 @@ def test_offline_by_stopping_the_server_and_restarting_the_browser(
                        ).to_have_text("On this phone")
             assert phone.pending() == 3
             expect(phone.page.locator(SYNC_SUMMARY)).to_have_text(
-                re.compile(r"^3 not yet synced, "))
+                re.compile(rf"^{NO_CONNECTION} 3 not yet synced, "))
 
             answer = phone.page.goto("/clinicians/new?x=1")
             assert answer is not None and answer.ok, "a browser error instead of our offline page"
@@ -400,7 +406,7 @@ def test_screens_that_need_the_server_say_so_offline(browser, browser_context_ar
         phone.context.set_offline(True)
 
         # A boosted link in the main navigation.
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Clinicians").click()
+        main_menu(page).get_by_role("link", name="Clinicians").click()
         expect(offline_heading).to_be_visible()
         expect(page.get_by_text("Everything you saved on this phone is safe")).to_be_visible()
         shoot(page, "offline-04-offline-page")

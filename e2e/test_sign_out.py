@@ -3,7 +3,7 @@ only this person's items not yet synced (and it says how many)."""
 
 import re
 
-from phones import OFFLINE_HEADING, path_of, poll
+from phones import OFFLINE_HEADING, main_menu, path_of, poll
 from playwright.sync_api import expect
 
 PUSH = "**/api/v1/sync/push"
@@ -40,7 +40,7 @@ def test_signing_out_leaves_only_this_persons_unsent_items(phone, home, shoot, a
     phone.save_note("Still on this phone")
     assert phone.pending() == 1
 
-    page.get_by_role("button", name="Sign out").click()
+    main_menu(page).get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
     kept = page.get_by_role("status").filter(has_text="Signed out")
     expect(kept).to_have_text("Signed out. 1 item not yet synced is kept on this phone: "
@@ -81,7 +81,7 @@ def test_signing_out_with_nothing_waiting_says_so(phone, home):
     visit = home.make_visit("Nothing waiting")
     page = phone.page
     phone.ready_for(visit)
-    page.get_by_role("button", name="Sign out").click()
+    main_menu(page).get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("status").filter(has_text="Signed out")).to_have_text(
         "Signed out. Nothing is waiting to be sent from this phone.")
     assert page.evaluate(HELD)["captures"] == []
@@ -98,7 +98,7 @@ def test_signing_out_with_no_signal_says_so_and_offers_the_lock(phone, home, sho
     page = phone.page
     phone.ready_for(visit)
     phone.context.set_offline(True)
-    page.get_by_role("button", name="Sign out").click()
+    main_menu(page).get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1, name="Signing out needs a connection")
            ).to_be_visible()
     page.get_by_role("link", name="lock it with a PIN").click()

@@ -10,7 +10,14 @@ Each test prepares its own visit from the home computer (e2e/phones.py).
 import re
 
 import pytest
-from phones import SAVED_ON_PHONE, new_phone, open_answer_box, phone_with_profile, poll
+from phones import (
+    SAVED_ON_PHONE,
+    main_menu,
+    new_phone,
+    open_answer_box,
+    phone_with_profile,
+    poll,
+)
 from playwright.sync_api import expect
 
 TEN = ("diagnosis-agree", "diagnosis-how-sure", "diagnosis-evidence-for",
@@ -170,7 +177,7 @@ def in_visit_flow(phone, visit, shoot, axe, label):
 
     # Questions: one tap brings the next one into view and puts focus on it.
     page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
-    bar(page, "Note").click()  # close the composer again
+    page.locator("#note-form").get_by_role("link", name="Close").click()  # "Note" only opens it
     expect(field).to_be_hidden()
     bar(page, "Questions").click()
     expect(first).to_be_focused()
@@ -449,7 +456,7 @@ def test_wake_lock_held_on_the_visit_screen_only(browser, browser_context_args, 
         phone.open_visit_from_home(visit)
         poll(lambda: page.evaluate("() => window.__wakeLock.requested"), lambda n: n == 1,
              what="the wake lock asked for once")
-        page.get_by_role("link", name="Home").first.click()  # a boosted navigation
+        main_menu(page).get_by_role("link", name="Home").click()  # folded behind "Menu" here
         expect(page.get_by_role("heading", level=1, name=re.compile("^Hello"))).to_be_visible()
         poll(lambda: page.evaluate("() => window.__wakeLock.released"), lambda n: n == 1,
              what="the wake lock let go on leaving the screen")

@@ -275,10 +275,15 @@ const Outbox = (() => {
     changed.push(...pulled.changed);
     failures = 0;
     // Said before the bytes go: a failed upload must not hide what was synced.
-    await broadcast({ changed, visits: pulled.visits });
+    await broadcast({ changed, visits: pulled.visits, reached: true });
     for (const hook of afterSyncHooks) await hook(device); // a failure retries, as any
-    return broadcast();
+    return broadcast({ reached: true });
   }
+
+  // No answer from the home computer at all: no signal, a timeout, or a proxy
+  // in front of it saying it is down. Any other answer means it is there.
+  const unreachable = (error) => ["TypeError", "TimeoutError", "AbortError"].includes(error.name)
+    || /answered 50[234]$/.test(error.message);
 
   // 4.
   function replay() {
@@ -293,7 +298,7 @@ const Outbox = (() => {
         clearTimeout(retryTimer);
         const delay = Math.min(60_000, 1000 * 2 ** Math.min(failures, 6));
         retryTimer = setTimeout(() => replay().catch(() => {}), delay);
-        await broadcast({ error: String(error.message || error) });
+        await broadcast({ error: String(error.message || error), unreachable: unreachable(error) });
         throw error;
       })
       .finally(() => {

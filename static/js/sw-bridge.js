@@ -10,6 +10,7 @@ const DB = self.AskTwiceDB;
 const UNREACHABLE = "Can't reach your computer. Your notes are safe on this phone.";
 const NOT_PAIRED = "This phone is no longer paired. Your notes are safe on it: pair it again from the home computer.";
 const REMOVED_PAGE = "/static/removed.html";
+const NO_CONNECTION = "No connection. Notes stay on this phone.";
 const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
 
 // The token of this session, from any form on the page (a boosted swap keeps
@@ -29,6 +30,38 @@ function syncNow() {
   askForSync();
 }
 
+// No connection, from the `offline` event or the first request that got no
+// answer, until the home computer answers again (a sync that got through).
+let connected = true;
+let shown = null; // the last status drawn, drawn again when the connection changes
+
+function setConnected(now) {
+  if (connected === now) return;
+  connected = now;
+  if (shown) drawStatus(shown);
+}
+
+function drawStatus(status) {
+  const bar = document.getElementById("sync-bar");
+  if (!bar) return;
+  bar.hidden = false;
+  const last = status.lastSync ? `last sync at ${clock(status.lastSync)}` : "not synced yet";
+  const pending = status.pending ? `${status.pending} not yet synced` : "Everything is synced";
+  const summary = bar.querySelector("[data-sync-summary]");
+  if (status.error === "unauthorized") {
+    summary.textContent = `This phone is no longer paired. ${status.pending} not yet synced, safe on this phone: `
+      + "pair it again from the home computer (Phones, then Make a code).";
+  } else if (!connected) {
+    // "Everything is synced" is more than an unreachable phone can know.
+    const since = status.pending ? `${status.pending} not yet synced, ${last}` : last[0].toUpperCase() + last.slice(1);
+    summary.replaceChildren(Object.assign(document.createElement("strong"), { textContent: NO_CONNECTION }), ` ${since}.`);
+  } else {
+    summary.textContent = `${pending}, ${last}.`;
+  }
+  bar.toggleAttribute("data-offline", !connected);
+  bar.dataset.pending = String(status.pending);
+}
+
 function showStatus(status) {
   // Removed at home: the worker has forgotten the family's things; its own page says what stays.
   if (status.error === "removed") { window.location.replace(REMOVED_PAGE); return; }
@@ -36,16 +69,10 @@ function showStatus(status) {
     reportNextFailure = false;
     if (status.error) say(status.error === "unauthorized" ? NOT_PAIRED : UNREACHABLE);
   }
-  const bar = document.getElementById("sync-bar");
-  if (!bar) return;
-  bar.hidden = false;
-  const last = status.lastSync ? `last sync at ${clock(status.lastSync)}` : "not synced yet";
-  const pending = status.pending ? `${status.pending} not yet synced` : "Everything is synced";
-  bar.querySelector("[data-sync-summary]").textContent = status.error === "unauthorized"
-    ? `This phone is no longer paired. ${status.pending} not yet synced, safe on this phone: `
-      + "pair it again from the home computer (Phones, then Make a code)."
-    : `${pending}, ${last}.`;
-  bar.dataset.pending = String(status.pending);
+  if (status.unreachable) connected = false;
+  if (status.reached) connected = true;
+  shown = status;
+  drawStatus(status);
   document.dispatchEvent(new CustomEvent("sync-status", { detail: status }));
 }
 
@@ -128,6 +155,14 @@ export async function startBridge() {
     if (event.target.closest("[data-sync-now]")) syncNow();
   });
   window.addEventListener("online", askForSync);
+  window.addEventListener("offline", () => setConnected(false));
+  // A boosted page swaps in its own bar, hidden and empty: draw the last status on it.
+  document.addEventListener("htmx:load", () => {
+    const bar = document.getElementById("sync-bar");
+    if (shown && bar && bar.hidden) drawStatus(shown);
+  });
+  document.addEventListener("htmx:sendError", () => setConnected(false));
+  if (!navigator.onLine) connected = false;
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") askForSync(); });
 
   await refreshStatus();
