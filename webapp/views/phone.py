@@ -11,14 +11,9 @@ from webapp.errors import NotFound
 bp = Blueprint("phone", __name__)
 
 
-@bp.before_request
-def only_on_a_phone():
-    """Lock and wipe are a paired phone's: the home computer keeps nothing to wipe."""
-    if not g.phone:
-        raise NotFound()
-
-
 @bp.get("/phone")
 def index():
     """Show the lock and wipe controls for the phone this page is open on."""
+    if not g.phone:  # the home computer keeps nothing to lock or wipe
+        raise NotFound()
     return render_template("phone/index.html")
