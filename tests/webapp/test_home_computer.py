@@ -6,10 +6,11 @@ from webapp.models import Device, Login
 from webapp.services import devices
 
 # What only a paired phone shows: its menu entry, the sync bar, the install offers,
-# getting a visit ready, and where its latest debrief save waits.
+# getting a visit ready, where its latest debrief save waits, and the recorder (its
+# sound reaches the home computer only through a phone's worker).
 PHONE_ONLY = ["This phone</a>", 'id="sync-bar"', 'data-phone="true"', "data-install>",
               "data-install-offer", "Keep Ask Twice on this phone",
-              "Get ready for this visit</button>", "data-debrief-local"]
+              "Get ready for this visit</button>", "data-debrief-local", 'id="recorder"']
 
 
 def shown(browser, visit):
