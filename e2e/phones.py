@@ -103,6 +103,16 @@ def pairing_link(base_url):
     return re.search(r"/pair/[\w-]{20,}", made).group(0)
 
 
+def pair_before_any_page(context, base_url):
+    """Pair a browser context as the owner's phone through its cookie jar, opening no
+    page: its first page is then the test's own."""
+    link = pairing_link(base_url)
+    form = context.request.get(link)
+    paired = context.request.post(link, form={"csrf_token": csrf_of(form.text()),
+                                              "name": f"{OWNER}'s phone"})
+    assert paired.ok, paired.status
+
+
 def sign_in_at_home(page):
     """Sign in with the passphrase, as on the home computer: no phone. Return the page."""
     page.goto("/signin")
