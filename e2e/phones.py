@@ -5,11 +5,12 @@ Not a test module: e2e/test_offline.py and e2e/test_rejections.py import it.
 
 import re
 import time
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 from playwright.sync_api import expect
 
@@ -76,17 +77,58 @@ def poll(read, until, timeout=30.0, interval=0.15, what="condition"):
 
 
 def sign_in(page, then=None, label="phone"):
-    """Sign in as the owner on the sign-in screen, wait until the browser has settled
-    in (its service worker and device registration, both made on this first
+    """Pair this browser as the owner's phone (the one way a browser becomes a phone:
+    a browser signed in with the passphrase is the home computer), wait until it has
+    settled in (its service worker and device registration, both made on its first
     page), then open `then` (a path) if given. Return the page."""
+    page.goto("/pair")
+    page.goto(pairing_link(re.match(r"https?://[^/]+", page.url).group(0)))
+    page.get_by_role("button", name="Pair this phone").click()
+    page.wait_for_url(lambda url: "/pair" not in url)
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1, name=f"Hello, {OWNER}")).to_be_visible()
+    wait_for_worker_and_device(page, label)
+    if then:
+        page.goto(then)
+    return page
+
+
+def pairing_link(base_url):
+    """A one-time pairing link for the owner's phone, made as the home computer makes
+    one: signed in with the passphrase, "Make a code" on the Phones screen."""
+    home = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+
+    def post(path, page, **form):
+        data = urlencode({"csrf_token": csrf_of(page), **form}).encode()
+        return home.open(base_url + path, data, timeout=30).read().decode()
+
+    def get(path):
+        return home.open(base_url + path, timeout=30).read().decode()
+
+    post("/signin", get("/signin"), name=OWNER, passphrase=PASSPHRASE)
+    phones = get("/devices")
+    owner = re.search(rf'for="member-(\d+)">{re.escape(OWNER)}<', phones).group(1)
+    made = post("/devices/pairings", phones, member_id=owner)
+    return re.search(r"/pair/[\w-]{20,}", made).group(0)
+
+
+def pair_before_any_page(context, base_url):
+    """Pair a browser context as the owner's phone through its cookie jar, opening no
+    page: its first page is then the test's own."""
+    link = pairing_link(base_url)
+    form = context.request.get(link)
+    paired = context.request.post(link, form={"csrf_token": csrf_of(form.text()),
+                                              "name": f"{OWNER}'s phone"})
+    assert paired.ok, paired.status
+
+
+def sign_in_at_home(page):
+    """Sign in with the passphrase, as on the home computer: no phone. Return the page."""
     page.goto("/signin")
     page.get_by_label("Your name").fill(OWNER)
     page.get_by_label("Passphrase").fill(PASSPHRASE)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1, name=f"Hello, {OWNER}")).to_be_visible()
-    wait_for_worker_and_device(page, label)
-    if then:
-        page.goto(then)
     return page
 
 

@@ -19,6 +19,7 @@ from phones import (  # e2e/phones.py
     new_phone,
     open_answer_box,
     open_composer,
+    pair_before_any_page,
     phone_with_profile,
     poll,
 )
@@ -291,7 +292,8 @@ def test_get_ready_tapped_right_after_the_page_opens(browser, browser_context_ar
     """The first page this browser opens is the visit, and "Get ready" is tapped at
     once, before any service worker controls the page: it waits, then gets ready."""
     visit = home.make_visit("Kofi")
-    context = browser.new_context(**browser_context_args, storage_state=home.api.storage_state())
+    context = browser.new_context(**browser_context_args)
+    pair_before_any_page(context, home.base_url)
     try:
         page = context.new_page()
         page.goto(visit.path, wait_until="domcontentloaded")

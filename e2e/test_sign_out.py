@@ -44,7 +44,7 @@ def test_signing_out_leaves_only_this_persons_unsent_items(phone, home, shoot, a
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
     kept = page.get_by_role("status").filter(has_text="Signed out")
     expect(kept).to_have_text("Signed out. 1 item not yet synced is kept on this phone: "
-                              "it goes to your computer when you sign in again.")
+                              "it goes to your computer when you pair this phone again.")
     shoot(page, "sign-out-01-kept", full_page=False)
     axe.check(page, "signed out, one item kept")
 
@@ -66,7 +66,7 @@ def test_signing_out_leaves_only_this_persons_unsent_items(phone, home, shoot, a
     expect(page.get_by_text(visit.child)).to_have_count(0)
     shoot(page, "sign-out-02-offline-after", full_page=False)
 
-    # Signing in again sends what was kept, once.
+    # Pairing again sends what was kept, once.
     context.set_offline(False)
     context.unroute(PUSH)
     phone.sign_in()

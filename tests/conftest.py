@@ -242,9 +242,27 @@ def auth(client, owner):
 
 @pytest.fixture
 def signed_in(auth):
-    """A test client signed in as the owner."""
+    """A test client signed in as the owner: the home computer, no phone."""
     auth.login()
     return auth.client
+
+
+def pair(app, member, name="Sam's phone"):
+    """A new browser paired as `member`'s phone with a one-time link (only a paired
+    phone keeps an outbox and registers a device); return its client."""
+    from webapp.services import pairing
+
+    _, token, _ = pairing.start_pairing(member)
+    db.session.commit()
+    phone = app.test_client()
+    assert phone.post(f"/pair/{token}", data={"name": name}).status_code == 303
+    return phone
+
+
+@pytest.fixture
+def owners_phone(app, owner):
+    """The owner's phone, paired with a one-time link."""
+    return pair(app, owner)
 
 
 class HX:

@@ -165,8 +165,10 @@ def refuse_cross_site_writes():
 
 
 def load_member():
-    """Put the signed-in member on `g`, or send the visitor to sign in."""
+    """Put the signed-in member on `g` (`g.phone`: whether this browser is a paired
+    phone), or send the visitor to sign in."""
     g.member = g.login = None
+    g.phone = False
     if request.blueprint == "api" or _is_api():
         return None  # the API takes device tokens only, never this cookie
     key = session.get("login")
@@ -182,6 +184,7 @@ def load_member():
                 session[REMOVED] = True
         else:
             g.member = g.login.member
+            g.phone = g.login.is_phone
             session["seen"] = _now()
             # A companion reaches their case's visits only; the rest is "not found"
             # (and another person's note, "not allowed"): the rule the pages' links obey.

@@ -1,5 +1,5 @@
-// Connects the pages to the service worker (the squoosh pattern): register it,
-// register this phone as a device, keep the "not yet synced" bar current, ask
+// Connects a paired phone's pages to the service worker (the squoosh pattern):
+// register it, register this phone as a device, keep the "not yet synced" bar current, ask
 // for sync at the right moments, and offer updates without ever swapping the
 // page under a form someone is filling in.
 import "../../service_worker/idb.js";
@@ -126,11 +126,23 @@ function offerUpdate(worker) {
 
 let started = false;
 
+// A browser that is no paired phone (the home computer) writes straight to the
+// server: no worker, no outbox. One an older version set up as a phone sends what
+// its outbox still holds first, then lets its worker and storage go.
+async function retire() {
+  const registrations = await navigator.serviceWorker.getRegistrations();
+  if (!registrations.length) return;
+  if (await DB.pendingCount()) { askForSync(); return; } // again on the next page
+  for (const registration of registrations) await registration.unregister();
+  await DB.forget(true);
+}
+
 // Run on every htmx:load; starts once, on the first page of a signed-in session
 // (signing in is a full page load, so the session's scripts are on the page).
 export async function startBridge() {
   if (started || !("serviceWorker" in navigator) || !document.body.dataset.signedIn) return;
   started = true;
+  if (!document.body.dataset.phone) { await retire(); return; }
   // Listen before registering: a worker's first status message must not be missed.
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data && event.data.type === "sync-status") showStatus(event.data);

@@ -192,8 +192,8 @@ def test_a_revoked_or_unknown_token_gets_401_and_nothing_applies(phone, visit):
     assert Note.query.count() == 0
 
 
-def test_a_signed_in_browser_registers_as_a_device_with_a_hashed_token(signed_in):
-    response = signed_in.post("/devices", data={"name": "Sam's phone"})
+def test_a_paired_phone_registers_as_a_device_with_a_hashed_token(owners_phone):
+    response = owners_phone.post("/devices", data={"name": "Phone"})
     assert response.status_code == 201
     body = response.get_json()
     device = db.session.get(Device, uuid.UUID(body["device_id"]))

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, pair
 from webapp.extensions import db
 from webapp.models import Device, Household, Member, Note, SignInFailure
 from webapp.models._types import utcnow
@@ -91,18 +91,16 @@ def test_a_copied_cookie_stops_working_after_sign_out(app, signed_in, visit):
     assert Device.query.count() == 0
 
 
-def test_sign_out_stops_this_browsers_device_token_but_no_other(app, signed_in, client, owner):
-    mine = signed_in.post("/devices", data={"name": "Phone"}).get_json()
-    other_browser = app.test_client()
-    other_browser.post("/signin", data={"name": "Sam", "passphrase": PASSPHRASE})
-    theirs = other_browser.post("/devices", data={"name": "Tablet"}).get_json()
+def test_sign_out_stops_this_browsers_device_token_but_no_other(app, owners_phone, owner):
+    mine = owners_phone.post("/devices", data={"name": "Phone"}).get_json()
+    theirs = pair(app, owner, "Tablet").post("/devices", data={"name": "Tablet"}).get_json()
 
     def pull(device):
-        return signed_in.post("/api/v1/sync/pull", json={"device_id": device["device_id"]},
+        return owners_phone.post("/api/v1/sync/pull", json={"device_id": device["device_id"]},
                               headers={"Authorization": f"Bearer {device['token']}"})
 
     assert pull(mine).status_code == 200
-    signed_in.post("/signout")
+    owners_phone.post("/signout")
     assert pull(mine).status_code == 401
     assert pull(mine).get_json()["code"] == "unauthorized"
     assert pull(theirs).status_code == 200

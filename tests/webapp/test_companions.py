@@ -203,8 +203,8 @@ def test_a_companion_gets_a_new_link_for_another_phone_until_removed(app, signed
     assert refused.status_code == 422 and "was removed from this case" in refused.text
 
 
-def test_get_ready_keeps_only_the_pages_the_person_may_open(signed_in, companion, visit):
-    mine = re.search(r"data-urls='([^']*)'", signed_in.get(f"/visits/{visit.id}").text).group(1)
+def test_get_ready_keeps_only_the_pages_the_person_may_open(owners_phone, companion, visit):
+    mine = re.search(r"data-urls='([^']*)'", owners_phone.get(f"/visits/{visit.id}").text).group(1)
     theirs = re.search(r"data-urls='([^']*)'", companion.get(f"/visits/{visit.id}").text).group(1)
     assert f"/visits/{visit.id}/questions" in mine
     assert json.loads(theirs) == [f"/visits/{visit.id}", f"/visits/{visit.id}/debrief", "/phone"]

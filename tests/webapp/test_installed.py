@@ -67,15 +67,15 @@ def test_start_asks_a_stranger_to_sign_in(client, owner):
     assert response.status_code == 303 and "/signin" in response.headers["Location"]
 
 
-def test_help_explains_installing_on_each_kind_of_phone(signed_in):
-    page = signed_in.get("/help").text
+def test_help_explains_installing_on_each_kind_of_phone(owners_phone):
+    page = owners_phone.get("/help").text
     assert "Add to Home Screen" in page and "Install on this phone" in page
     assert 'id="install"' in page
 
 
 def test_the_preparation_screen_carries_the_install_offer_hidden_until_it_can_help(
-        signed_in, visit):
-    page = signed_in.get(f"/visits/{visit.id}/questions").text
+        owners_phone, visit):
+    page = owners_phone.get(f"/visits/{visit.id}/questions").text
     assert 'id="install-offer"' in page and "data-install-once hidden" in page
 
 

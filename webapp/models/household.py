@@ -1,6 +1,7 @@
 """The household that owns everything, and the people in it."""
 
 from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -56,6 +57,18 @@ class Login(db.Model):
     device_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
     member: Mapped[Member] = relationship()
+
+    # The one test of "this browser is a paired phone": only a phone keeps an outbox,
+    # a replica and a sync bar; a browser signed in by passphrase (the home computer)
+    # writes straight to the server. In Python and in SQL alike.
+    @hybrid_property
+    def is_phone(self):
+        return self.device_name is not None
+
+    @is_phone.inplace.expression
+    @classmethod
+    def _is_phone_in_sql(cls):
+        return cls.device_name.is_not(None)
 
 
 class SignInFailure(db.Model):

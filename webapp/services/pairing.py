@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import func, select, union_all, update
+from sqlalchemy import func, or_, select, union_all, update
 
 from webapp.errors import NotFound, ValidationFailed
 from webapp.extensions import db
@@ -101,8 +101,10 @@ class Phone(NamedTuple):
 def list_phones(household_id):
     """Return the household's phones, the ones still syncing first, newest first.
 
-    A phone is a sign-in: two tabs, or a registration again, gave it several
-    device tokens but it is one phone (a device from no sign-in is one alone).
+    A phone is a sign-in by pairing: two tabs, or a registration again, gave it several
+    device tokens but it is one phone (a device from no sign-in is one alone). A browser
+    signed in by passphrase (the home computer) is no phone, even one an older version
+    registered.
     """
     sent = union_all(*(select(model.device_id) for model in (Note, Answer, ConsentEvent,
                                                              AskedEvent))).subquery()
@@ -112,7 +114,8 @@ def list_phones(household_id):
         select(Device, Login.ended_at, func.coalesce(counts.c.received, 0))
         .outerjoin(counts, counts.c.device_id == Device.id)
         .outerjoin(Login, Login.id == Device.login_id)
-        .where(Device.household_id == household_id)
+        .where(Device.household_id == household_id,
+               or_(Device.login_id.is_(None), Login.is_phone))
         .order_by(Device.created_at.desc())
     ).all()
     phones = {}

@@ -4,7 +4,7 @@ its browser as a device (a phone paired by code takes the name it was given)."""
 from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 
 from webapp import hosts
-from webapp.errors import envelope
+from webapp.errors import NotFound, envelope
 from webapp.schemas.forms import DeviceSchema
 from webapp.services import accounts, devices, pairing
 from webapp.views import attempt, household_id, submit
@@ -29,7 +29,13 @@ def devices_page(errors=None, form=None):
 
 @bp.post("")
 def create():
-    """Register the signed-in member's phone; its token is given this once."""
+    """Register the signed-in member's phone; its token is given this once.
+
+    Only a paired phone: any other browser writes straight to the server.
+    """
+    if not g.phone:
+        raise NotFound()
+
     def register(data):
         name = g.login.device_name or data["name"]
         return devices.register_device(g.member, name, login=g.login)

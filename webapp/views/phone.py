@@ -4,7 +4,9 @@ Both run in the page (static/js/behaviours/phone.js): the PIN never leaves the
 phone, and wiping deletes the phone's own storage, which only the page can.
 """
 
-from flask import Blueprint, render_template
+from flask import Blueprint, g, render_template
+
+from webapp.errors import NotFound
 
 bp = Blueprint("phone", __name__)
 
@@ -12,4 +14,6 @@ bp = Blueprint("phone", __name__)
 @bp.get("/phone")
 def index():
     """Show the lock and wipe controls for the phone this page is open on."""
+    if not g.phone:  # the home computer keeps nothing to lock or wipe
+        raise NotFound()
     return render_template("phone/index.html")
