@@ -1,0 +1,96 @@
+"""The commands only the console has: start serving, `doctor` and `service`. With the
+blueprints' own (backup, export, restore, storage...) they make `ask-twice` (webapp/cli.py)
+and `flask --app webapp`."""
+
+import os
+import platform
+import webbrowser
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from webapp import hosts
+from webapp.services import autostart, health
+
+service = AppGroup("service", help="Start Ask Twice with this computer, or stop doing so.")
+MARKS = {health.OK: "OK", health.NOTE: "Note", health.FIX: "To do"}
+
+
+def init_app(app):
+    """Add the console's commands to `app`'s command line."""
+    for command in (serve_command, doctor_command, service):
+        app.cli.add_command(command)
+
+
+@click.command("serve")
+@click.option("--host", help="The address to serve on (default: HOST, else this computer only).")
+@click.option("--port", type=int, help="The port (default: PORT, else 8000; 0 picks a free one).")
+@click.option("--no-browser", is_flag=True, help="Do not open the browser on this computer.")
+def serve_command(host, port, no_browser):
+    """Bring the database up to date, then serve Ask Twice until stopped (Ctrl-C)."""
+    from waitress import create_server
+
+    app = current_app._get_current_object()
+    upgrade()
+    host = host or app.config["SERVE_HOST"]
+    port = app.config["SERVE_PORT"] if port is None else port
+    # Behind a proxy on this computer: waitress drops the X-Forwarded-* headers unless
+    # told which proxy to believe (the same as scripts/run).
+    proxy = ({"trusted_proxy": "127.0.0.1", "trusted_proxy_headers":
+              "x-forwarded-for x-forwarded-host x-forwarded-proto"}
+             if app.config["TRUST_PROXY"] else {})
+    server = create_server(app, host=host, port=port, **proxy)
+    shown = "127.0.0.1" if host.strip() in hosts.EVERY_ADDRESS else host
+    address = f"http://{shown}:{server.effective_port}/"
+    click.echo(f"Ask Twice is running at {address}  (Ctrl-C stops it)")
+    if not no_browser and os.environ.get("ASK_TWICE_NO_BROWSER") != "1":
+        webbrowser.open(address)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("Ask Twice has stopped.")
+
+
+@click.command("doctor")
+def doctor_command():
+    """Check that this install is healthy; exit 1 when something needs doing."""
+    results = health.checks()
+    for check in results:
+        click.echo(f"{MARKS[check.level]}: {check.said}")
+        if check.todo:
+            click.echo(f"    {check.todo}")
+    if health.needs_doing(results):
+        raise SystemExit(1)
+    click.echo("All is well.")
+
+
+def _plan():
+    try:
+        return autostart.plan(platform.system(), Path.home(), current_app.instance_path)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@service.command("install")
+def service_install():
+    """Start Ask Twice whenever you log on to this computer, and now."""
+    plan = _plan()
+    try:
+        autostart.install(plan)
+    except autostart.NotRegistered as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Ask Twice now starts by itself when you log on ({plan.path}). Phones sync "
+               "only while this computer is on and awake.")
+
+
+@service.command("remove")
+def service_remove():
+    """Stop starting Ask Twice with this computer."""
+    plan = _plan()
+    if autostart.remove(plan):
+        click.echo("Ask Twice no longer starts by itself.")
+    else:
+        click.echo("Ask Twice was not set to start by itself: nothing to undo.")
