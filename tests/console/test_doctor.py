@@ -7,6 +7,7 @@ import platform
 import socket
 import ssl
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,10 @@ def healthy(app, tmp_path, monkeypatch):
     app.config["MIN_FREE_DISK_MB"] = 1
     backups = tmp_path / "data" / "backups"
     backups.mkdir(parents=True)
-    (backups / "ask-twice-20250101-000000.sqlite").write_bytes(b"a backup")  # made now
+    backup = backups / "ask-twice-20250101-000000.sqlite"
+    backup.write_bytes(b"a backup")
+    now = time.time()  # the process's clock, which scripts/test moves ahead, not the disk's
+    os.utime(backup, (now, now))
     plan = autostart.plan(platform.system(), Path.home(), app.instance_path)
     plan.path.parent.mkdir(parents=True)
     plan.path.write_bytes(plan.content)

@@ -38,6 +38,7 @@ def version():
 
 
 def _name(path):
+    """Name a hashed file the same from a clone and from the installed bundle."""
     for root in (paths.FILES, paths.PACKAGE.parent):
         if path.is_relative_to(root):
             return path.relative_to(root).as_posix()
