@@ -10,10 +10,9 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from flask_migrate import upgrade
 
 from webapp import hosts
-from webapp.services import autostart, health
+from webapp.services import autostart, health, upgrade
 
 service = AppGroup("service", help="Start Ask Twice with this computer, or stop doing so.")
 MARKS = {health.OK: "OK", health.NOTE: "Note", health.FIX: "To do"}
@@ -34,7 +33,9 @@ def serve_command(host, port, no_browser):
     from waitress import create_server
 
     app = current_app._get_current_object()
-    upgrade()
+    kept = upgrade.bring_up_to_date()
+    if kept:
+        click.echo(f"Backed up the database to {kept} before bringing it up to date.")
     host = host or app.config["SERVE_HOST"]
     port = app.config["SERVE_PORT"] if port is None else port
     # Behind a proxy on this computer: waitress drops the X-Forwarded-* headers unless

@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import select, text
 
@@ -19,7 +17,7 @@ from webapp import hosts
 from webapp.extensions import db
 from webapp.models import Device
 from webapp.models._types import utcnow
-from webapp.services import autostart, storage
+from webapp.services import autostart, storage, upgrade
 
 OK, NOTE, FIX = "ok", "note", "fix"  # FIX: something needs doing (doctor exits 1)
 CERTIFICATE_DAYS = 14  # renew before phones start refusing the address
@@ -129,10 +127,7 @@ def _database():
 
 def _migrations():
     topic = "Database version"
-    config = current_app.extensions["migrate"].migrate.get_config()
-    heads = set(ScriptDirectory.from_config(config).get_heads())
-    with db.engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
+    current, heads = upgrade.versions()
     if current != heads:
         return Check(topic, FIX, "The database is not up to date with this version of "
                      "Ask Twice.", "Start Ask Twice (ask-twice): it brings the database up to "
@@ -151,14 +146,10 @@ def _disk():
     return Check(topic, OK, f"{storage.size(free)} is free on this computer's disk.")
 
 
-def backups_folder():
-    return Path(current_app.instance_path) / "backups"
-
-
 def _backup(now):
     topic = "The last backup"
-    made = [path for path in backups_folder().glob("ask-twice-*") if path.suffix in
-            (".sqlite", ".zip")] if backups_folder().is_dir() else []
+    made = [path for path in upgrade.backups_folder().glob("ask-twice-*") if path.suffix in
+            (".sqlite", ".zip")] if upgrade.backups_folder().is_dir() else []
     if not made:
         return Check(topic, FIX, "No backup has been made yet.", "Make one now: ask-twice backup")
     last = max(made, key=lambda path: path.stat().st_mtime)
