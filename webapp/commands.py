@@ -4,6 +4,7 @@ and `flask --app webapp`."""
 
 import os
 import platform
+import threading
 import webbrowser
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from webapp import hosts
-from webapp.services import autostart, health, upgrade
+from webapp.services import autostart, backups, health, upgrade
 
 service = AppGroup("service", help="Start Ask Twice with this computer, or stop doing so.")
+BACKUP_CHECK_SECONDS = 30 * 60  # how often the server looks whether a backup is due
 MARKS = {health.OK: "OK", health.NOTE: "Note", health.FIX: "To do"}
 
 
@@ -49,10 +51,29 @@ def serve_command(host, port, no_browser):
     click.echo(f"Ask Twice is running at {address}  (Ctrl-C stops it)")
     if not no_browser and os.environ.get("ASK_TWICE_NO_BROWSER") != "1":
         webbrowser.open(address)
+    stop = threading.Event()
+    threading.Thread(target=back_up_nightly, args=(app, stop), daemon=True).start()
     try:
         server.run()
     except KeyboardInterrupt:
         click.echo("Ask Twice has stopped.")
+    finally:
+        stop.set()
+
+
+def back_up_nightly(app, stop, every=BACKUP_CHECK_SECONDS):
+    """Make the day's backup whenever one is due, until `stop` is set; a failure is
+    logged and tried again at the next look, and never stops the server."""
+    while not stop.is_set():
+        with app.app_context():
+            try:
+                made = backups.make_if_due()
+            except Exception:  # noqa: BLE001 (full disk, folder gone: say so, go on)
+                app.logger.exception("The nightly backup failed; it is tried again later.")
+            else:
+                if made:
+                    app.logger.info("Backed up everything to %s.", made)
+        stop.wait(every)
 
 
 @click.command("doctor")

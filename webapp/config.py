@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from webapp import settings
+from webapp import paths, settings
 from webapp.hosts import trusted_hosts
 
 
@@ -89,6 +89,8 @@ def defaults(instance_path):
         # The address phones use, when it is not https://<the first name in ASK_TWICE_HOSTS>/
         # (a port of its own, say): what `ask-twice doctor` checks (services/health.py).
         "PHONE_ADDRESS": env.get("ASK_TWICE_ADDRESS"),
+        # Where `ask-twice` keeps a backup each night (services/backups.py).
+        "BACKUPS_DIR": env.get("ASK_TWICE_BACKUPS") or str(paths.backups_folder()),
         # Below this, `ask-twice doctor` asks for space to be freed.
         "MIN_FREE_DISK_MB": int(env.get("ASK_TWICE_MIN_FREE_MB") or "1024"),
         "WTF_CSRF_TIME_LIMIT": None,

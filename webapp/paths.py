@@ -32,3 +32,11 @@ def data_folder():
     from platformdirs import user_data_path
 
     return user_data_path("ask-twice", appauthor=False)
+
+
+def backups_folder():
+    """Return the default folder for the nightly backups: in the user's documents,
+    where the family looks for their own files and their own backups copy them."""
+    from platformdirs import user_documents_path
+
+    return user_documents_path() / "Ask Twice backups"

@@ -25,6 +25,7 @@ def healthy(app, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     app.instance_path = str(tmp_path / "data")
     app.config["MIN_FREE_DISK_MB"] = 1
+    app.config["BACKUPS_DIR"] = str(tmp_path / "nightly")
     backups = tmp_path / "data" / "backups"
     backups.mkdir(parents=True)
     backup = backups / "ask-twice-20250101-000000.sqlite"

@@ -17,11 +17,11 @@ from webapp import hosts
 from webapp.extensions import db
 from webapp.models import Device
 from webapp.models._types import utcnow
-from webapp.services import autostart, storage, upgrade
+from webapp.services import autostart, backups, storage, upgrade
 
 OK, NOTE, FIX = "ok", "note", "fix"  # FIX: something needs doing (doctor exits 1)
 CERTIFICATE_DAYS = 14  # renew before phones start refusing the address
-BACKUP_DAYS = 7
+BACKUP_DAYS = 2  # a backup is made each night while Ask Twice runs (services/backups.py)
 PHONE_QUIET_DAYS = 7
 SETUP = "See “Phones” in docs/self-hosting.md."
 
@@ -148,8 +148,8 @@ def _disk():
 
 def _backup(now):
     topic = "The last backup"
-    made = [path for path in upgrade.backups_folder().glob("ask-twice-*") if path.suffix in
-            (".sqlite", ".zip")] if upgrade.backups_folder().is_dir() else []
+    made = [path for where in (upgrade.backups_folder(), backups.folder()) if where.is_dir()
+            for path in where.glob("ask-twice-*") if path.suffix in (".sqlite", ".zip")]
     if not made:
         return Check(topic, FIX, "No backup has been made yet.", "Make one now: ask-twice backup")
     last = max(made, key=lambda path: path.stat().st_mtime)
