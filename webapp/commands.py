@@ -12,17 +12,19 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from webapp import hosts
+from webapp import hosts, settings
 from webapp.services import autostart, backups, health, upgrade
 
 service = AppGroup("service", help="Start Ask Twice with this computer, or stop doing so.")
+settings_group = AppGroup("settings", invoke_without_command=True,
+                          help="Show the settings kept for this install, or change one.")
 BACKUP_CHECK_SECONDS = 30 * 60  # how often the server looks whether a backup is due
 MARKS = {health.OK: "OK", health.NOTE: "Note", health.FIX: "To do"}
 
 
 def init_app(app):
     """Add the console's commands to `app`'s command line."""
-    for command in (serve_command, doctor_command, service):
+    for command in (serve_command, doctor_command, service, settings_group):
         app.cli.add_command(command)
 
 
@@ -116,3 +118,35 @@ def service_remove():
         click.echo("Ask Twice no longer starts by itself.")
     else:
         click.echo("Ask Twice was not set to start by itself: nothing to undo.")
+
+
+@settings_group.result_callback()
+@click.pass_context
+def _show_after(ctx, *_args, **_kwargs):
+    _show_settings()
+
+
+@settings_group.command("set")
+@click.argument("name", metavar="NAME", type=click.Choice(settings.NAMES, case_sensitive=False))
+@click.argument("value")
+def settings_set(name, value):
+    """Keep NAME = VALUE; Ask Twice reads it when it next starts."""
+    settings.write(current_app.instance_path, {name.upper(): value})
+
+
+@settings_group.command("unset")
+@click.argument("name", metavar="NAME", type=click.Choice(settings.NAMES, case_sensitive=False))
+def settings_unset(name):
+    """Forget NAME: its default applies when Ask Twice next starts."""
+    settings.write(current_app.instance_path, {name.upper(): None})
+
+
+def _show_settings():
+    kept = settings.read(current_app.instance_path)
+    click.echo(f"Settings in {Path(current_app.instance_path) / settings.NAME}:")
+    for name, value in sorted(kept.items()):
+        overridden = " (the environment's value is used instead)" if name in os.environ else ""
+        click.echo(f"  {name} = {value}{overridden}")
+    if not kept:
+        click.echo("  none: every setting has its default.")
+    click.echo("A change applies when Ask Twice next starts (ask-twice, or the service).")

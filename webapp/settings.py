@@ -12,6 +12,11 @@ import tomllib
 from pathlib import Path
 
 NAME = "settings.toml"
+# What the file may hold (webapp/config.py reads them; README, "Settings", says each).
+NAMES = ("HOST", "PORT", "DATABASE_URL", "ASK_TWICE_HOSTS", "ASK_TWICE_HTTPS",
+         "ASK_TWICE_TRUST_PROXY", "ASK_TWICE_ADDRESS", "ASK_TWICE_IDLE_HOURS",
+         "ASK_TWICE_ATTACHMENTS_DIR", "ASK_TWICE_HOUSEHOLD_STORAGE_MB", "ASK_TWICE_BACKUPS",
+         "ASK_TWICE_MIN_FREE_MB", "ASK_TWICE_NO_BROWSER")
 
 
 def read(folder):

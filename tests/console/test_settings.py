@@ -31,3 +31,20 @@ def test_from_a_clone_the_data_stays_in_its_instance_folder(monkeypatch):
     assert not paths.INSTALLED
     assert paths.data_folder() == paths.PACKAGE.parent / "instance"
     assert paths.TEMPLATES == paths.PACKAGE.parent / "templates"
+
+
+def test_the_settings_command_shows_sets_and_forgets(app, tmp_path, monkeypatch):
+    monkeypatch.delenv("PORT", raising=False)
+    app.instance_path = str(tmp_path)
+    runner = app.test_cli_runner()
+    assert "none: every setting has its default." in runner.invoke(args=["settings"]).output
+    shown = runner.invoke(args=["settings", "set", "ask_twice_hosts", "home.arpa,localhost"])
+    assert "  ASK_TWICE_HOSTS = home.arpa,localhost\n" in shown.output
+    runner.invoke(args=["settings", "set", "PORT", "8123"])
+    monkeypatch.setenv("PORT", "9000")
+    assert ("  PORT = 8123 (the environment's value is used instead)"
+            in runner.invoke(args=["settings"]).output)
+    runner.invoke(args=["settings", "unset", "ASK_TWICE_HOSTS"])
+    assert settings.read(tmp_path) == {"PORT": "8123"}
+    refused = runner.invoke(args=["settings", "set", "ASK_TWICE_HOST", "typo.example"])
+    assert refused.exit_code == 2 and "'ASK_TWICE_HOST' is not one of" in refused.output
