@@ -85,3 +85,8 @@ def test_a_failed_backup_is_logged_and_the_server_goes_on(app, nightly, monkeypa
     with caplog.at_level(logging.ERROR):
         commands.back_up_nightly(app, OneLook())
     assert "The nightly backup failed; it is tried again later." in caplog.text
+
+
+def test_before_the_first_run_there_is_nothing_to_back_up(app, nightly):
+    commands.back_up_nightly(app, OneLook())
+    assert backups.made() == []

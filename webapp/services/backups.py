@@ -7,7 +7,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import select
 
+from webapp.extensions import db
+from webapp.models import Household
 from webapp.models._types import utcnow
 from webapp.services import archive
 
@@ -49,5 +52,8 @@ def make():
 
 
 def make_if_due():
-    """Make a backup when one is due; return its path, or None."""
+    """Make a backup when one is due and there is a family's data to keep; return its
+    path, or None."""
+    if db.session.scalar(select(Household.id).limit(1)) is None:
+        return None  # before the first run's set-up: nothing to keep
     return make() if due() else None
