@@ -1,4 +1,4 @@
-"""The commands only the console has: start serving, `doctor` and `service`. With the
+"""The commands only the console has: `serve`, `doctor`, `service` and `settings`. With the
 blueprints' own (backup, export, restore, storage...) they make `ask-twice` (webapp/cli.py)
 and `flask --app webapp`."""
 
@@ -121,8 +121,7 @@ def service_remove():
 
 
 @settings_group.result_callback()
-@click.pass_context
-def _show_after(ctx, *_args, **_kwargs):
+def _show_after(*_args, **_kwargs):
     _show_settings()
 
 
