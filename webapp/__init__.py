@@ -1,7 +1,6 @@
 """Ask Twice: helps a family get a medical second opinion for their child."""
 
 from functools import partial
-from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
@@ -9,21 +8,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from whitenoise import WhiteNoise
 
-from webapp import config, extensions
+from webapp import config, extensions, paths
 from webapp.extensions import csrf, db, migrate
 from webapp.hosts import TrustedHosts
 from webapp.models._types import MAX_INT
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config=None):
     """Create and configure the app; `test_config` overrides the defaults."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        instance_path=str(paths.data_folder()),
+        template_folder=str(paths.TEMPLATES),
+        static_folder=str(paths.STATIC),
     )
     app.config.from_mapping(config.defaults(app.instance_path))
     app.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "text/javascript",
@@ -45,7 +42,7 @@ def create_app(test_config=None):
     config.create_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     db.init_app(app)
     # Batch mode lets later migrations alter SQLite tables as well as PostgreSQL's.
-    migrate.init_app(app, db, directory=str(ROOT / "webapp" / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(paths.MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     extensions.compress.init_app(app)  # gzip/brotli: htmx and the CSS shrink to a third
     extensions.htmx.init_app(app)  # (webapp.htmx, the helper module, shadows the name)
@@ -54,13 +51,14 @@ def create_app(test_config=None):
 
     app.url_map.converters["int"] = RowIdConverter  # before any route is added
     from api import bp as api_bp
-    from webapp import models, security  # noqa: F401  (models: so Alembic sees every table)
+    from webapp import commands, models, security  # noqa: F401  (models: so Alembic sees every table)
     from webapp.services import attachments
     from webapp.views import register_views
 
     attachments.init_app(app)
     security.init_app(app)
     register_views(app)
+    commands.init_app(app)
     csrf.exempt(api_bp)  # no cookies there, so nothing to forge
     app.register_blueprint(api_bp)
     return app

@@ -1,4 +1,5 @@
-"""Settings, read from the environment with safe defaults for a home computer."""
+"""Settings, read from the settings file and the environment with safe defaults for a
+home computer."""
 
 import os
 import secrets
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from webapp import paths, settings
 from webapp.hosts import trusted_hosts
 
 
@@ -65,10 +67,11 @@ def create_sqlite_file(database_url, instance_path):
 
 def defaults(instance_path):
     """Return the default settings for an app whose instance folder is `instance_path`."""
-    database = os.environ.get("DATABASE_URL") or (
+    env = settings.environment(instance_path)  # the settings file, then the environment
+    database = env.get("DATABASE_URL") or (
         "sqlite:///" + str(Path(instance_path) / "ask-twice.sqlite")
     )
-    https = os.environ.get("ASK_TWICE_HTTPS") == "1"
+    https = env.get("ASK_TWICE_HTTPS") == "1"
     return {
         "SQLALCHEMY_DATABASE_URI": database,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -76,19 +79,29 @@ def defaults(instance_path):
         "HTTPS": https,  # Secure cookies and Strict-Transport-Security (webapp/security.py)
         "SESSION_COOKIE_SECURE": https,
         "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
-        "SESSION_IDLE_TIMEOUT": timedelta(hours=int(os.environ.get("ASK_TWICE_IDLE_HOURS", "8"))),
-        "TRUST_PROXY": os.environ.get("ASK_TWICE_TRUST_PROXY") == "1",
+        "SESSION_IDLE_TIMEOUT": timedelta(hours=int(env.get("ASK_TWICE_IDLE_HOURS", "8"))),
+        "TRUST_PROXY": env.get("ASK_TWICE_TRUST_PROXY") == "1",
         # Not Flask's TRUSTED_HOSTS, which cannot match [::1]: see webapp/hosts.py.
-        "ALLOWED_HOSTS": trusted_hosts(os.environ.get("ASK_TWICE_HOSTS"), os.environ.get("HOST")),
+        "ALLOWED_HOSTS": trusted_hosts(env.get("ASK_TWICE_HOSTS"), env.get("HOST")),
+        # Where `ask-twice` serves (scripts/run reads the same HOST and PORT).
+        "SERVE_HOST": env.get("HOST") or "127.0.0.1",
+        "SERVE_PORT": int(env.get("PORT") or "8000"),
+        # The address phones use, when it is not https://<the first name in ASK_TWICE_HOSTS>/
+        # (a port of its own, say): what `ask-twice doctor` checks (services/health.py).
+        "PHONE_ADDRESS": env.get("ASK_TWICE_ADDRESS"),
+        # Where `ask-twice` keeps a backup each night (services/backups.py).
+        "BACKUPS_DIR": env.get("ASK_TWICE_BACKUPS") or str(paths.backups_folder()),
+        # Below this, `ask-twice doctor` asks for space to be freed.
+        "MIN_FREE_DISK_MB": int(env.get("ASK_TWICE_MIN_FREE_MB") or "1024"),
         "WTF_CSRF_TIME_LIMIT": None,
         # A push of 100 long notes fits with room to spare; anything larger is refused (413).
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
         # Photos and files of records: on this computer, never in the database.
-        "ATTACHMENTS_DIR": os.environ.get("ASK_TWICE_ATTACHMENTS_DIR")
+        "ATTACHMENTS_DIR": env.get("ASK_TWICE_ATTACHMENTS_DIR")
         or str(Path(instance_path) / "attachments"),
         # What each household may keep there (recordings, photos, files): services/storage.py.
-        "HOUSEHOLD_STORAGE_MB": int(os.environ.get("ASK_TWICE_HOUSEHOLD_STORAGE_MB", "20480")),
+        "HOUSEHOLD_STORAGE_MB": int(env.get("ASK_TWICE_HOUSEHOLD_STORAGE_MB", "20480")),
         # Fault injection for the browser tests only (api/sync.py); never set it in use.
-        "TEST_HOOKS": os.environ.get("ASK_TWICE_TEST_HOOKS") == "1",
+        "TEST_HOOKS": env.get("ASK_TWICE_TEST_HOOKS") == "1",
     }

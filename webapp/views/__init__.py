@@ -28,6 +28,7 @@ def register_views(app):
         debriefs,
         decisions,
         devices,
+        health,
         home,
         installed,
         letters,
@@ -47,7 +48,7 @@ def register_views(app):
     for module in (auth, home, children, cases, clinicians, visits, questions, capture, notes,
                    debriefs, devices, pairing, phone, offline, installed,
                    opinions, comparisons, decisions, archive, schedule, letters, shortlist,
-                   case_records, recordings, storage):
+                   case_records, recordings, storage, health):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)

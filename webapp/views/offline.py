@@ -8,15 +8,15 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, get_template_attribute, jsonify, url_for
 from markupsafe import Markup
 
+from webapp import paths
 from webapp.services import library
 
 bp = Blueprint("offline", __name__)
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-WORKER = ROOT / "service_worker"
+WORKER = paths.WORKER
 HELPERS = {"idb.js", "outbox.js", "uploads.js", "render.js", "capture.js", "strategies.js",
            "guard.js"}
-BUILD = ROOT / "static" / "build"
+BUILD = paths.STATIC / "build"
 _VISIT, _QUESTION, _NOTE = 987654321, uuid.UUID(int=0), uuid.UUID(int=1)
 
 
@@ -27,14 +27,22 @@ def version():
     The brotli and gzip copies count too: they are what browsers receive."""
     digest = hashlib.sha256()
     # What the worker renders too: the capture macros, the labels and this module.
-    files = [*sorted((ROOT / "static").rglob("*")), *sorted(WORKER.glob("*.js")),
-             ROOT / "templates" / "visits" / "_capture.html",
-             *sorted((ROOT / "webapp" / "content").glob("*")), Path(__file__)]
+    files = [*sorted(paths.STATIC.rglob("*")), *sorted(WORKER.glob("*.js")),
+             paths.TEMPLATES / "visits" / "_capture.html", *sorted(paths.CONTENT.glob("*")),
+             Path(__file__)]
     for path in files:
-        if path.is_file():
-            digest.update(path.relative_to(ROOT).as_posix().encode())
+        if path.is_file():  # the same names from a clone or installed, so the same version
+            digest.update(_name(path).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _name(path):
+    """Name a hashed file the same from a clone and from the installed bundle."""
+    for root in (paths.FILES, paths.PACKAGE.parent):
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return path.name
 
 
 def _script(body, extra_headers=None):
