@@ -123,9 +123,7 @@ def test_each_phone_says_when_it_last_synced(healthy, owner):
 def _certificate(tmp_path, days):
     """A certificate authority and a certificate for localhost signed by it, running out
     in `days` days: (root file, certificate file, key file)."""
-    x509 = pytest.importorskip(
-        "cryptography.x509", reason="cryptography is not installed here, so no certificate "
-        "can be made for the expiring-certificate case; the others run without it")
+    from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
