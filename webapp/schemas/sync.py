@@ -114,6 +114,13 @@ class PullSchema(InputSchema):
         r"\A[0-9]{1,10}\Z", error="Send the cursor from the last pull, or none."))
 
 
+class KeptVisitOutSchema(Schema):
+    """A visit a phone keeps ready for use with no signal, and the pages it keeps of it."""
+    id = fields.Integer()
+    day = fields.Date()
+    pages = fields.List(fields.String())
+
+
 class NoteOutSchema(Schema):
     id = fields.UUID()
     visit_id = fields.Integer()
