@@ -10,7 +10,8 @@
 //   4. Failures retry with backoff; replay also runs on start-up, on focus, on
 //      `online` and on Background Sync where the browser has it.
 //   5. Pull keeps every row the server sends in the replica store (tombstones
-//      delete), marks what the server holds as synced and moves the cursor.
+//      delete), marks what the server holds as synced, moves the cursor and
+//      keeps the list of visits to make ready (ready.js).
 const Outbox = (() => {
   const { req, transact, getMeta, setMeta, pendingCount } = self.AskTwiceDB;
   const BATCH = 100;
@@ -189,6 +190,8 @@ const Outbox = (() => {
         }
       }
       s.meta.put({ key: "cursor", value: body.cursor });
+      // The visits to keep ready for use with no signal (ready.js runs after the sync).
+      if (body.keep) s.meta.put({ key: "keep", value: body.keep });
       s.meta.put({ key: "lastSync", value: Date.now() });
     });
     return { changed, visits: [...visits] };

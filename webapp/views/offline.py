@@ -14,8 +14,8 @@ bp = Blueprint("offline", __name__)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WORKER = ROOT / "service_worker"
-HELPERS = {"idb.js", "outbox.js", "uploads.js", "render.js", "capture.js", "strategies.js",
-           "guard.js"}
+HELPERS = {"idb.js", "outbox.js", "ready.js", "uploads.js", "render.js", "capture.js",
+           "strategies.js", "guard.js"}
 BUILD = ROOT / "static" / "build"
 _VISIT, _QUESTION, _NOTE = 987654321, uuid.UUID(int=0), uuid.UUID(int=1)
 

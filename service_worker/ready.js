@@ -1,0 +1,95 @@
+// Visits kept ready for use with no signal (issue 24). After each sync, the
+// pages of every visit the pull named in `keep` (a week back to a fortnight
+// ahead, the ones this person may see) are fetched into the page cache, and
+// the kept pages of any other visit are dropped, so a year of visits takes no
+// more room than three weeks of them. "Get ready for this visit" runs the same
+// keep() for its one visit. What this phone has not synced lives in IndexedDB
+// (captures, outbox, recordings): nothing here touches it.
+const Ready = (() => {
+  const { req, transact, getMeta, setMeta } = self.AskTwiceDB;
+  const VISIT_PAGE = /^\/visits\/(\d+)(?:\/|$)/;
+  // A visit made ready this recently is not fetched again on every sync (each
+  // capture syncs): its pages change at home far less often than that.
+  const FRESH_MS = 15 * 60_000;
+  let names = null; // the caches and the shell, from sw.js
+
+  function use(given) { names = given; }
+
+  // One visit's pages, all fetched before any is kept: ready means every one.
+  async function keepVisit(visit, pages) {
+    const fetched = [];
+    for (const url of visit.pages) {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok || response.redirected) throw new Error(`${url} answered ${response.status}`);
+      fetched.push([url, response]);
+    }
+    for (const [url, response] of fetched) await pages.put(url, response);
+    const ready = { at: Date.now(), day: visit.day || null };
+    await setMeta(`ready:${visit.id}`, ready);
+    return ready;
+  }
+
+  // Make these visits ready (the app's shell too); `force` fetches fresh ones
+  // again. Returns each visit's ready record, or its error.
+  async function keep(visits, force = false) {
+    await (await caches.open(names.statics)).addAll(names.shell);
+    const pages = await caches.open(names.pages);
+    const results = {};
+    for (const visit of visits) {
+      const ready = await getMeta(`ready:${visit.id}`, null);
+      const fresh = ready && ready.day === visit.day && Date.now() - ready.at < FRESH_MS;
+      try {
+        results[visit.id] = fresh && !force ? ready : await keepVisit(visit, pages);
+      } catch (error) {
+        results[visit.id] = { error: String(error.message || error) }; // the next sync tries again
+      }
+    }
+    return results;
+  }
+
+  // Forget every visit but these: their kept pages and their ready records.
+  async function dropAllBut(ids) {
+    const other = (path) => {
+      const found = VISIT_PAGE.exec(path);
+      return found && !ids.has(Number(found[1]));
+    };
+    for (const name of [names.pages, names.fragments]) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        if (other(new URL(request.url).pathname)) await cache.delete(request, { ignoreVary: true });
+      }
+    }
+    await transact(["meta"], "readwrite", async (s) => {
+      const keys = await req(s.meta.getAllKeys(IDBKeyRange.bound("ready:", "ready:\uffff")));
+      for (const key of keys) if (!ids.has(Number(key.slice("ready:".length)))) s.meta.delete(key);
+    });
+  }
+
+  // The home screen as it is now, so that with no signal it lists the visits
+  // this phone keeps, each saying whether it is ready.
+  async function keepHome() {
+    const response = await fetch(names.home, { credentials: "same-origin" });
+    if (response.ok && !response.redirected) await (await caches.open(names.pages)).put(names.home, response);
+  }
+
+  // Run after each sync (Outbox.afterSync). A visit that could not be fetched
+  // stays as it was and is tried again next time: it never holds up the sync.
+  async function afterSync() {
+    const kept = await getMeta("keep", null);
+    if (!kept) return; // a home computer from before `keep`: the button alone
+    await keep(kept).catch(() => {});
+    await dropAllBut(new Set(kept.map((visit) => visit.id)));
+    await keepHome().catch(() => {});
+    await setMeta("readyPass", Date.now());
+  }
+
+  // "Get ready for this visit": answers on the page's port.
+  async function getReady(visit, port) {
+    const result = (await keep([visit], true).catch((error) => ({ [visit.id]: { error: String(error) } })))[visit.id];
+    if (port) port.postMessage(result.error ? { ok: false, error: result.error } : { ok: true, at: result.at });
+  }
+
+  return { use, keep, afterSync, getReady };
+})();
+
+Outbox.afterSync(Ready.afterSync);
