@@ -115,7 +115,12 @@ def test_a_visit_the_phone_knows_of_says_not_ready_and_a_moved_one_is_dropped(
         phone.context.close()
 
 
-def test_the_companions_phone_keeps_only_her_cases_visits(browser, browser_context_args, seed):
+# A browser that will not promise to keep this site's storage (Safari outside the Home Screen app).
+REFUSES_TO_KEEP = "navigator.storage.persist = async () => false;"
+
+
+def test_the_companions_phone_keeps_only_her_cases_visits(browser, browser_context_args, seed,
+                                                           shoot):
     hers = seed.case(seed.child("Mia Companion"), "Hip pain (companion)")
     other = seed.case(seed.child("Leo Other"), "Ear infection (not hers)")
     her_visit = seed.visit(hers, "Dr Companion Osei", day=in_days(1))
@@ -125,6 +130,7 @@ def test_the_companions_phone_keeps_only_her_cases_visits(browser, browser_conte
         grandma = accounts.invite_companion(case, "Grandma Ready")
         _, token, _ = pairing.start_pairing(grandma)
     phone = new_phone(browser, browser_context_args, "companion's phone")
+    phone.context.add_init_script(REFUSES_TO_KEEP)
     try:
         pair_by_link(phone, f"/pair/{token}")
         before = ready_pass(phone)
@@ -136,6 +142,10 @@ def test_the_companions_phone_keeps_only_her_cases_visits(browser, browser_conte
         assert f"/visits/{her_visit.id}" in paths
         assert not [path for path in paths if str(other_visit.id) in path.split("/")], paths
         expect(phone.page.locator(f'a[href="{other_visit.path}"]')).to_have_count(0)
+        # Asked to keep its storage when paired, the browser said no: the phone says what it means.
+        expect(phone.page.locator("[data-storage-refused]")).to_contain_text(
+            "On an iPhone, open Ask Twice from its Home Screen icon")
+        shoot(phone.page, "ready-04-companion-storage-refused", full_page=False)
         assert phone.errors == [], "uncaught errors in the page"
     finally:
         phone.context.close()
