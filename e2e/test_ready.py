@@ -149,3 +149,29 @@ def test_the_companions_phone_keeps_only_her_cases_visits(browser, browser_conte
         assert phone.errors == [], "uncaught errors in the page"
     finally:
         phone.context.close()
+
+
+def test_get_ready_keeps_a_visit_the_fortnight_does_not_reach_yet(
+        browser, browser_context_args, seed, live_server):
+    case = seed.case(seed.child("Ivy Far"), "Back pain (three weeks away)")
+    far = seed.visit(case, "Dr Far Nakamura", day=in_days(21))
+    phone = new_phone(browser, browser_context_args, "phone")
+    try:
+        phone.sign_in()
+        phone.open_visit(far)
+        expect(phone.page.locator("[data-ready-status]")).to_have_text(
+            "This phone gets it ready by itself in the two weeks before.")
+        phone.get_ready()  # the same state as the home screen's line
+        before = ready_pass(phone)
+        phone.page.goto("/")
+        after_next_ready_pass(phone, before)
+        assert far.id in kept_visit_ids(phone)
+        expect(ready_line(phone.page, far)).to_have_text(READY)
+        live_server.stop()
+        try:
+            phone.open_visit(far)
+        finally:
+            live_server.start()
+        assert phone.errors == [], "uncaught errors in the page"
+    finally:
+        phone.context.close()

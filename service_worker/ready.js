@@ -16,7 +16,9 @@ const Ready = (() => {
   function use(given) { names = given; }
 
   // One visit's pages, all fetched before any is kept: ready means every one.
-  async function keepVisit(visit, pages) {
+  // `tapped`: made ready by "Get ready", so kept until a week after its day
+  // even when the sync's window does not reach it yet.
+  async function keepVisit(visit, pages, tapped) {
     const fetched = [];
     for (const url of visit.pages) {
       const response = await fetch(url, { credentials: "same-origin" });
@@ -24,7 +26,7 @@ const Ready = (() => {
       fetched.push([url, response]);
     }
     for (const [url, response] of fetched) await pages.put(url, response);
-    const ready = { at: Date.now(), day: visit.day || null };
+    const ready = { at: Date.now(), day: visit.day || null, tapped };
     await setMeta(`ready:${visit.id}`, ready);
     return ready;
   }
@@ -39,7 +41,8 @@ const Ready = (() => {
       const ready = await getMeta(`ready:${visit.id}`, null);
       const fresh = ready && ready.day === visit.day && Date.now() - ready.at < FRESH_MS;
       try {
-        results[visit.id] = fresh && !force ? ready : await keepVisit(visit, pages);
+        results[visit.id] = fresh && !force ? ready
+          : await keepVisit(visit, pages, force || Boolean(ready && ready.tapped));
       } catch (error) {
         results[visit.id] = { error: String(error.message || error) }; // the next sync tries again
       }
@@ -47,8 +50,26 @@ const Ready = (() => {
     return results;
   }
 
-  // Forget every visit but these: their kept pages and their ready records.
+  // A week ago, as the ISO day the pull's `day` is written in.
+  function weekAgo() {
+    const day = new Date(Date.now() - 7 * 24 * 60 * 60 * 1000);
+    return [day.getFullYear(), day.getMonth() + 1, day.getDate()]
+      .map((n) => String(n).padStart(2, "0")).join("-");
+  }
+
+  // Forget every visit but these and the ones "Get ready" was tapped for (until
+  // a week after their day): their kept pages and their ready records.
   async function dropAllBut(ids) {
+    const since = weekAgo();
+    await transact(["meta"], "readwrite", async (s) => {
+      const rows = await req(s.meta.getAll(IDBKeyRange.bound("ready:", "ready:\uffff")));
+      for (const { key, value } of rows) {
+        const id = Number(key.slice("ready:".length));
+        if (ids.has(id)) continue;
+        if (value && value.tapped && (!value.day || value.day >= since)) ids.add(id);
+        else s.meta.delete(key);
+      }
+    });
     const other = (path) => {
       const found = VISIT_PAGE.exec(path);
       return found && !ids.has(Number(found[1]));
@@ -59,10 +80,6 @@ const Ready = (() => {
         if (other(new URL(request.url).pathname)) await cache.delete(request, { ignoreVary: true });
       }
     }
-    await transact(["meta"], "readwrite", async (s) => {
-      const keys = await req(s.meta.getAllKeys(IDBKeyRange.bound("ready:", "ready:\uffff")));
-      for (const key of keys) if (!ids.has(Number(key.slice("ready:".length)))) s.meta.delete(key);
-    });
   }
 
   // The home screen as it is now, so that with no signal it lists the visits
