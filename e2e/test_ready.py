@@ -86,6 +86,8 @@ def test_a_visit_the_phone_knows_of_says_not_ready_and_a_moved_one_is_dropped(
             phone.page.goto("/")
             expect(ready_line(phone.page, soon)).to_have_text(READY)
             expect(phone.page.locator(f'a[href="{later.path}"]')).to_have_count(0)
+            phone.open_visit_from_home(soon)
+            phone.save_note("Bring the X-ray from March")
         finally:
             live_server.start()
 
@@ -109,6 +111,11 @@ def test_a_visit_the_phone_knows_of_says_not_ready_and_a_moved_one_is_dropped(
         after_next_ready_pass(phone, before)
         kept = kept_visit_ids(phone)
         assert soon.id not in kept and later.id in kept, kept
+        # Its pages are gone, never what was written on this phone.
+        notes = phone.page.evaluate(
+            "async (id) => (await AskTwiceDB.capturesOfVisit(id)).map((row) => row.text)", soon.id)
+        assert notes == ["Bring the X-ray from March"]
+        assert phone.pending() == 0
         expect(ready_line(phone.page, later)).to_have_text(READY)
         assert phone.errors == [], "uncaught errors in the page"
     finally:
