@@ -12,19 +12,29 @@ const Ready = (() => {
   // capture syncs): its pages change at home far less often than that.
   const FRESH_MS = 15 * 60_000;
   let names = null; // the caches and the shell, from sw.js
+  // Whether kept pages changed since the home screen was last kept, and when that was.
+  let changed = true;
+  let homeKeptAt = 0;
 
   function use(given) { names = given; }
+
+  // Signing out (or wiping) while pages were on their way must leave none of
+  // them behind: it deletes the device first, so look just before keeping any.
+  async function stillSignedIn() {
+    if (!(await getMeta("device", null))) throw new Error("signed out");
+  }
 
   // One visit's pages, all fetched before any is kept: ready means every one.
   // `tapped`: made ready by "Get ready", so kept until a week after its day
   // even when the sync's window does not reach it yet.
-  async function keepVisit(visit, pages, tapped) {
+  async function keepVisit(visit, pages, tapped, byHand) {
     const fetched = [];
     for (const url of visit.pages) {
       const response = await fetch(url, { credentials: "same-origin" });
       if (!response.ok || response.redirected) throw new Error(`${url} answered ${response.status}`);
       fetched.push([url, response]);
     }
+    if (!byHand) await stillSignedIn(); // a tap comes from a signed-in page
     for (const [url, response] of fetched) await pages.put(url, response);
     const ready = { at: Date.now(), day: visit.day || null, tapped };
     await setMeta(`ready:${visit.id}`, ready);
@@ -34,15 +44,20 @@ const Ready = (() => {
   // Make these visits ready (the app's shell too); `force` fetches fresh ones
   // again. Returns each visit's ready record, or its error.
   async function keep(visits, force = false) {
-    await (await caches.open(names.statics)).addAll(names.shell);
+    const statics = await caches.open(names.statics);
+    for (const url of names.shell) if (!(await statics.match(url))) await statics.add(url);
     const pages = await caches.open(names.pages);
     const results = {};
     for (const visit of visits) {
       const ready = await getMeta(`ready:${visit.id}`, null);
       const fresh = ready && ready.day === visit.day && Date.now() - ready.at < FRESH_MS;
       try {
-        results[visit.id] = fresh && !force ? ready
-          : await keepVisit(visit, pages, force || Boolean(ready && ready.tapped));
+        if (fresh && !force) {
+          results[visit.id] = ready;
+          continue;
+        }
+        results[visit.id] = await keepVisit(visit, pages, force || Boolean(ready && ready.tapped), force);
+        changed = true;
       } catch (error) {
         results[visit.id] = { error: String(error.message || error) }; // the next sync tries again
       }
@@ -77,7 +92,9 @@ const Ready = (() => {
     for (const name of [names.pages, names.fragments]) {
       const cache = await caches.open(name);
       for (const request of await cache.keys()) {
-        if (other(new URL(request.url).pathname)) await cache.delete(request, { ignoreVary: true });
+        if (!other(new URL(request.url).pathname)) continue;
+        await cache.delete(request, { ignoreVary: true });
+        changed = true;
       }
     }
   }
@@ -85,8 +102,13 @@ const Ready = (() => {
   // The home screen as it is now, so that with no signal it lists the visits
   // this phone keeps, each saying whether it is ready.
   async function keepHome() {
+    if (!changed && Date.now() - homeKeptAt < FRESH_MS) return;
     const response = await fetch(names.home, { credentials: "same-origin" });
-    if (response.ok && !response.redirected) await (await caches.open(names.pages)).put(names.home, response);
+    if (!response.ok || response.redirected) return;
+    await stillSignedIn();
+    await (await caches.open(names.pages)).put(names.home, response);
+    changed = false;
+    homeKeptAt = Date.now();
   }
 
   // Run after each sync (Outbox.afterSync). A visit that could not be fetched
