@@ -18,10 +18,14 @@ const Ready = (() => {
 
   function use(given) { names = given; }
 
-  // Signing out (or wiping) while pages were on their way must leave none of
-  // them behind: it deletes the device first, so look just before keeping any.
+  // Signing out (or wiping) while the pass runs must leave nothing behind: it
+  // deletes the device record (wiping: the whole database, which a look at it
+  // would make again), so look before each thing kept, and stop there.
+  const SIGNED_OUT = new Error("signed out");
   async function stillSignedIn() {
-    if (!(await getMeta("device", null))) throw new Error("signed out");
+    const { NAME } = self.AskTwiceDB;
+    if (indexedDB.databases && !(await indexedDB.databases()).some((db) => db.name === NAME)) throw SIGNED_OUT;
+    if (!(await getMeta("device", null))) throw SIGNED_OUT;
   }
 
   // One visit's pages, all fetched before any is kept: ready means every one.
@@ -44,6 +48,7 @@ const Ready = (() => {
   // Make these visits ready (the app's shell too); `force` fetches fresh ones
   // again. Returns each visit's ready record, or its error.
   async function keep(visits, force = false) {
+    if (!force) await stillSignedIn();
     const statics = await caches.open(names.statics);
     for (const url of names.shell) if (!(await statics.match(url))) await statics.add(url);
     const pages = await caches.open(names.pages);
@@ -59,6 +64,7 @@ const Ready = (() => {
         results[visit.id] = await keepVisit(visit, pages, force || Boolean(ready && ready.tapped), force);
         changed = true;
       } catch (error) {
+        if (error === SIGNED_OUT) throw error;
         results[visit.id] = { error: String(error.message || error) }; // the next sync tries again
       }
     }
@@ -116,10 +122,16 @@ const Ready = (() => {
   async function afterSync() {
     const kept = await getMeta("keep", null);
     if (!kept) return; // a home computer from before `keep`: the button alone
-    await keep(kept).catch(() => {});
-    await dropAllBut(new Set(kept.map((visit) => visit.id)));
-    await keepHome().catch(() => {});
-    await setMeta("readyPass", Date.now());
+    try {
+      await keep(kept);
+      await stillSignedIn();
+      await dropAllBut(new Set(kept.map((visit) => visit.id)));
+      await keepHome();
+      await stillSignedIn();
+      await setMeta("readyPass", Date.now());
+    } catch (error) {
+      // Signed out, or the connection went: the next sync makes them ready.
+    }
   }
 
   // "Get ready for this visit": answers on the page's port.
