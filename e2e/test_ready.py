@@ -6,7 +6,7 @@ window, and the home screen says which are ready. No test here taps
 import re
 from datetime import time
 
-from phones import READY, new_phone, poll
+from phones import READY, READY_HERE, new_phone, poll
 from playwright.sync_api import expect
 from test_two_phones import pair_by_link
 
@@ -59,7 +59,7 @@ def test_a_visit_added_at_home_works_with_no_signal_without_get_ready(
         try:
             phone.page.goto(visit.path)
             phone.expect_visit_screen(visit)
-            expect(phone.page.locator("[data-ready-status]")).to_have_text(READY)
+            expect(phone.page.locator("[data-ready-status]")).to_have_text(READY_HERE)
             phone.save_note("Asked about swimming: yes, from next week")
             assert phone.pending() == 1
             shoot(phone.page, "ready-02-visit-with-no-signal", full_page=False)
@@ -165,9 +165,10 @@ def test_get_ready_keeps_a_visit_the_fortnight_does_not_reach_yet(
     phone = new_phone(browser, browser_context_args, "phone")
     try:
         phone.sign_in()
-        phone.open_visit(far)
-        expect(phone.page.locator("[data-ready-status]")).to_have_text(
+        expect(ready_line(phone.page, far)).to_have_text(
             "This phone gets it ready by itself in the two weeks before.")
+        phone.open_visit(far)
+        expect(phone.page.locator("[data-ready-status]")).to_have_text("Do this at home, online.")
         phone.get_ready()  # the same state as the home screen's line
         before = ready_pass(phone)
         phone.page.goto("/")

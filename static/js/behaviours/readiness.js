@@ -23,10 +23,16 @@ function daysFromToday(day) {
 }
 
 // The line for one visit: ready since when, or what is missing and the one thing to do.
-export function readyLine(ready, iso) {
-  if (ready && ready.at) return `Ready to use with no signal (checked ${weekday(new Date(ready.at))} ${clock(new Date(ready.at))})`;
+// `short`: beside "Get ready" on the appointment screen, in two short lines at most,
+// so that the next question stays on the first screen; the button is the action.
+export function readyLine(ready, iso, short = false) {
   const day = localDay(iso);
   const away = daysFromToday(day);
+  if (short) {
+    if (ready && ready.at) return "Ready with no signal.";
+    return away > KEPT_AHEAD_DAYS ? "Do this at home, online." : "Not ready: do this online.";
+  }
+  if (ready && ready.at) return `Ready to use with no signal (checked ${weekday(new Date(ready.at))} ${clock(new Date(ready.at))})`;
   if (away > KEPT_AHEAD_DAYS) return "This phone gets it ready by itself in the two weeks before.";
   if (away <= 0) return "Not ready yet: open Ask Twice here once while you have signal.";
   const when = away < 7 ? weekday(day) : day.toLocaleDateString([], { weekday: "long", day: "numeric", month: "long" });
@@ -44,7 +50,7 @@ export async function showReadiness(root = document, tapped = false) {
   if ((!lines.length && !refusal) || !(tapped || (await DB.getMeta("device")))) return;
   for (const line of lines) {
     const ready = await DB.getMeta(`ready:${line.dataset.visitId}`);
-    line.textContent = readyLine(ready, line.dataset.day);
+    line.textContent = readyLine(ready, line.dataset.day, line.dataset.readyLine === "short");
     line.classList.toggle("ready", Boolean(ready && ready.at));
     line.hidden = false;
   }
