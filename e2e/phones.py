@@ -227,6 +227,12 @@ class Phone:
     def wait_for_worker_and_device(self):
         return wait_for_worker_and_device(self.page, self.label)
 
+    def wait_for_visits_ready(self):
+        """Wait until the worker has made the visits ready after its first sync
+        (service_worker/ready.js): until then it fetches pages in the background."""
+        return poll(lambda: self.page.evaluate("() => AskTwiceDB.getMeta('readyPass')"), bool,
+                    what=f"{self.label}: the visits made ready after a sync")
+
     def ready_for(self, visit):
         """Sign in, open the visit and make it ready for use with no signal."""
         self.sign_in()
