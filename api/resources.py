@@ -1,5 +1,6 @@
 """The sync endpoints: thin adapters in front of api/sync.py."""
 
+from datetime import date
 from functools import wraps
 
 from flask import g, jsonify, request
@@ -8,8 +9,9 @@ from api import bp, sync
 from webapp.errors import ValidationFailed, envelope
 from webapp.models._types import MAX_INT
 from webapp.schemas import load
-from webapp.schemas.sync import PullSchema, PushSchema
-from webapp.services import access, devices
+from webapp.schemas.sync import KeptVisitOutSchema, PullSchema, PushSchema
+from webapp.services import access, cases, devices
+from webapp.views.visits import kept_for_offline
 
 
 def device_required(view):
@@ -75,4 +77,13 @@ def pull():
     result = sync.pull(g.device.household_id, body["cursor"],
                        access.case_filter(g.device.member))
     devices.mark_seen(g.device, unsent=body["pending"])
-    return jsonify(**result, last_applied_seq=g.device.last_applied_seq)
+    return jsonify(**result, last_applied_seq=g.device.last_applied_seq,
+                   keep=_kept_visits(g.device.member))
+
+
+def _kept_visits(member):
+    """The visits this member's phone keeps ready for use with no signal, with their pages."""
+    kept = cases.kept_on_phones(member.household_id, date.today(), access.case_filter(member))
+    return KeptVisitOutSchema(many=True).dump(
+        [{"id": visit.id, "day": visit.day, "pages": kept_for_offline(member, visit.id)}
+         for visit in kept])

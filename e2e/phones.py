@@ -29,6 +29,10 @@ ACTION_TIMEOUT = 60_000
 OFFLINE_HEADING = "This screen needs a connection"
 SAVED_ON_PHONE = "Saved on this phone."
 SYNC_SUMMARY = "#sync-bar [data-sync-summary]"
+# A visit this phone keeps ready for use with no signal (static/js/behaviours/readiness.js):
+# on the home screen, and beside "Get ready" on the appointment screen.
+READY = re.compile(r"^Ready to use with no signal \(checked [A-Z][a-z]+day \d\d:\d\d\)$")
+READY_HERE = "Ready with no signal."
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -274,6 +278,12 @@ class Phone:
     def wait_for_worker_and_device(self):
         return wait_for_worker_and_device(self.page, self.label)
 
+    def wait_for_visits_ready(self):
+        """Wait until the worker has made the visits ready after its first sync
+        (service_worker/ready.js): until then it fetches pages in the background."""
+        return poll(lambda: self.page.evaluate("() => AskTwiceDB.getMeta('readyPass')"), bool,
+                    what=f"{self.label}: the visits made ready after a sync")
+
     def ready_for(self, visit):
         """Sign in, open the visit and make it ready for use with no signal."""
         self.sign_in()
@@ -298,8 +308,9 @@ class Phone:
 
     def get_ready(self):
         self.page.get_by_role("button", name="Get ready for this visit").click()
-        expect(self.page.locator("[data-ready-status]")).to_have_text(
-            re.compile(r"^Ready to use offline \(since .+\)\.$"))
+        expect(self.page.locator("[data-ready-status]")).to_have_text(READY_HERE)
+        # Said once the tap's work is done (the line may say so before: made ready after a sync).
+        expect(self.page.locator("#status")).to_have_text(READY_HERE)
 
     # Capturing
 

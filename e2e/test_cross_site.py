@@ -58,6 +58,7 @@ def test_a_form_another_site_posts_does_not_sign_the_phone_out(
     page = phone.page
     try:
         phone.sign_in()
+        phone.wait_for_visits_ready()  # its fetches renew the session cookie
         signed_in = session_cookie(phone.context)
         assert len(signed_in) == 1
         for name, path in [("missing", "/no/such/page"), ("signout", "/signout"),

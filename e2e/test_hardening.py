@@ -14,6 +14,7 @@ import time
 
 import pytest
 from phones import (  # e2e/phones.py
+    READY_HERE,
     SAVED_ON_PHONE,
     main_menu,
     new_phone,
@@ -305,7 +306,7 @@ def test_get_ready_tapped_right_after_the_page_opens(browser, browser_context_ar
         assert tapped_before_control, "no precondition: a worker already controlled the page"
         status = page.locator("[data-ready-status]")
         expect(status).not_to_contain_text("cannot")
-        expect(status).to_have_text(re.compile(r"^Ready to use offline \(since .+\)\.$"))
+        expect(status).to_have_text(READY_HERE)
         shoot(page, "hardening-05-ready-right-after-opening", full_page=False)
         axe.check(page, "appointment screen, ready right after opening")
     finally:

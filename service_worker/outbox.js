@@ -11,7 +11,8 @@
 //      `online` and on Background Sync where the browser has it.
 //   5. Pull keeps every row the server sends in the replica store (tombstones
 //      delete), marks what the server holds as synced (a note changed in two
-//      places as waiting to be settled at home) and moves the cursor.
+//      places as waiting to be settled at home), moves the cursor and keeps
+//      the list of visits to make ready (ready.js).
 const Outbox = (() => {
   const { req, transact, getMeta, setMeta, pendingCount, forget } = self.AskTwiceDB;
   const BATCH = 100;
@@ -207,6 +208,8 @@ const Outbox = (() => {
       }
       changed.push(...await noteStates(s.captures, notes));
       s.meta.put({ key: "cursor", value: body.cursor });
+      // The visits to keep ready for use with no signal (ready.js runs after the sync).
+      if (body.keep) s.meta.put({ key: "keep", value: body.keep });
       s.meta.put({ key: "lastSync", value: Date.now() });
     });
     return { changed, visits: [...visits] };

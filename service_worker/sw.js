@@ -27,8 +27,10 @@ const SHELL = [
   "/sw/fragments.json",
 ];
 
-importScripts("/sw/idb.js", "/sw/outbox.js", "/sw/uploads.js", "/sw/render.js", "/sw/capture.js",
-  "/sw/strategies.js", "/sw/guard.js");
+// ready.js before uploads.js: after a sync, visits are made ready before recordings go.
+importScripts("/sw/idb.js", "/sw/outbox.js", "/sw/ready.js", "/sw/uploads.js", "/sw/render.js",
+  "/sw/capture.js", "/sw/strategies.js", "/sw/guard.js");
+Ready.use({ statics: STATIC_CACHE, pages: PAGES_CACHE, fragments: FRAGMENTS_CACHE, shell: SHELL, home: "/" });
 
 self.addEventListener("install", (event) => {
   // No skipWaiting(): a new version waits until the page says the user agreed.
@@ -91,29 +93,17 @@ function strategyFor(request, url) {
 }
 
 self.addEventListener("message", (event) => {
-  const { type, urls } = event.data || {};
+  const { type, visit } = event.data || {};
   if (type === "skip-waiting") self.skipWaiting();
   if (type === "sync-now") event.waitUntil(Outbox.replay().catch(() => Outbox.broadcast()));
-  if (type === "get-ready") event.waitUntil(getReady(urls || [], event.ports[0]));
+  if (type === "get-ready") event.waitUntil(Ready.getReady(visit, event.ports[0]));
 });
 
 self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(Outbox.replay());
 });
 
-// "Get ready for this visit": fetch the visit's screens into the page cache now.
-async function getReady(urls, port) {
-  try {
-    const pages = await caches.open(PAGES_CACHE);
-    const statics = await caches.open(STATIC_CACHE);
-    await statics.addAll(SHELL);
-    for (const url of urls) {
-      const response = await fetch(url, { credentials: "same-origin" });
-      if (!response.ok || response.redirected) throw new Error(`${url} answered ${response.status}`);
-      await pages.put(url, response);
-    }
-    port && port.postMessage({ ok: true, at: Date.now() });
-  } catch (error) {
-    port && port.postMessage({ ok: false, error: String(error.message || error) });
-  }
-}
+// Where an installed app may sync now and then on its own, the visits get ready then too.
+self.addEventListener("periodicsync", (event) => {
+  if (event.tag === "keep-ready") event.waitUntil(Outbox.replay());
+});

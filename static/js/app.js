@@ -13,6 +13,7 @@ import { listenForQuestions, startQuestions } from "./behaviours/questions.js";
 import { restoreDrafts, startDrafts } from "./behaviours/drafts.js";
 import { keepAwake, startWakeLock } from "./behaviours/wake-lock.js";
 import { followScreenOrder } from "./behaviours/reading-order.js";
+import { showReadiness, startReadiness } from "./behaviours/readiness.js";
 
 // Behaviours of a few pages, loaded when such a page arrives (not in every first load).
 function onFirstUse(root) {
@@ -61,6 +62,7 @@ document.addEventListener("htmx:load", (event) => {
   visitScreen(event.target);
   onScreen(event.target);
   installOffers(event.target);
+  showReadiness(event.target).catch(() => {});
   startBridge().catch(() => {});
   applyLock().catch(() => {});
 });
@@ -81,6 +83,7 @@ startAppointment();
 listenForQuestions();
 startDrafts();
 startWakeLock();
+startReadiness();
 
 // A full page with errors (a 422 without htmx, or the first load) focuses them too.
 focusAfterSwap(document.body);

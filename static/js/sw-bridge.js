@@ -5,6 +5,7 @@
 import "../../service_worker/idb.js";
 
 import { say } from "./behaviours/status.js";
+import { keepStorage, syncNowAndThen } from "./behaviours/readiness.js";
 
 const DB = self.AskTwiceDB;
 const UNREACHABLE = "Can't reach your computer. Your notes are safe on this phone.";
@@ -103,6 +104,8 @@ async function ensureDevice() {
     await DB.setMeta("lock", null);
     document.dispatchEvent(new Event("lock-changed"));
     askForSync();
+    // Paired: ask now to keep what it will hold for use with no signal.
+    await keepStorage().catch(() => {});
   }
 }
 
@@ -181,4 +184,5 @@ export async function startBridge() {
   await navigator.serviceWorker.ready;
   await ensureDevice().catch(() => {});
   askForSync();
+  syncNowAndThen(registration).catch(() => {});
 }

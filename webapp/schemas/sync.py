@@ -117,6 +117,13 @@ class PullSchema(InputSchema):
                              validate=validate.Range(0, 1_000_000))
 
 
+class KeptVisitOutSchema(Schema):
+    """A visit a phone keeps ready for use with no signal, and the pages it keeps of it."""
+    id = fields.Integer()
+    day = fields.Date()
+    pages = fields.List(fields.String())
+
+
 class NoteOutSchema(Schema):
     id = fields.UUID()
     visit_id = fields.Integer()

@@ -1,5 +1,7 @@
 """Children, their cases and the clinicians a household sees."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from webapp.errors import NotFound, ValidationFailed
@@ -8,6 +10,10 @@ from webapp.models import Case, CaseView, Child, ChildListItem, Clinician, Membe
 from webapp.services.records import assign, owned, owned_by
 
 LIST_KINDS = ("medicine", "allergy")
+# Phones keep a visit ready for use with no signal from a fortnight before it to
+# a week after (its debrief is often written in the days after).
+KEPT_AHEAD = timedelta(days=14)
+KEPT_AFTER = timedelta(days=7)
 
 
 def add_child(household_id, medicines="", allergies="", **fields):
@@ -154,9 +160,12 @@ def list_clinicians(household_id):
     ).all()
 
 
-def upcoming_visits(household_id, today, case_id=None):
-    """Return the household's visits from `today` on, soonest first (`case_id`: of one case)."""
+def upcoming_visits(household_id, today, case_id=None, until=None):
+    """Return the household's visits from `today` on (to `until`), soonest first
+    (`case_id`: of one case)."""
     query = select(Visit).where(Visit.household_id == household_id, Visit.day >= today)
+    if until is not None:
+        query = query.where(Visit.day <= until)
     if case_id is not None:
         query = query.where(Visit.case_id == case_id)
     return db.session.scalars(
@@ -164,3 +173,8 @@ def upcoming_visits(household_id, today, case_id=None):
         # A visit with no time comes last on its day, on SQLite and PostgreSQL alike.
         .order_by(Visit.day, Visit.start_time.is_(None), Visit.start_time, Visit.id)
     ).all()
+
+
+def kept_on_phones(household_id, today, case_id=None):
+    """Return the visits phones keep ready for use with no signal, soonest first."""
+    return upcoming_visits(household_id, today - KEPT_AFTER, case_id, until=today + KEPT_AHEAD)

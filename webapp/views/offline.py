@@ -14,8 +14,8 @@ from webapp.services import library
 bp = Blueprint("offline", __name__)
 
 WORKER = paths.WORKER
-HELPERS = {"idb.js", "outbox.js", "uploads.js", "render.js", "capture.js", "strategies.js",
-           "guard.js"}
+HELPERS = {"idb.js", "outbox.js", "ready.js", "uploads.js", "render.js", "capture.js",
+           "strategies.js", "guard.js"}
 BUILD = paths.STATIC / "build"
 _VISIT, _QUESTION, _NOTE = 987654321, uuid.UUID(int=0), uuid.UUID(int=1)
 

@@ -3,6 +3,7 @@
 // what this phone holds that the (possibly cached) page does not, keep each
 // item's sync state current, and make the visit ready for offline use.
 import { say } from "./status.js";
+import { keepStorage, showReadiness } from "./readiness.js";
 import { fillClientIds } from "./client-id.js";
 import { csrfToken } from "../sw-bridge.js";
 import { closeComposer, showSavedNear } from "./appointment.js";
@@ -96,13 +97,6 @@ function onRefused(event) {
   say(message);
 }
 
-function showReady(status, ready) {
-  const time = new Date(ready.at).toLocaleString([], {
-    hour: "2-digit", minute: "2-digit", day: "numeric", month: "short", hour12: false });
-  status.textContent = `Ready to use offline (since ${time}).`;
-  status.classList.add("ready");
-}
-
 // A double tap on a capture button (a form marked data-capture-form) must store one item and never navigate
 // (issue 8). htmx drops a second post while the first is out (hx-sync), but a
 // tap that lands on a form htmx has not yet taken over (swapped in a moment
@@ -184,10 +178,8 @@ export function visitScreen(root) {
   const button = screen.querySelector("[data-get-ready]");
   if (button) {
     button.addEventListener("click", () => {
-      import("./get-ready.js").then((ready) => ready.getReady(button, { say, showReady })).catch(() => {});
-    });
-    DB.getMeta(`ready:${button.dataset.visitId}`).then((ready) => {
-      if (ready) showReady(document.querySelector("[data-ready-status]"), ready);
+      import("./get-ready.js").then((ready) => ready.getReady(button, { say, showReadiness, keepStorage }))
+        .catch(() => {});
     });
   }
 }

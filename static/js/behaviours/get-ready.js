@@ -1,8 +1,8 @@
 // "Get ready for this visit" (at home, online): the worker fetches the visit's
-// screens into its cache, and the phone asks to keep its storage. Loaded on
+// screens into its cache, as it does by itself after each sync
+// (service_worker/ready.js), and the phone asks to keep its storage. Loaded on
 // the tap; what it needs from the first-load bundle comes in `deps`
-// ({ say, showReady }), so that no shared chunk is split off.
-const DB = self.AskTwiceDB;
+// ({ say, showReadiness, keepStorage }), so that no shared chunk is split off.
 
 // The worker, once it is in charge: just after the page opens it may still be
 // starting. Null only when this browser has no service workers at all.
@@ -14,7 +14,7 @@ async function workerInCharge(timeoutMs = 15000) {
   return navigator.serviceWorker.controller || (registration && registration.active) || undefined;
 }
 
-export async function getReady(button, { say, showReady }) {
+export async function getReady(button, { say, showReadiness, keepStorage }) {
   const status = document.querySelector("[data-ready-status]");
   if (!("serviceWorker" in navigator)) {
     status.textContent = "This browser cannot keep the visit for offline use.";
@@ -30,13 +30,13 @@ export async function getReady(button, { say, showReady }) {
   }
   const channel = new MessageChannel();
   const answer = new Promise((resolve) => { channel.port1.onmessage = (event) => resolve(event.data); });
-  worker.postMessage({ type: "get-ready", urls: JSON.parse(button.dataset.urls) }, [channel.port2]);
+  const visit = { id: Number(button.dataset.visitId), day: status.dataset.day, pages: JSON.parse(button.dataset.urls) };
+  worker.postMessage({ type: "get-ready", visit }, [channel.port2]);
   const result = await answer;
   button.disabled = false;
   if (!result.ok) { status.textContent = "Could not get ready: please check the connection and try again."; return; }
-  const persisted = navigator.storage && navigator.storage.persist ? await navigator.storage.persist() : false;
-  await DB.setMeta(`ready:${button.dataset.visitId}`, { at: result.at, persisted });
-  showReady(status, { at: result.at, persisted });
+  await keepStorage().catch(() => false);
+  await showReadiness(status.parentElement, true);
   say(status.textContent);
 }
 
