@@ -31,6 +31,13 @@ def status_of(url):
 
 
 def test_scripts_run_starts_and_serves_with_no_registry(tmp_path):
+    # With package lists changed since set-up, scripts/run would set up again: with no
+    # registry, `npm ci` empties node_modules first, and every checkout sharing it breaks.
+    stamp = subprocess.run(["bash", "-c", "source scripts/stamps.sh && stamp_packages"],
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    set_up = ROOT / ".venv" / ".set-up"
+    assert set_up.exists() and set_up.read_text() == stamp, (
+        "The package lists changed since scripts/setup ran here: run it, then this test.")
     port = free_port()
     env = {**os.environ, **NO_REGISTRY, "HOST": "127.0.0.1", "PORT": str(port),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite'}",

@@ -163,3 +163,36 @@ def test_after_connect_the_phones_screen_at_the_https_name_shows_the_code_and_no
         assert browser.get("/devices", base_url="http://localhost").status_code == 303
         assert browser.get("/devices", base_url="http://elsewhere.example").status_code == 400
         db.engine.dispose()
+
+
+def test_the_phones_screen_leads_the_owner_to_the_same_step_at_home(stand_in, signed_in,
+                                                                    app, tmp_path):
+    app.instance_path = str(tmp_path / "data")
+    (tmp_path / "data").mkdir()
+    warned = signed_in.get("/devices", base_url="http://localhost:8123").text
+    assert "A phone cannot use this address" in warned
+    assert 'href="/devices/connect">Connect phones with Tailscale</a>' in warned
+    assert "Connect with Tailscale</button>" in signed_in.get("/devices/connect").text
+    page = signed_in.post("/devices/connect", base_url="http://localhost:8123").text
+    assert f"Tailscale now passes https://{NAME}/ on to Ask Twice." in page
+    assert "Close Ask Twice and start it again" in page
+    assert _calls(stand_in)[-1] == ["serve", "--bg", "--yes", "--https=443",
+                                    "http://127.0.0.1:8123"]  # the port it runs on now
+    assert settings.read(tmp_path / "data")["ASK_TWICE_TRUST_PROXY"] == "1"
+
+
+def test_the_screen_says_the_one_thing_to_do_and_keeps_nothing(stand_in, signed_in, app,
+                                                               tmp_path):
+    app.instance_path = str(tmp_path / "data")
+    (stand_in / "status.json").write_text(json.dumps({**RUNNING, "BackendState": "NeedsLogin"}))
+    page = signed_in.post("/devices/connect").text
+    assert "Tailscale is installed but not signed in." in page
+    assert "Try again</button>" in page
+    assert settings.read(tmp_path / "data") == {}
+
+
+def test_a_phone_has_no_connect_step_not_even_the_owners(owners_phone):
+    # It changes how the home computer is reached, and runs there.
+    assert owners_phone.get("/devices/connect").status_code == 404
+    assert owners_phone.post("/devices/connect").status_code == 404
+    assert "/devices/connect" not in owners_phone.get("/devices").text
