@@ -3,55 +3,25 @@ first on PATH: it records its arguments and answers `status --json` and `serve` 
 real one does. The real Tailscale network could not be reached here (README, "Phones")."""
 
 import json
-import os
 import shutil
-import sys
 
 import pytest
 
+from tests import tailscale
 from tests.conftest import PASSPHRASE
+from tests.tailscale import NAME, RUNNING
 from webapp import create_app, settings
 from webapp.extensions import db
 from webapp.services import accounts, tailnet
 
-NAME = "family-pc.tail1234.ts.net"
-RUNNING = {"BackendState": "Running", "Self": {"DNSName": f"{NAME}.", "Online": True},
-           "CurrentTailnet": {"Name": "sam@example.com", "MagicDNSSuffix": "tail1234.ts.net",
-                              "MagicDNSEnabled": True},
-           "CertDomains": [NAME]}
-SERVED = (f"Available within your tailnet:\n\nhttps://{NAME}/\n|-- proxy http://127.0.0.1:{{port}}"
-          "\n\nServe started and running in the background.\n"
-          "To disable the proxy, run: tailscale serve --https=443 off\n")
-STAND_IN = """#!{python}
-import json, sys
-from pathlib import Path
-here = Path(__file__).parent
-with (here / "calls").open("a") as calls:
-    calls.write(json.dumps(sys.argv[1:]) + "\\n")
-if sys.argv[1:3] == ["status", "--json"]:
-    print((here / "status.json").read_text())
-elif sys.argv[1] == "serve":
-    print((here / "served.txt").read_text().format(port=sys.argv[-1].rpartition(":")[2]))
-"""
-
 
 @pytest.fixture
 def stand_in(tmp_path, monkeypatch):
-    """A `tailscale` first on PATH answering as `status` (a dict) says; returns the
-    folder, where `calls` lists the arguments of each run."""
+    """A signed-in `tailscale` with https names first on PATH; returns its folder
+    (tests/tailscale.py)."""
     folder = tmp_path / "bin"
-    folder.mkdir()
-    script = folder / "tailscale"
-    script.write_text(STAND_IN.format(python=sys.executable))
-    script.chmod(0o755)
-    (folder / "status.json").write_text(json.dumps(RUNNING))
-    (folder / "served.txt").write_text(SERVED)
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("PATH", tailscale.stand_in(folder))
     return folder
-
-
-def _calls(folder):
-    return [json.loads(line) for line in (folder / "calls").read_text().splitlines()]
 
 
 @pytest.fixture
@@ -72,9 +42,8 @@ COMMANDS = ["pipx install ask-twice", "ask-twice connect", "ask-twice"]
 def test_connect_serves_over_https_and_keeps_the_settings(stand_in, connect, tmp_path):
     ran = connect()
     assert ran.exit_code == 0, ran.output
-    assert _calls(stand_in) == [["status", "--json"],
-                                ["serve", "--bg", "--yes", "--https=443",
-                                 "http://127.0.0.1:8123"]]
+    assert tailscale.calls(stand_in) == [
+        ["status", "--json"], ["serve", "--bg", "--yes", "--https=443", "http://127.0.0.1:8123"]]
     assert settings.read(tmp_path / "data") == {
         "ASK_TWICE_HOSTS": f"{NAME},127.0.0.1,[::1],localhost", "ASK_TWICE_HTTPS": "1",
         "ASK_TWICE_TRUST_PROXY": "1"}
@@ -111,7 +80,7 @@ def test_signed_out_it_says_to_sign_in_and_serves_nothing(stand_in, connect, tmp
         {**RUNNING, "BackendState": "NeedsLogin", "CertDomains": None}))
     said = _refused(connect, tmp_path)
     assert "To do: Tailscale is installed but not signed in. Open the Tailscale app" in said
-    assert _calls(stand_in) == [["status", "--json"]]
+    assert tailscale.calls(stand_in) == [["status", "--json"]]
 
 
 def test_without_https_certificates_it_says_where_to_turn_them_on(stand_in, connect,
@@ -120,7 +89,7 @@ def test_without_https_certificates_it_says_where_to_turn_them_on(stand_in, conn
     said = _refused(connect, tmp_path)
     assert ("To do: Tailscale has no https certificates for this computer yet. Turn on "
             f"HTTPS Certificates in Tailscale's admin page, {tailnet.ADMIN_DNS}") in said
-    assert _calls(stand_in) == [["status", "--json"]]
+    assert tailscale.calls(stand_in) == [["status", "--json"]]
 
 
 def test_a_serve_refused_for_want_of_rights_says_the_one_command(stand_in, connect, tmp_path):
@@ -176,8 +145,8 @@ def test_the_phones_screen_leads_the_owner_to_the_same_step_at_home(stand_in, si
     page = signed_in.post("/devices/connect", base_url="http://localhost:8123").text
     assert f"Tailscale now passes https://{NAME}/ on to Ask Twice." in page
     assert "Close Ask Twice and start it again" in page
-    assert _calls(stand_in)[-1] == ["serve", "--bg", "--yes", "--https=443",
-                                    "http://127.0.0.1:8123"]  # the port it runs on now
+    assert tailscale.calls(stand_in)[-1] == [  # the port it runs on now
+        "serve", "--bg", "--yes", "--https=443", "http://127.0.0.1:8123"]
     assert settings.read(tmp_path / "data")["ASK_TWICE_TRUST_PROXY"] == "1"
 
 
