@@ -39,12 +39,17 @@ def test_after_connect_the_phones_screen_shows_the_code_and_no_warning(
     for name in ("ASK_TWICE_HOSTS", "ASK_TWICE_HTTPS", "ASK_TWICE_TRUST_PROXY", "HOST",
                  "DATABASE_URL"):
         env.pop(name, None)
-    ask_twice = [sys.executable, "-m", "webapp"]
-    # The family's commands after `pipx install ask-twice` (3 in all; docs/performance.md).
+    ask_twice = [sys.executable, "-m", "webapp"]  # what `ask-twice` runs
+    # The family's commands: `pipx install ask-twice` (tests/console/test_wheel.py installs
+    # the wheel into a fresh environment), then each run here, counted: issue 20's goal is
+    # 3 or fewer (docs/performance.md).
+    commands = ["pipx install ask-twice"]
+    commands.append("ask-twice connect")
     connected = subprocess.run([*ask_twice, "connect"], cwd=ROOT, env=env, text=True,
                                capture_output=True, timeout=120)
     assert connected.returncode == 0, connected.stdout + connected.stderr
     assert tailscale.calls(tmp_path / "bin")[-1][-1] == f"http://127.0.0.1:{port}"
+    commands.append("ask-twice")
     with caddy_in_front(tmp_path, NAME, ask_twice, env, port) as (url, root):
         browser = launch_trusting(browser_type, browser_type_launch_args, tmp_path, root,
                                   NAME)
@@ -63,6 +68,7 @@ def test_after_connect_the_phones_screen_shows_the_code_and_no_warning(
             expect(page.get_by_role("img", name="QR code of the pairing link")).to_be_visible()
             link = page.locator("#pairing-link").text_content().strip()
             assert link.startswith(f"{url}/pair/"), link
+            assert len(commands) <= 3, commands  # the rest are screens: setup, Phones, code
         finally:
             home.close()
             browser.close()
