@@ -102,6 +102,8 @@ def connect_command():
     except tailnet.NotConnected as error:
         click.echo(f"To do: {error.said}")
         raise SystemExit(1) from None
+    for name in tailnet.overridden():
+        click.echo(f"Note: {name} is set in the environment, whose value is used instead.")
     click.echo("Start Ask Twice again (ask-twice, or restart the service), then add each "
                "phone from the Phones screen.")
 

@@ -53,6 +53,14 @@ def test_connect_again_keeps_the_names_already_chosen(stand_in, connect, tmp_pat
         "ASK_TWICE_TRUST_PROXY": "1", "PORT": "8123"}
 
 
+def test_a_setting_the_environment_overrides_is_named(stand_in, connect, monkeypatch):
+    monkeypatch.setenv("ASK_TWICE_HTTPS", "0")
+    monkeypatch.delenv("ASK_TWICE_HOSTS", raising=False)
+    said = connect().output
+    assert "Note: ASK_TWICE_HTTPS is set in the environment, whose value is used instead." in said
+    assert "Note: ASK_TWICE_HOSTS" not in said
+
+
 def _refused(connect, tmp_path):
     ran = connect()
     assert ran.exit_code == 1

@@ -7,6 +7,7 @@ says the one thing to do. `connect` yields a sentence for each step done, so
 """
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ ADMIN_DNS = "https://login.tailscale.com/admin/dns"
 # The other way, not made by `connect` yet: docs/self-hosting.md, part B.
 OTHER_PATH = ("Without Tailscale, the other way is a certificate of your own, installed on "
               "each phone: docs/self-hosting.md, part B, shows each step.")
+KEPT = ("ASK_TWICE_HOSTS", "ASK_TWICE_HTTPS", "ASK_TWICE_TRUST_PROXY")
 WAIT_SECONDS = 60  # `serve` may ask Tailscale's servers for the certificate first
 _ADDRESS = re.compile(r"https://(?P<name>[a-z0-9.-]+?)\.?(?::443)?/", re.IGNORECASE)
 
@@ -49,9 +51,13 @@ def connect(folder, port, command="tailscale"):
     yield f"Tailscale now passes https://{name}/ on to Ask Twice."
     kept = settings.read(folder).get("ASK_TWICE_HOSTS")
     others = [host for host in hosts.trusted_hosts(kept) if host != name]
-    settings.write(folder, {"ASK_TWICE_HOSTS": ",".join([name, *others]),
-                            "ASK_TWICE_HTTPS": "1", "ASK_TWICE_TRUST_PROXY": "1"})
+    settings.write(folder, dict(zip(KEPT, [",".join([name, *others]), "1", "1"], strict=True)))
     yield f"Ask Twice will answer at https://{name}/ (kept in its settings file)."
+
+
+def overridden():
+    """Return the kept settings that an environment variable overrides (developer path)."""
+    return [name for name in KEPT if name in os.environ]
 
 
 def _run(args):
