@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,14 +55,23 @@ def behind_caddy(tmp_path):
            "DATABASE_URL": f"sqlite:///{tmp_path / 'ask-twice.sqlite'}",
            "ASK_TWICE_SECRET_KEY": "e2e only, not a secret", "ASK_TWICE_HTTPS": "1",
            "ASK_TWICE_TRUST_PROXY": "1", "ASK_TWICE_HOSTS": f"{NAME},localhost"}
+    with caddy_in_front(tmp_path, NAME, [str(ROOT / "scripts" / "run")], env,
+                        app_port) as served:
+        yield served
+
+
+@contextmanager
+def caddy_in_front(tmp_path, name, command, env, app_port):
+    """Run `command` (the app, on `app_port`) with Caddy in front at https://`name`:<port>;
+    yield (url, Caddy's root certificate)."""
     with (tmp_path / "app.log").open("w") as out:
-        app = subprocess.Popen([str(ROOT / "scripts" / "run")], cwd=ROOT, env=env, stdout=out,
+        app = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
                                stderr=subprocess.STDOUT, start_new_session=True)
     https_port = _free_port()
     storage = tmp_path / "caddy"
     config = tmp_path / "Caddyfile"
     config.write_text(CADDYFILE.format(http_port=_free_port(), https_port=https_port,
-                                       storage=storage, name=NAME, app_port=app_port))
+                                       storage=storage, name=name, app_port=app_port))
     log = (tmp_path / "caddy.log").open("w")
     caddy = subprocess.Popen([CADDY, "run", "--config", str(config), "--adapter", "caddyfile"],
                              env={**os.environ, "HOME": str(tmp_path)}, stdout=log,
@@ -75,7 +85,7 @@ def behind_caddy(tmp_path):
             assert app.poll() is None, (tmp_path / "app.log").read_text()
             assert time.monotonic() < deadline, "Caddy or the app did not start in 180 s"
             time.sleep(0.1)
-        yield f"https://{NAME}:{https_port}", root
+        yield f"https://{name}:{https_port}", root
     finally:
         caddy.terminate()
         caddy.wait(timeout=10)
@@ -87,18 +97,35 @@ def behind_caddy(tmp_path):
 @pytest.fixture
 def trusting_browser(browser_type, browser_type_launch_args, tmp_path, behind_caddy):
     """A Chromium whose certificate store trusts Caddy's root, and finds the name."""
-    _, root = behind_caddy
+    browser = launch_trusting(browser_type, browser_type_launch_args, tmp_path,
+                              behind_caddy[1], NAME)
+    yield browser
+    browser.close()
+
+
+def launch_trusting(browser_type, launch_args, tmp_path, root, name):
+    """Launch a Chromium that trusts the certificate `root` (as a phone does once it is
+    installed) and finds `name` on this computer."""
     home = tmp_path / "phone-home"
     store = home / ".pki" / "nssdb"
     store.mkdir(parents=True)
     subprocess.run([CERTUTIL, "-d", f"sql:{store}", "-N", "--empty-password"], check=True)
     subprocess.run([CERTUTIL, "-d", f"sql:{store}", "-A", "-t", "C,,", "-n", "Caddy root",
                     "-i", str(root)], check=True)
-    args = {**browser_type_launch_args}
-    args["args"] = [*args.get("args", []), f"--host-resolver-rules=MAP {NAME} 127.0.0.1"]
-    browser = browser_type.launch(**args, env={**os.environ, "HOME": str(home)})
-    yield browser
-    browser.close()
+    args = {**launch_args}
+    args["args"] = [*args.get("args", []), f"--host-resolver-rules=MAP {name} 127.0.0.1"]
+    return browser_type.launch(**args, env={**os.environ, "HOME": str(home)})
+
+
+def set_up_over_https(page):
+    """Make the household on the first-run screen, checking the address is trusted."""
+    page.goto("/setup")
+    assert page.evaluate("() => window.isSecureContext"), "the certificate was not trusted"
+    page.get_by_label("Your name").fill(OWNER)
+    page.get_by_label("Choose a passphrase").fill(PASSPHRASE)
+    page.get_by_label("Type the passphrase again").fill(PASSPHRASE)
+    page.get_by_role("button", name=re.compile("^Set up")).click()
+    expect(page.get_by_role("heading", level=1, name=f"Hello, {OWNER}")).to_be_visible()
 
 
 def test_a_phone_pairs_and_works_offline_over_caddys_https(
@@ -110,14 +137,7 @@ def test_a_phone_pairs_and_works_offline_over_caddys_https(
     phone = trusting_browser.new_context(**phone_args, base_url=url)
     try:
         page = home.new_page()
-        page.goto("/setup")
-        assert page.evaluate("() => window.isSecureContext"), "the certificate was not trusted"
-        page.get_by_label("Your name").fill(OWNER)
-        page.get_by_label("Choose a passphrase").fill(PASSPHRASE)
-        page.get_by_label("Type the passphrase again").fill(PASSPHRASE)
-        page.get_by_role("button", name=re.compile("^Set up")).click()
-        expect(page.get_by_role("heading", level=1, name=f"Hello, {OWNER}")).to_be_visible()
-
+        set_up_over_https(page)
         # The Phones screen is content with this address, and links to it.
         page.goto("/devices")
         expect(page.get_by_text("only works on this computer")).to_be_hidden()

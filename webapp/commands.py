@@ -1,6 +1,6 @@
-"""The commands only the console has: `serve`, `doctor`, `service` and `settings`. With the
-blueprints' own (backup, export, restore, storage...) they make `ask-twice` (webapp/cli.py)
-and `flask --app webapp`."""
+"""The commands only the console has: `serve`, `doctor`, `connect`, `service` and
+`settings`. With the blueprints' own (backup, export, restore, storage...) they make
+`ask-twice` (webapp/cli.py) and `flask --app webapp`."""
 
 import os
 import platform
@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from webapp import hosts, settings
-from webapp.services import autostart, backups, health, upgrade
+from webapp.services import autostart, backups, health, tailnet, upgrade
 
 service = AppGroup("service", help="Start Ask Twice with this computer, or stop doing so.")
 settings_group = AppGroup("settings", invoke_without_command=True,
@@ -24,7 +24,7 @@ MARKS = {health.OK: "OK", health.NOTE: "Note", health.FIX: "To do"}
 
 def init_app(app):
     """Add the console's commands to `app`'s command line."""
-    for command in (serve_command, doctor_command, service, settings_group):
+    for command in (serve_command, doctor_command, connect_command, service, settings_group):
         app.cli.add_command(command)
 
 
@@ -89,6 +89,23 @@ def doctor_command():
     if health.needs_doing(results):
         raise SystemExit(1)
     click.echo("All is well.")
+
+
+@click.command("connect")
+def connect_command():
+    """Let phones reach Ask Twice over https through Tailscale; exit 1 with the one
+    thing to do when a step is missing."""
+    app = current_app
+    try:
+        for done in tailnet.connect(app.instance_path, app.config["SERVE_PORT"]):
+            click.echo(f"OK: {done}")
+    except tailnet.NotConnected as error:
+        click.echo(f"To do: {error.said}")
+        raise SystemExit(1) from None
+    for name in tailnet.overridden():
+        click.echo(f"Note: {name} is set in the environment, whose value is used instead.")
+    click.echo("Start Ask Twice again (ask-twice, or restart the service), then add each "
+               "phone from the Phones screen.")
 
 
 def _plan():

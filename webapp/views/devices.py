@@ -1,12 +1,12 @@
 """The household's devices: the list with revoke, and a signed-in page registering
 its browser as a device (a phone paired by code takes the name it was given)."""
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from webapp import hosts
 from webapp.errors import NotFound, envelope
 from webapp.schemas.forms import DeviceSchema
-from webapp.services import accounts, devices, pairing
+from webapp.services import accounts, devices, pairing, tailnet
 from webapp.views import attempt, household_id, submit
 
 bp = Blueprint("devices", __name__, url_prefix="/devices")
@@ -24,7 +24,32 @@ def devices_page(errors=None, form=None):
     return render_template(
         "devices/index.html", phones=pairing.list_phones(household_id()),
         members=accounts.household_members(household_id()), errors=errors or {},
-        form=form or {}, secure=request.is_secure or loopback, loopback=loopback)
+        form=form or {}, secure=request.is_secure or loopback, loopback=loopback,
+        may_connect=may_connect())
+
+
+def may_connect():
+    """Tell whether this browser may run the Connect step: the owner, at home (it
+    changes how the computer is reached, and runs there)."""
+    return g.member.role == "owner" and not g.phone
+
+
+@bp.route("/connect", methods=["GET", "POST"])
+def connect():
+    """Let phones reach this computer over https through Tailscale, one checked step
+    at a time, as `ask-twice connect` does."""
+    if not may_connect():
+        raise NotFound()
+    done, todo = [], None
+    if request.method == "POST":
+        # The port this request came in on: where Ask Twice runs now.
+        port = request.environ.get("SERVER_PORT") or current_app.config["SERVE_PORT"]
+        try:
+            done.extend(tailnet.connect(current_app.instance_path, port))
+        except tailnet.NotConnected as error:
+            todo = error.said
+    return render_template("devices/connect.html", done=done, todo=todo,
+                           tried=request.method == "POST")
 
 
 @bp.post("")
