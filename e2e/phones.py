@@ -206,9 +206,9 @@ class HomeComputer:
         return answer
 
     def make_visit(self, label, keys=("diagnosis-agree", "treatment-agree"), start_time="10:30",
-                   own=(), **child_fields):
-        """Child, case, clinician and a visit today with library questions, then the
-        family's `own` ones; return the Visit."""
+                   own=(), day=None, **child_fields):
+        """Child, case, clinician and a visit on `day` (today unless given) with library
+        questions, then the family's `own` ones; return the Visit."""
         child_name = f"Child {label}"
         clinician = f"Dr {label} Okafor"
         child = self._post("/children", name=child_name,
@@ -221,7 +221,8 @@ class HomeComputer:
         option = re.search(rf'<option value="(\d+)"[^>]*>{re.escape(clinician)}', form.text())
         assert option, "the new clinician is not offered on the visit form"
         visit = self._post(f"/cases/{case_id}/visits", clinician_id=option.group(1),
-                           day=date.today().isoformat(), start_time=start_time, place="Clinic 3")
+                           day=(day or date.today()).isoformat(), start_time=start_time,
+                           place="Clinic 3")
         visit_id = int(re.search(r"/visits/(\d+)/questions$", visit.url).group(1))
         for key in keys:
             self._post(f"/visits/{visit_id}/questions/library", keys=key)

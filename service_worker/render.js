@@ -80,7 +80,7 @@ const Render = (() => {
     return loaded;
   }
 
-  return { clock, state, tags, note, noteEditor, unsaved, answer, consent, consentStatus, asked, fragments };
+  return { fill, clock, state, tags, note, noteEditor, unsaved, answer, consent, consentStatus, asked, fragments };
 })();
 
 // Pages bundle this file as a module, where top-level names stay private.

@@ -13,8 +13,9 @@ const Strategies = (() => {
     return response;
   }
 
-  // Network first with a timeout: pages. Then the cached copy, then our offline page.
-  async function networkFirst(request, cacheName, offlineUrl, pagesOnly = false) {
+  // Network first with a timeout: pages. Then the cached copy, then `noSignal()`'s
+  // answer if it has one (the home screen: a visit kept, kept.js), then our offline page.
+  async function networkFirst(request, cacheName, offlineUrl, pagesOnly = false, noSignal = null) {
     try {
       const response = await Promise.race([fetch(request), timeout(TIMEOUT_MS)]);
       // Pages only: a recording or a photo opened on its own stays out of the cache,
@@ -27,6 +28,8 @@ const Strategies = (() => {
     } catch (error) {
       const cached = await caches.match(request, { cacheName, ignoreVary: request.mode === "navigate" });
       if (cached) return cached;
+      const answer = noSignal && await noSignal();
+      if (answer) return answer;
       if (offlineUrl) return (await caches.match(offlineUrl)) || Response.error();
       throw error;
     }
@@ -50,8 +53,10 @@ const Strategies = (() => {
   // visit: follow it, remember where it led, and with no signal go there again
   // (that page is in the cache once the visit was made ready). A redirect to
   // sign in (a session that timed out) is followed but never remembered, so
-  // the app still opens on the visit in the room.
-  async function rememberedRedirect(request, cacheName, offlineUrl, signInPath) {
+  // the app still opens on the visit in the room. `noSignal()`'s answer, if it
+  // has one, comes before the remembered place: that may be a visit gone by, or
+  // one this phone does not keep.
+  async function rememberedRedirect(request, cacheName, offlineUrl, signInPath, noSignal = null) {
     const cache = await caches.open(cacheName);
     try {
       const response = await Promise.race([fetch(request.url, { credentials: "same-origin" }), timeout(TIMEOUT_MS)]);
@@ -61,7 +66,8 @@ const Strategies = (() => {
       }
       return Response.redirect(response.url, 303);
     } catch (error) {
-      return (await cache.match(request.url)) || (await caches.match(offlineUrl)) || Response.error();
+      return (noSignal && await noSignal()) || (await cache.match(request.url))
+        || (await caches.match(offlineUrl)) || Response.error();
     }
   }
 

@@ -8,6 +8,8 @@ const FRAGMENTS_CACHE = `${PREFIX}-fragments`;
 const EXPECTED_CACHES = [STATIC_CACHE, PAGES_CACHE, FRAGMENTS_CACHE];
 const OFFLINE_URL = "/static/offline.html";
 const START_URL = "/start"; // the manifest's start_url: the next visit
+const HOME_URL = "/";
+const KEPT_URL = "/static/kept.html"; // with no signal, the visits this phone keeps
 const SIGN_IN_URL = "/signin";
 const SIGN_OUT_URL = "/signout";
 const SIGN_OUT_OFFLINE_URL = "/static/signout-offline.html";
@@ -15,7 +17,7 @@ const LOCKED_URL = "/static/locked.html";
 const REMOVED_URL = "/static/removed.html";
 const MANIFEST_URL = "/manifest.webmanifest";
 const SHELL = [
-  OFFLINE_URL, SIGN_OUT_OFFLINE_URL, LOCKED_URL, REMOVED_URL, MANIFEST_URL,
+  OFFLINE_URL, KEPT_URL, SIGN_OUT_OFFLINE_URL, LOCKED_URL, REMOVED_URL, MANIFEST_URL,
   "/static/build/app.css",
   "/static/build/pages.css",
   "/static/build/app.js",
@@ -29,8 +31,8 @@ const SHELL = [
 
 // ready.js before uploads.js: after a sync, visits are made ready before recordings go.
 importScripts("/sw/idb.js", "/sw/outbox.js", "/sw/ready.js", "/sw/uploads.js", "/sw/render.js",
-  "/sw/capture.js", "/sw/strategies.js", "/sw/guard.js");
-Ready.use({ statics: STATIC_CACHE, pages: PAGES_CACHE, fragments: FRAGMENTS_CACHE, shell: SHELL, home: "/" });
+  "/sw/capture.js", "/sw/strategies.js", "/sw/guard.js", "/sw/kept.js");
+Ready.use({ statics: STATIC_CACHE, pages: PAGES_CACHE, fragments: FRAGMENTS_CACHE, shell: SHELL, home: HOME_URL });
 
 self.addEventListener("install", (event) => {
   // No skipWaiting(): a new version waits until the page says the user agreed.
@@ -84,8 +86,13 @@ function strategyFor(request, url) {
     return () => Strategies.cacheFirst(request, STATIC_CACHE);
   }
   if (url.pathname === MANIFEST_URL) return () => Strategies.networkFirst(request, STATIC_CACHE, null);
+  // With no answer from home, the app's start and the home screen open a visit this phone keeps.
+  const kept = () => Kept.opening(PAGES_CACHE, KEPT_URL);
   if (request.mode === "navigate" && url.pathname === START_URL) {
-    return () => Strategies.rememberedRedirect(request, PAGES_CACHE, OFFLINE_URL, SIGN_IN_URL);
+    return () => Strategies.rememberedRedirect(request, PAGES_CACHE, OFFLINE_URL, SIGN_IN_URL, kept);
+  }
+  if (request.mode === "navigate" && url.pathname === HOME_URL) {
+    return () => Strategies.networkFirst(request, PAGES_CACHE, OFFLINE_URL, true, kept);
   }
   if (request.mode === "navigate") return () => Strategies.networkFirst(request, PAGES_CACHE, OFFLINE_URL, true);
   const fragment = request.headers.get("HX-Request");

@@ -15,7 +15,7 @@ bp = Blueprint("offline", __name__)
 
 WORKER = paths.WORKER
 HELPERS = {"idb.js", "outbox.js", "ready.js", "uploads.js", "render.js", "capture.js",
-           "strategies.js", "guard.js"}
+           "strategies.js", "guard.js", "kept.js"}
 BUILD = paths.STATIC / "build"
 _VISIT, _QUESTION, _NOTE = 987654321, uuid.UUID(int=0), uuid.UUID(int=1)
 
