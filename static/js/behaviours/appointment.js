@@ -61,18 +61,25 @@ async function openDialog(id, { step = true } = {}) {
   dialog.querySelector("h2").focus();
 }
 
-// Closed by its button or Escape, the view takes its history step back with it.
+// Closed by its button or Escape, the view takes its history step back with it;
+// the Back that makes is ours, and the page under the view stays as it is.
+let steppingBack = false;
+
 function onSheetClosed(event) {
   const dialog = event.target;
-  if (dialog.matches && dialog.matches("dialog.sheet") && history.state && history.state.sheet === dialog.id) history.back();
+  if (!(dialog.matches && dialog.matches("dialog.sheet") && history.state && history.state.sheet === dialog.id)) return;
+  steppingBack = true;
+  history.back();
 }
 
-// Back with a view open closes it, and htmx must not restore the page under it.
+// Back with a view open closes it, and htmx must not restore the page under it
+// (its copy of the page may be older than what is on screen).
 function onBack(event) {
   const open = document.querySelector("dialog.sheet[open]");
-  if (!open) return;
+  if (!open && !steppingBack) return;
   event.stopImmediatePropagation();
-  open.close();
+  steppingBack = false;
+  if (open) open.close();
 }
 
 // Say "Saved on this phone" beside the button that was used, for a moment (the
