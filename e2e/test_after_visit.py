@@ -172,7 +172,8 @@ def test_from_the_debrief_to_letters_on_a_wide_screen_and_a_phone(
         axe.check(page, "letters")
         page.get_by_role("link", name="Tell the current doctor what we decided").click()
         letter = page.get_by_label("The letter")
-        expect(letter).to_have_value(re.compile(f"^Dear {re.escape(family_case['first'])},"))
+        # Below the sender's name and the date.
+        expect(letter).to_have_value(re.compile(f"\n\nDear {re.escape(family_case['first'])},\n"))
         expect(letter).to_have_value(re.compile("Shorter, and closer to home"))
         axe.check(page, "a letter")
         letter.fill(letter.input_value().replace("Kind regards", "With our thanks"))
@@ -182,7 +183,7 @@ def test_from_the_debrief_to_letters_on_a_wide_screen_and_a_phone(
         page.get_by_role("button", name="Copy to clipboard").click()
         expect(page.locator("#status")).to_contain_text("Copied")
         copied = page.evaluate("() => navigator.clipboard.readText()")
-        assert copied.startswith(f"Dear {family_case['first']},") and "With our thanks" in copied
+        assert f"\n\nDear {family_case['first']},\n" in copied and "With our thanks" in copied
         axe.check(page, "a letter, saved")
         shoot(page, "after-visit-04-letter-wide")
         page.emulate_media(media="print")
@@ -234,7 +235,7 @@ def test_from_the_debrief_to_letters_on_a_wide_screen_and_a_phone(
         page.get_by_role("link", name="Letters to the doctors").click()
         page.get_by_role("link", name="Thank the second doctor").click()
         expect(page.get_by_label("The letter")).to_have_value(
-            re.compile(f"^Dear {re.escape(family_case['second'])},"))
+            re.compile(f"\n\nDear {re.escape(family_case['second'])},\n"))
         axe.check(page, "a letter on a phone")
         shoot(page, "after-visit-07-letter-phone")
         # Reopen the decision: it stays in the history.

@@ -10,7 +10,7 @@ which must be exactly one page.
 
 import itertools
 import re
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -267,7 +267,8 @@ def test_before_the_visit_checklist_and_calendar(walk, axe, shoot):
     assert download.suggested_filename == f"visit-{VISIT_DAY.isoformat()}.ics"
     body = Path(download.path()).read_bytes()
     assert body.startswith(b"BEGIN:VCALENDAR\r\n") and body.endswith(b"END:VCALENDAR\r\n")
-    assert f"DTSTART:{VISIT_DAY:%Y%m%d}T091500\r\n".encode() in body
+    start = datetime.combine(VISIT_DAY, time(9, 15)).astimezone(UTC)  # this computer's time
+    assert f"DTSTART:{start:%Y%m%dT%H%M%SZ}\r\n".encode() in body
     assert DIAGNOSIS.encode() not in body
 
 

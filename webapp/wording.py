@@ -11,6 +11,28 @@ def phrase(text):
     return TRAILING.sub("", re.sub(r"\s+", " ", text or "").strip())
 
 
+# Words that take a capital only to begin a sentence, as a condition's name often starts:
+# lowered in the middle of ours. Any other first word may be a name (Ewing, Crohn's) or an
+# abbreviation (ALL), so it keeps its capitals.
+ORDINARY = frozenset("""
+    a an the our his her their my possible possibly probable probably suspected likely query
+    acute chronic juvenile congenital severe mild moderate early late benign malignant
+    recurrent relapsed refractory rare unexplained unknown primary secondary metastatic
+    childhood infantile neonatal persistent idiopathic inherited genetic autoimmune atypical
+    bilateral left right high low stage type grade small large
+""".split())
+
+
+def in_sentence(text):
+    """Return `text` fit for the middle of a sentence, as `phrase` does, without a capital
+    that only began it ("Possible juvenile arthritis" reads "possible juvenile arthritis")."""
+    text = phrase(text)
+    first = text.split(" ", 1)[0]
+    if first.istitle() and first.lower() in ORDINARY:
+        return first.lower() + text[len(first):]
+    return text
+
+
 def sentence(text):
     """Return `text` as whole sentences: trimmed, ending with one full stop (or the
     question or exclamation mark it ended with)."""

@@ -1,8 +1,12 @@
 """The calendar file of a visit (RFC 5545) and the checklist's rules."""
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from time import tzset
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
+import icalendar
+import ics
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,13 +32,14 @@ def unfolded(body):
     return body.replace("\r\n ", "")
 
 
-def test_a_timed_visit_is_a_one_hour_event_with_crlf_lines():
+def test_a_timed_visit_is_a_one_hour_event_with_crlf_lines(home_zone):
+    home_zone("UTC")
     body = schedule.calendar_file(a_visit(), STAMP)
     assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
     assert body.endswith("END:VCALENDAR\r\n")
     assert "\n" not in body.replace("\r\n", "")  # every line ends CRLF, no bare LF
     lines = unfolded(body).split("\r\n")
-    assert "DTSTART:20261201T093000" in lines and "DTEND:20261201T103000" in lines
+    assert "DTSTART:20261201T093000Z" in lines and "DTEND:20261201T103000Z" in lines
     assert "DTSTAMP:20261120T070000Z" in lines  # the stamp, in UTC
     assert "UID:visit-7-20261101T050000@ask-twice.invalid" in lines
     assert "SEQUENCE:0" in lines
@@ -91,7 +96,8 @@ def reschedule(visit, **change):
     db.session.commit()
 
 
-def test_each_reschedule_is_a_new_version_of_the_same_event(visit):
+def test_each_reschedule_is_a_new_version_of_the_same_event(visit, home_zone):
+    home_zone("Europe/Paris")
     uid = event_line(visit, "UID")
     seen = [event_line(visit, "SEQUENCE")]
     reschedule(visit, day=in_days(14))
@@ -100,7 +106,8 @@ def test_each_reschedule_is_a_new_version_of_the_same_event(visit):
     seen.append(event_line(visit, "SEQUENCE"))
     assert seen == ["SEQUENCE:0", "SEQUENCE:1", "SEQUENCE:2"]
     assert event_line(visit, "UID") == uid
-    assert event_line(visit, "DTSTART") == f"DTSTART:{in_days(14):%Y%m%d}T140000"
+    assert event_line(visit, "DTSTART") == (
+        f"DTSTART:{datetime.combine(in_days(14), time(14, 0)).astimezone(UTC):%Y%m%dT%H%M%SZ}")
     assert event_line(visit, "DTSTAMP") == "DTSTAMP:20261120T070000Z"
 
 
@@ -139,3 +146,61 @@ def test_the_version_counts_the_edits_that_changed_the_event(visit, changes):
         changed = before.replace(f"SEQUENCE:{version}", "") != after.replace(
             f"SEQUENCE:{visit.calendar_sequence}", "")
         assert visit.calendar_sequence == version + changed
+
+
+@pytest.fixture
+def home_zone(monkeypatch):
+    """Put the home computer in a time zone (TZ), as a family abroad would have it."""
+    def move(name):
+        monkeypatch.setenv("TZ", name)
+        tzset()
+        return ZoneInfo(name)
+    yield move
+    monkeypatch.undo()
+    tzset()
+
+
+def both_parsers(body):
+    """Return the start of the one event as read by two parsers this project did not write."""
+    event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+    (other,) = ics.Calendar(body).events
+    return event.decoded("DTSTART"), other
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Europe/London", "Asia/Kolkata"])
+@pytest.mark.parametrize("month", [1, 7])  # winter and summer time
+def test_a_timed_visit_lands_at_the_home_computers_local_time(home_zone, zone, month):
+    where = home_zone(zone)
+    day = date(date.today().year + 1, month, 15)
+    visit = a_visit(start=time(10, 30))
+    visit.day = day
+    start, other = both_parsers(schedule.calendar_file(visit, STAMP))
+    instant = datetime.combine(day, time(10, 30), tzinfo=where)
+    assert start.utcoffset() is not None and start == instant
+    assert other.begin.datetime == instant and other.end.datetime == instant + timedelta(hours=1)
+
+
+def test_an_all_day_visit_stays_a_date_for_both_parsers(home_zone):
+    home_zone("America/Los_Angeles")
+    start, other = both_parsers(schedule.calendar_file(a_visit(start=None), STAMP))
+    assert start == date(2026, 12, 1) and not isinstance(start, datetime)
+    assert other.all_day and other.begin.date() == date(2026, 12, 1)
+
+
+def test_the_hospital_is_written_once_when_the_place_names_it():
+    visit = a_visit(place="St Mary's, Paddington: Room 3", centre="St Mary's, Paddington")
+    assert event_line(visit, "LOCATION") == "LOCATION:St Mary's\\, Paddington: Room 3"
+    visit = a_visit(place="Room 3", centre="St Mary's")
+    assert event_line(visit, "LOCATION") == "LOCATION:Room 3\\, St Mary's"
+
+
+def test_renaming_the_clinician_or_their_centre_is_a_new_version(visit):
+    cases.update_clinician(visit.clinician, specialty="Paediatric oncology")  # not in the file
+    db.session.commit()
+    assert event_line(visit, "SEQUENCE") == "SEQUENCE:0"
+    cases.update_clinician(visit.clinician, name="Dr Ana Núñez-Ruiz")
+    db.session.commit()
+    assert event_line(visit, "SEQUENCE") == "SEQUENCE:1"
+    cases.update_clinician(visit.clinician, centre="Royal Marsden")
+    db.session.commit()
+    assert event_line(visit, "SEQUENCE") == "SEQUENCE:2"

@@ -13,7 +13,7 @@ def test_drafts_are_filled_from_the_case(signed_in, visit):
     page = signed_in.get(f"/cases/{visit.case_id}/letters").text
     assert "Raising a second opinion" in page and "Letter asking for the records" in page
     assert f"Ada, born {long_date(visit.case.child.birth_date)}" in page
-    assert "for Acute lymphoblastic leukaemia" in page
+    assert "for acute lymphoblastic leukaemia" in page  # mid-sentence, no capital
     assert "[the doctor or the records office]" in page
     assert "Yours sincerely,\nSam" in page
     assert f"{date.today():%-d %B %Y}" in page

@@ -1,6 +1,8 @@
 """Before the visit: the checklist, the calendar file, past visits on the case."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+import icalendar
 
 from webapp.extensions import db
 from webapp.models import VisitCheck
@@ -54,7 +56,8 @@ def test_the_calendar_file_downloads(signed_in, visit):
     assert response.headers["Content-Disposition"] == \
         f'attachment; filename="visit-{visit.day.isoformat()}.ics"'
     body = response.get_data(as_text=True)
-    assert f"\r\nDTSTART:{visit.day:%Y%m%d}T093000\r\n" in body
+    start = icalendar.Calendar.from_ical(body).walk("VEVENT")[0].decoded("DTSTART")
+    assert start == datetime.combine(visit.day, time(9, 30)).astimezone()  # this computer's
     assert "Acute lymphoblastic" not in body and "Ada" not in body
     assert response.headers["Cache-Control"] == "no-store"
 

@@ -1,6 +1,6 @@
 """The household that owns everything, and the people in it."""
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,6 +11,8 @@ from webapp.models._types import UTCDateTime, utcnow
 class Household(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
+    # The family's postal address, if they give one: under the sender's name on letters.
+    address: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Bumped by every write phones sync; pull cursors count in it (sync-protocol.md).
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

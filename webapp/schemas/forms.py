@@ -169,6 +169,16 @@ class LetterFillSchema(InputSchema):
     send_to = text(max_length=SHORT_TEXT)
 
 
+ADDRESS_TEXT = 300
+
+
+class AddressSchema(InputSchema):
+    """The family's address for the top of their letters; empty takes it off."""
+
+    address = text(max_length=ADDRESS_TEXT,
+                   too_long=f"Keep the address under {ADDRESS_TEXT} characters.")
+
+
 class ClinicianSchema(InputSchema):
     name = text("Enter the clinician's name.", max_length=120)
     specialty = text(max_length=120)

@@ -145,7 +145,14 @@ def add_clinician(household_id, **fields):
 
 def update_clinician(clinician, **fields):
     """Change a clinician's name, specialty or centre."""
-    return assign(clinician, fields)
+    before = (clinician.name, clinician.centre)
+    assign(clinician, fields)
+    if (clinician.name, clinician.centre) != before:
+        # Both are in each visit's calendar file (its title and place): a new version of it.
+        for visit in db.session.scalars(select(Visit).where(Visit.clinician_id == clinician.id)):
+            visit.calendar_sequence += 1
+        db.session.flush()
+    return clinician
 
 
 def get_clinician(household_id, clinician_id):

@@ -7,7 +7,7 @@ from webapp.errors import NotFound
 from webapp.extensions import db
 from webapp.models import CaseWording
 from webapp.services import library
-from webapp.wording import phrase
+from webapp.wording import in_sentence, phrase
 
 UNNAMED = "[the condition]"  # a case from before the name was asked, until it is added
 
@@ -18,10 +18,10 @@ def texts(case, member, today, from_date=None, to_date=None, send_to=""):
         select(CaseWording).where(CaseWording.case_id == case.id))}
     blanks = {
         "child": case.child.name, "birth_date": f"{case.child.birth_date:%-d %B %Y}",
-        "condition": phrase(case.condition) or UNNAMED,
+        "condition": in_sentence(case.condition) or UNNAMED,
         "second_doctor": case.second_clinician.name if case.second_clinician
         else "the second doctor",
-        "parent": member.name, "today": f"{today:%-d %B %Y}",
+        "parent": member.name, "sender": sender(member), "today": f"{today:%-d %B %Y}",
         "from_date": f"{from_date:%-d %B %Y}" if from_date else "[the first date]",
         "to_date": f"{(to_date or today):%-d %B %Y}",
         "send_to": phrase(send_to) or "[the doctor or the records office]",
@@ -61,3 +61,14 @@ def back_to_draft(case, key):
     if letter is not None:
         db.session.delete(letter)
         db.session.flush()
+
+
+def sender(member):
+    """Return the top of a letter: the signed-in parent's name, then the family's address."""
+    return "\n".join([member.name, *member.household.address.splitlines()])
+
+
+def set_address(household, address):
+    """Keep the family's address for their letters, one line each, without empty lines."""
+    household.address = "\n".join(line.strip() for line in address.splitlines() if line.strip())
+    db.session.flush()

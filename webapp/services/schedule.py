@@ -86,7 +86,6 @@ def calendar_file(visit, stamp):
     in the calendar instead of adding a second one.
     """
     clinician = visit.clinician
-    where = ", ".join(part for part in (visit.place, clinician.centre) if part)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Ask Twice//Before the visit//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "BEGIN:VEVENT",
              f"UID:visit-{visit.id}-{visit.created_at:%Y%m%dT%H%M%S}@ask-twice.invalid",
@@ -94,7 +93,7 @@ def calendar_file(visit, stamp):
              f"SEQUENCE:{visit.calendar_sequence}",
              *_when(visit),
              f"SUMMARY:{escape(f'Second opinion: {clinician.name}')}"]
-    if where:
+    if where := _where(visit.place, clinician.centre):
         lines.append(f"LOCATION:{escape(where)}")
     lines += [f"DESCRIPTION:{escape(DESCRIPTION)}",
               "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P1D",
@@ -108,13 +107,23 @@ DESCRIPTION = ("Bring your question list (Ask Twice: For this appointment), copi
 
 
 def _when(visit):
-    """Start and end: a one-hour slot at a local time, or the whole day without one."""
+    """Start and end: a one-hour slot at a set instant, or the whole day without a time."""
     if visit.start_time is None:
         end = visit.day + timedelta(days=1)
         return [f"DTSTART;VALUE=DATE:{visit.day:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}"]
-    start = datetime.combine(visit.day, visit.start_time)
-    # Floating local times: the clock time of the place of the visit, as the family wrote it.
-    return [f"DTSTART:{start:%Y%m%dT%H%M%S}", f"DTEND:{start + timedelta(hours=1):%Y%m%dT%H%M%S}"]
+    # The family typed the clock time where the home computer is; written in UTC, which
+    # every calendar reads alike (a floating time is read as UTC by some, and a TZID
+    # needs a VTIMEZONE of the zone's rules, which the computer does not name).
+    start = datetime.combine(visit.day, visit.start_time).astimezone(UTC)
+    return [f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
+            f"DTEND:{start + timedelta(hours=1):%Y%m%dT%H%M%SZ}"]
+
+
+def _where(place, centre):
+    """The place typed for the visit and the clinician's centre, the centre once."""
+    if centre and centre.casefold() in place.casefold():
+        return place
+    return ", ".join(part for part in (place, centre) if part)
 
 
 def escape(text):

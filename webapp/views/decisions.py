@@ -6,6 +6,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from webapp.schemas.after_visit import DecisionSchema, LetterSchema, ReopenSchema
 from webapp.services import cases, decisions, opinions
+from webapp.services.letters import sender
 from webapp.views import attempt, household_id, submit
 
 bp = Blueprint("decisions", __name__)
@@ -64,7 +65,8 @@ def letter_context(case, decision):
                  if second and opinion.clinician_id == second.id and opinion.visit), None)
     return {"case": case, "child": case.child, "decision": decision, "me": g.member,
             "option": _option_labels()[decision.option], "condition": case.condition,
-            "current": case.current_clinician, "second": second, "seen_on": seen}
+            "current": case.current_clinician, "second": second, "seen_on": seen,
+            "sender": sender(g.member), "today": date.today()}
 
 
 @bp.get("/decisions/<int:decision_id>/letters")

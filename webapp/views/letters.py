@@ -6,7 +6,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from webapp.errors import ValidationFailed
 from webapp.schemas import load
-from webapp.schemas.forms import LetterFillSchema, LetterSchema
+from webapp.schemas.forms import AddressSchema, LetterFillSchema, LetterSchema
 from webapp.services import cases, letters
 from webapp.views import attempt, household_id, submit
 
@@ -21,17 +21,30 @@ def _fill():
         return {}, error.errors
 
 
-def _page(case, status=200, errors=None, form=None):
+def _page(case, status=200, errors=None, form=None, address_errors=None):
     fill, fill_errors = _fill()
     texts = letters.texts(case, g.member, date.today(), **fill)
+    address = request.form if address_errors else {"address": g.member.household.address}
     return render_template("letters/index.html", case=case, texts=texts, fill=request.args,
-                           fill_errors=fill_errors, errors=errors or {}, form=form or {}), status
+                           fill_errors=fill_errors, errors=errors or {}, form=form or {},
+                           address=address, address_errors=address_errors or {}), status
 
 
 @bp.get("")
 def index(case_id):
     """Show the scripts and the letter drafts, filled from the case."""
     return _page(cases.get_case(household_id(), case_id))
+
+
+@bp.post("/address")
+def address(case_id):
+    """Keep the family's address for the top of their letters."""
+    case = cases.get_case(household_id(), case_id)
+    _, errors = submit(AddressSchema, lambda data: letters.set_address(g.member.household,
+                                                                       **data))
+    if errors:
+        return _page(case, 422, address_errors=errors)
+    return redirect(url_for(".index", case_id=case.id, _anchor="address"), 303)
 
 
 @bp.post("/<key>")
