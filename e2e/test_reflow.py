@@ -146,3 +146,32 @@ def test_no_page_scrolls_sideways_at_320_px_on_a_paired_phone(
     finally:
         context.close()
     assert not faults, "\n".join(faults)
+
+
+# The marker is a triangle drawn by one coloured border between two transparent ones:
+# forced colours paint every border in the link colour, which makes it a square.
+MARKER_SIDES = """(summary) => {
+    const style = getComputedStyle(summary, "::before");
+    return [style.borderTopColor, style.borderBottomColor, style.borderLeftColor];
+}"""
+TRANSPARENT = "rgba(0, 0, 0, 0)"
+
+
+def test_the_expand_markers_stay_triangles_in_forced_colours(home, browser, seed, shoot):
+    child_id = seed.child("Noor")
+    visit = seed.visit(seed.case(child_id, "Knee pain", condition="knee pain"), "Dr Forced Colours")
+    context = browser.new_context(base_url=home.base_url, viewport={"width": 1280, "height": 900},
+                                  service_workers="block", storage_state=home.api.storage_state())
+    try:
+        page = context.new_page()
+        page.emulate_media(forced_colors="active")
+        page.goto(f"{visit.path}/questions")
+        summaries = page.locator(".details > summary")
+        expect(summaries.first).to_be_visible()
+        summaries.first.click()  # one open, pointing down, and the others closed
+        shoot(page, "forced-colours-markers", full_page=False)
+        sides = summaries.evaluate_all(f"(all) => all.map({MARKER_SIDES})")
+    finally:
+        context.close()
+    assert sides and all(top == bottom == TRANSPARENT != left for top, bottom, left in sides), \
+        f"markers drawn as squares: {sides}"
