@@ -10,13 +10,19 @@ Screenshots of each page at 320 px are saved in e2e/artifacts/.
 """
 
 
+import io
+import unicodedata
+from pathlib import Path
+
 import pytest
 from phones import OWNER, sign_in
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.days import in_days
 from webapp.services import accounts, cases, debriefs, decisions, opinions, shortlist, visits
 
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 OTHER_PARENT = "Alex Taylor-Morgan"
 NARROW = {"width": 320, "height": 640}
 HEADER_LINKS = ["Home", "Clinicians", "Phones", "This phone", "Help", "Sign out"]
@@ -175,3 +181,102 @@ def test_the_expand_markers_stay_triangles_in_forced_colours(home, browser, seed
         context.close()
     assert sides and all(top == bottom == TRANSPARENT != left for top, bottom, left in sides), \
         f"markers drawn as squares: {sides}"
+
+
+# Per heading printed, the first row of the table it leads to (what the heading heads).
+HEADINGS_AND_ROWS = """(all) => all.filter((h) => h.getClientRects().length).map((h) => {
+    const tables = [...document.querySelectorAll("main table")].filter((table) =>
+        table.getClientRects().length
+        && (h.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING));
+    const row = tables.length ? tables[0].querySelector("tbody tr > *") : null;
+    return [h.innerText, row ? row.innerText : null];
+})"""
+
+
+def squeezed(text):
+    """One line as pypdf reads it: ligatures undone, white space as single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def printed_comparison(page, case_path):
+    """The comparison as Chromium prints it on A4: [(heading, its table's first row)], each
+    page's lines, and the PDF."""
+    page.goto(f"{case_path}/compare")
+    page.emulate_media(media="print")
+    headings = [(squeezed(heading), row and squeezed(row)) for heading, row in
+                page.locator("main :is(h1, h2, h3)").evaluate_all(HEADINGS_AND_ROWS)]
+    pdf = page.pdf(format="A4")
+    page.emulate_media(media="screen")
+    sheets = [[squeezed(line) for line in sheet.extract_text().splitlines() if line.strip()]
+              for sheet in PdfReader(io.BytesIO(pdf)).pages]
+    return headings, sheets, pdf
+
+
+def page_of(sheets, starts):
+    return next((number for number, lines in enumerate(sheets, 1)
+                 if any(line.startswith(starts) for line in lines)), None)
+
+
+def save_opinions(seed, case, held, texts):
+    """Write down each visit's doctor's opinion (or change it): the treatment in `texts`."""
+    with seed.services() as owner:
+        row = cases.get_case(owner.household_id, case.id)
+        for visit, treatment in zip(held, texts, strict=True):
+            saved = next((opinion for opinion in opinions.list_opinions(row)
+                          if opinion.visit_id == visit.id), None)
+            clinician = visits.get_visit(owner.household_id, visit.id).clinician_id
+            opinions.save_opinion(row, saved, clinician_id=clinician, visit_id=visit.id,
+                                  topics={"diagnosis": "Stress fracture", "treatment": treatment},
+                                  sources={})
+
+
+def test_the_printed_comparison_keeps_each_heading_with_its_table(home, browser, seed, shoot):
+    """However long the doctors' words, no page ends with a heading, nor parts a heading
+    from the table it leads to; and each doctor's column is as wide as the other's."""
+    child_id = seed.child("Lila")
+    case = seed.case(child_id, "Possible juvenile arthritis", condition="arthritis")
+    held = [seed.visit(case, f"Dr Print {name}", day=in_days(-days))
+            for name, days in (("Ferreira", 20), ("Nakamura-Jones", 5))]
+    with seed.services() as owner:
+        row = cases.get_case(owner.household_id, case.id)
+        cases.set_doctors(row, *(visits.get_visit(owner.household_id, visit.id).clinician_id
+                               for visit in held))
+        for parent in accounts.household_members(owner.household_id):
+            opinions.save_values(row, parent.id, {
+                value["key"]: "As little surgery as we can" for value, _ in
+                opinions.values_table(row)[1]})
+    context = browser.new_context(base_url=home.base_url, viewport={"width": 1280, "height": 900},
+                                  service_workers="block", storage_state=home.api.storage_state())
+    faults, values_on = [], set()
+    try:
+        page = context.new_page()
+        # Each step adds a line to a doctor's words, so the end of page 1 falls, line by
+        # line, across "What matters to us", its words and its table.
+        for lines in range(16):
+            said = "".join(f"\nLine {n + 1} of what the doctor said." for n in range(lines))
+            save_opinions(seed, case, held, (f"Rest for six weeks.{said}", "A cast."))
+            headings, sheets, pdf = printed_comparison(page, case.path)
+            values_on.add(page_of(sheets, "What matters to us"))
+            found = [f"{lines} lines: page {number} ends with the heading {lines_[-1]!r}"
+                     for number, lines_ in enumerate(sheets, 1)
+                     if lines_[-1] in [heading for heading, _ in headings]]
+            found += [f"{lines} lines: {heading!r} on page {page_of(sheets, heading)}, "
+                      f"its table from page {page_of(sheets, row)}"
+                      for heading, row in headings
+                      if row and page_of(sheets, heading) != page_of(sheets, row)]
+            if found and not faults:
+                (ARTIFACTS / "comparison-heading-parted.pdf").write_bytes(pdf)
+            faults += found
+        save_opinions(seed, case, held, ("Rest.", SAID))
+        page.goto(f"{case.path}/compare")
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 680, "height": 1000})  # A4's width within its margins
+        shoot(page, "comparison-print")
+        widths = page.locator(".compare-table:not(.compare-table--values) thead th").evaluate_all(
+            "(all) => all.map((th) => th.getBoundingClientRect().width)")
+    finally:
+        context.close()
+    assert values_on == {1, 2}, f"the steps never moved the values across a page: {values_on}"
+    assert not faults, "\n".join(faults)
+    topic, *doctors, reading = widths
+    assert abs(doctors[0] - doctors[1]) <= 1 and min(doctors) > max(topic, reading), widths
