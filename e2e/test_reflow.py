@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from phones import OWNER, sign_in
+from phones import OWNER, HomeComputer, sign_in
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -32,9 +32,16 @@ SAID = ("Rest for six weeks, then a brace at night for a year, with a scan every
 
 
 @pytest.fixture
-def pages(seed):
-    """A case with two doctors' opinions, each parent's view, a decision and its
+def two_parents(new_server):
+    """A server of its own (a second parent would change what other tests' pages show)."""
+    return new_server()
+
+
+@pytest.fixture
+def pages(two_parents):
+    """A case with two doctors' opinions, two parents' views, a decision and its
     letters, a debrief and a shortlist: return the paths of the pages that show them."""
+    seed = two_parents.seed
     child_id = seed.child("Ines")
     case = seed.case(child_id, "Possible juvenile idiopathic arthritis, knee and ankle",
                      condition="arthritis")
@@ -49,9 +56,7 @@ def pages(seed):
                                   topics={"diagnosis": "Stress fracture", "treatment": treatment},
                                   sources={})
         opinion_id = opinions.list_opinions(row)[0].id
-        parents = {parent.name: parent for parent in accounts.household_members(owner.household_id)}
-        other = parents.get(OTHER_PARENT) or accounts.member_for_phone(
-            owner.household_id, new_name=OTHER_PARENT)
+        other = accounts.member_for_phone(owner.household_id, new_name=OTHER_PARENT)
         for parent in (owner, other):
             opinions.save_values(row, parent.id, {
                 value["key"]: "As little surgery as we can, and school as usual where possible"
@@ -128,7 +133,8 @@ def sideways_faults(page, path, expected, shoot, name):
 
 
 def test_no_page_scrolls_sideways_at_320_px_on_the_home_computer(
-        browser, home, pages, shoot):
+        playwright, browser, two_parents, pages, shoot):
+    home = HomeComputer(playwright, browser, two_parents.url).sign_in()
     context = browser.new_context(base_url=home.base_url, viewport=NARROW,
                                   service_workers="block", storage_state=home.api.storage_state())
     try:
@@ -138,12 +144,14 @@ def test_no_page_scrolls_sideways_at_320_px_on_the_home_computer(
             page, path, expected, shoot, f"reflow-home-{n:02d}{path.replace('/', '-')}")]
     finally:
         context.close()
+        home.close()
     assert not faults, "\n".join(faults)
 
 
 def test_no_page_scrolls_sideways_at_320_px_on_a_paired_phone(
-        browser, browser_context_args, pages, shoot):
-    context = browser.new_context(**{**browser_context_args, "viewport": NARROW})
+        browser, browser_context_args, two_parents, pages, shoot):
+    context = browser.new_context(**{**browser_context_args, "viewport": NARROW,
+                                     "base_url": two_parents.url})
     try:
         page = context.new_page()
         sign_in(page, label="phone at 320 px")
