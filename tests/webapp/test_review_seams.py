@@ -1,0 +1,18 @@
+"""Seams of issue 19 found in review: where one feature hands over to the next."""
+
+import pytest
+
+from webapp.models import Case
+
+NEW_CASE = {"diagnosis": "Scoliosis, 38 degree curve, found at school check.",
+            "safe_to_wait": "yes"}
+
+
+@pytest.mark.parametrize("condition", ["...", "!!!", "-", "“”", "?!", "( )"])
+def test_a_condition_name_of_punctuation_only_is_refused_plainly(signed_in, visit, condition):
+    response = signed_in.post(f"/children/{visit.case.child_id}/cases",
+                              data={**NEW_CASE, "condition": condition})
+    assert response.status_code == 422, response.status_code
+    assert "Write a short name for the condition" in response.text
+    assert "found at school check." in response.text  # what they typed is still in the form
+    assert Case.query.count() == 1
