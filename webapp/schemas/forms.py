@@ -82,11 +82,11 @@ class ChildListItemSchema(InputSchema):
 
 
 CONDITION_WORDS = 8
+NAME_THE_CONDITION = "Write a short name for the condition, such as “scoliosis”."
 
 
 class CaseSchema(InputSchema):
-    condition = text("Write a short name for the condition, such as “scoliosis”.",
-                     max_length=120)
+    condition = text(NAME_THE_CONDITION, max_length=120)
     diagnosis = text("Write the diagnosis so far, even if it is uncertain.", max_length=2000)
     proposed_treatment = text(max_length=2000)
     reasons = fields.List(
@@ -106,6 +106,8 @@ class CaseSchema(InputSchema):
 
     @validates("condition")
     def a_few_words(self, value, **kwargs):
+        if not any(character.isalnum() for character in value):  # "..." names nothing
+            raise ValidationError(NAME_THE_CONDITION)
         if len(value.split()) > CONDITION_WORDS:
             raise ValidationError("Keep it to a few words, such as “scoliosis”. "
                                   "The diagnosis below has room for the rest.")

@@ -127,6 +127,12 @@ def list_phones(household_id):
     return sorted(phones.values(), key=lambda phone: phone.removed_at is not None)
 
 
+def phones_of(member):
+    """Return `member`'s phones still syncing, newest first."""
+    return [phone for phone in list_phones(member.household_id)
+            if phone.device.member_id == member.id and phone.removed_at is None]
+
+
 def get_phone(household_id, device_id):
     """Return the household's phone still syncing whose newest registration is `device_id`.
 

@@ -151,6 +151,24 @@ def new_link(case_id, member_id):
     return render_pairing(invitation, token, code, case=case)
 
 
+@bp.get("/cases/<int:case_id>/companions/<int:member_id>/remove")
+def ask_remove_companion(case_id, member_id):
+    """Ask before removing a companion: their phones stop too, with what those had not sent."""
+    case = cases.get_case(household_id(), case_id)
+    companion = accounts.get_companion(case, member_id)
+    goes = [f"{companion.name} can no longer open this case, and their phones stop syncing. "
+            "What they wrote and sent stays, under their name.",
+            "Anything on their phone not yet sent stays only on that phone: ask them to sync "
+            "it first."]
+    return render_template("cases/remove_companion.html", what=companion.name,
+                           why=None if companion.removed_at is None
+                           else f"{companion.name} was removed from this case already.",
+                           goes=goes, phones=pairing.phones_of(companion),
+                           back=url_for(".show", case_id=case.id, _anchor="companions"),
+                           action=url_for(".remove_companion", case_id=case.id,
+                                          member_id=companion.id))
+
+
 @bp.post("/cases/<int:case_id>/companions/<int:member_id>/remove")
 def remove_companion(case_id, member_id):
     """Remove a companion from the case; what they wrote stays, under their name."""
