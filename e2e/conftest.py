@@ -237,6 +237,15 @@ def live_server(tmp_path_factory, migrated_database):
     server.close_seed()
 
 
+@pytest.fixture(autouse=True)
+def shared_server_up(request):
+    """Start the worker's shared server again if a test stopped it and failed before
+    starting it: one failure must not turn every later test of the worker into an
+    error (it did, fifty of them, when a stopped-server test timed out)."""
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("live_server").start()  # (at once when it is running)
+
+
 @pytest.fixture(scope="session")
 def seed(live_server):
     """The app's services on `live_server`'s database (e2e/seed.py)."""
