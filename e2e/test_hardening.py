@@ -193,6 +193,7 @@ def test_another_website_cannot_write_through_the_worker(
 
 # 9. A double tap on every capture button.
 
+READY_SAID = "Ready with no signal."  # "Get ready" tapped (static/js/behaviours/get-ready.js)
 SAID = """() => {
     window.__said = [];
     const region = document.getElementById("status");
@@ -268,7 +269,10 @@ def test_double_tap_on_every_capture_button_stores_once(
         assert page.url.endswith(visit.path), page.url
         expect(page.locator("[data-error-slot]:visible")).to_have_count(0)
         said = page.evaluate("() => window.__said")
-        assert not [s for s in said if s and s != SAVED_ON_PHONE], said
+        # The question just asked moves to the top of the list (issue 10), so an unaimed
+        # second tap may land on whatever comes under the thumb: "Get ready" says its
+        # outcome, which is no error.
+        assert not [s for s in said if s and s not in (SAVED_ON_PHONE, READY_SAID)], said
         expect(page.locator("#note-list li[data-capture-id]")).to_have_count(1)
         expect(page.locator(f"#answers-{first_q} li[data-capture-id]")).to_have_count(1)
         expect(page.locator("#consent-log li")).to_have_count(3)
