@@ -18,6 +18,16 @@ const Ready = (() => {
 
   function use(given) { names = given; }
 
+  // A pass after a sync and a tap on "Get ready" run one at a time: a pass that
+  // read the ready records before a tap kept its visit would drop the pages
+  // the tap had just kept, and the visit would say ready with nothing kept.
+  let turn = Promise.resolve();
+  function inTurn(work) {
+    const done = turn.then(work);
+    turn = done.catch(() => {});
+    return done;
+  }
+
   // Signing out (or wiping) while the pass runs must leave nothing behind: it
   // deletes the device record (wiping: the whole database, which a look at it
   // would make again), so look before each thing kept, and stop there.
@@ -119,7 +129,8 @@ const Ready = (() => {
 
   // Run after each sync (Outbox.afterSync). A visit that could not be fetched
   // stays as it was and is tried again next time: it never holds up the sync.
-  async function afterSync() {
+  const afterSync = () => inTurn(readyPass);
+  async function readyPass() {
     const kept = await getMeta("keep", null);
     if (!kept) return; // a home computer from before `keep`: the button alone
     try {
@@ -136,7 +147,7 @@ const Ready = (() => {
 
   // "Get ready for this visit": answers on the page's port.
   async function getReady(visit, port) {
-    const result = (await keep([visit], true).catch((error) => ({ [visit.id]: { error: String(error) } })))[visit.id];
+    const result = (await inTurn(() => keep([visit], true)).catch((error) => ({ [visit.id]: { error: String(error) } })))[visit.id];
     if (port) port.postMessage(result.error ? { ok: false, error: result.error } : { ok: true, at: result.at });
   }
 
