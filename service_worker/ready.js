@@ -11,6 +11,10 @@ const Ready = (() => {
   // A visit made ready this recently is not fetched again on every sync (each
   // capture syncs): its pages change at home far less often than that.
   const FRESH_MS = 15 * 60_000;
+  // The pass runs inside the sync (Outbox.afterSync): a page that never answers
+  // must not hold every later sync, such as the one that learns the phone was removed.
+  const PAGE_TIMEOUT_MS = 10_000;
+  const page = (url) => fetch(url, { credentials: "same-origin", signal: AbortSignal.timeout(PAGE_TIMEOUT_MS) });
   let names = null; // the caches and the shell, from sw.js
   // Whether kept pages changed since the home screen was last kept, and when that was.
   let changed = true;
@@ -44,7 +48,7 @@ const Ready = (() => {
   async function keepVisit(visit, pages, tapped, byHand) {
     const fetched = [];
     for (const url of visit.pages) {
-      const response = await fetch(url, { credentials: "same-origin" });
+      const response = await page(url);
       if (!response.ok || response.redirected) throw new Error(`${url} answered ${response.status}`);
       fetched.push([url, response]);
     }
@@ -119,7 +123,7 @@ const Ready = (() => {
   // this phone keeps, each saying whether it is ready.
   async function keepHome() {
     if (!changed && Date.now() - homeKeptAt < FRESH_MS) return;
-    const response = await fetch(names.home, { credentials: "same-origin" });
+    const response = await page(names.home);
     if (!response.ok || response.redirected) return;
     await stillSignedIn();
     await (await caches.open(names.pages)).put(names.home, response);
