@@ -11,12 +11,26 @@ const Ready = (() => {
   // A visit made ready this recently is not fetched again on every sync (each
   // capture syncs): its pages change at home far less often than that.
   const FRESH_MS = 15 * 60_000;
+  // The pass runs inside the sync (Outbox.afterSync): a page that never answers
+  // must not hold every later sync, such as the one that learns the phone was removed.
+  const PAGE_TIMEOUT_MS = 10_000;
+  const page = (url) => fetch(url, { credentials: "same-origin", signal: AbortSignal.timeout(PAGE_TIMEOUT_MS) });
   let names = null; // the caches and the shell, from sw.js
   // Whether kept pages changed since the home screen was last kept, and when that was.
   let changed = true;
   let homeKeptAt = 0;
 
   function use(given) { names = given; }
+
+  // A pass after a sync and a tap on "Get ready" run one at a time: a pass that
+  // read the ready records before a tap kept its visit would drop the pages
+  // the tap had just kept, and the visit would say ready with nothing kept.
+  let turn = Promise.resolve();
+  function inTurn(work) {
+    const done = turn.then(work);
+    turn = done.catch(() => {});
+    return done;
+  }
 
   // Signing out (or wiping) while the pass runs must leave nothing behind: it
   // deletes the device record (wiping: the whole database, which a look at it
@@ -34,7 +48,7 @@ const Ready = (() => {
   async function keepVisit(visit, pages, tapped, byHand) {
     const fetched = [];
     for (const url of visit.pages) {
-      const response = await fetch(url, { credentials: "same-origin" });
+      const response = await page(url);
       if (!response.ok || response.redirected) throw new Error(`${url} answered ${response.status}`);
       fetched.push([url, response]);
     }
@@ -109,7 +123,7 @@ const Ready = (() => {
   // this phone keeps, each saying whether it is ready.
   async function keepHome() {
     if (!changed && Date.now() - homeKeptAt < FRESH_MS) return;
-    const response = await fetch(names.home, { credentials: "same-origin" });
+    const response = await page(names.home);
     if (!response.ok || response.redirected) return;
     await stillSignedIn();
     await (await caches.open(names.pages)).put(names.home, response);
@@ -119,7 +133,8 @@ const Ready = (() => {
 
   // Run after each sync (Outbox.afterSync). A visit that could not be fetched
   // stays as it was and is tried again next time: it never holds up the sync.
-  async function afterSync() {
+  const afterSync = () => inTurn(readyPass);
+  async function readyPass() {
     const kept = await getMeta("keep", null);
     if (!kept) return; // a home computer from before `keep`: the button alone
     try {
@@ -136,7 +151,7 @@ const Ready = (() => {
 
   // "Get ready for this visit": answers on the page's port.
   async function getReady(visit, port) {
-    const result = (await keep([visit], true).catch((error) => ({ [visit.id]: { error: String(error) } })))[visit.id];
+    const result = (await inTurn(() => keep([visit], true)).catch((error) => ({ [visit.id]: { error: String(error) } })))[visit.id];
     if (port) port.postMessage(result.error ? { ok: false, error: result.error } : { ok: true, at: result.at });
   }
 
