@@ -437,12 +437,16 @@ def pytest_runtest_call(item):
 
 @pytest.fixture(scope="session")
 def shoot():
-    """`shoot(page, name)`: save a screenshot (full page by default) in e2e/artifacts/."""
+    """`shoot(page, name)`: save a screenshot (full page by default) in e2e/artifacts/,
+    for a person to look at; no test reads them. ASK_TWICE_SCREENSHOTS=0 skips them
+    (scripts/test does: hundreds of full-page PNGs were a large share of its time)."""
     ARTIFACTS.mkdir(exist_ok=True)
+    wanted = os.environ.get("ASK_TWICE_SCREENSHOTS", "1") != "0"
 
     def _shoot(page, name, full_page=True):
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page, timeout=ACTION_TIMEOUT)
+        if wanted:
+            page.screenshot(path=str(path), full_page=full_page, timeout=ACTION_TIMEOUT)
         return path
 
     return _shoot
