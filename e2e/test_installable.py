@@ -65,7 +65,10 @@ def test_chromium_finds_the_manifest_valid_and_the_app_installable(
         context.close()
 
 
-@pytest.mark.skip(reason='Known fault, open in issue 26: with its cookies cleared, /start opened the kept visit instead of the sign-in page (the new offline fallback for /start, or a ready pass, answered); seen in two clean-clone runs.')
+@pytest.mark.skip(reason=(
+    'Known fault, open in issue 26: with its cookies cleared, /start opened the kept '
+    'visit instead of the sign-in page (the new offline fallback for /start, or a ready '
+    'pass, answered); seen in two clean-clone runs.'))
 def test_the_installed_app_opens_the_next_visit_and_works_without_the_server(
         browser, browser_type, browser_type_launch_args, browser_context_args, live_server, home,
         axe, shoot, tmp_path):
