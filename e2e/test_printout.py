@@ -46,8 +46,11 @@ def room_to_write(page):
     return [(len(lines), round(min(lines) / PX_PER_MM, 1)) for lines in rooms]
 
 
+# Short and long lists, with a short and a long summary (a wider sweep, 7 cases, took
+# too much of the test command's ten minutes; tests/webapp/test_prepare.py sweeps the
+# count itself with Hypothesis).
 @pytest.mark.parametrize("count, long_summary", [
-    (3, False), (6, True), (9, False), (24, False), (24, True), (40, False), (40, True),
+    (3, False), (9, False), (24, True), (40, False),
 ])
 def test_the_printout_says_how_many_pages_it_takes_and_gives_room_to_write(
         home, browser, count, long_summary, shoot):
@@ -138,7 +141,7 @@ def own_questions(count):
             for n in range(count)]
 
 
-@pytest.mark.parametrize("library_count, own_count", [(25, 0), (34, 6), (44, 16)])
+@pytest.mark.parametrize("library_count, own_count", [(25, 0), (44, 16)])
 def test_a_list_past_one_page_goes_on_over_numbered_pages_with_nothing_lost(
         home, browser, shoot, axe, library_count, own_count):
     keys = KEYS[:library_count]
