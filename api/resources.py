@@ -11,7 +11,6 @@ from webapp.models._types import MAX_INT
 from webapp.schemas import load
 from webapp.schemas.sync import KeptVisitOutSchema, PullSchema, PushSchema
 from webapp.services import access, cases, devices
-from webapp.views.visits import kept_for_offline
 
 
 def device_required(view):
@@ -85,5 +84,5 @@ def _kept_visits(member):
     """The visits this member's phone keeps ready for use with no signal, with their pages."""
     kept = cases.kept_on_phones(member.household_id, date.today(), access.case_filter(member))
     return KeptVisitOutSchema(many=True).dump(
-        [{"id": visit.id, "day": visit.day, "pages": kept_for_offline(member, visit.id)}
+        [{"id": visit.id, "day": visit.day, "pages": access.kept_for_offline(member, visit.id)}
          for visit in kept])

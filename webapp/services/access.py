@@ -12,6 +12,8 @@ exist, so nothing tells a companion what else is there. Something they can see
 but not change (another person's note) answers NotAllowed, saying why.
 """
 
+from flask import url_for
+
 from webapp.errors import NotAllowed, NotFound
 from webapp.models import Note, Recording
 from webapp.services import visits
@@ -96,3 +98,11 @@ def allows(member, endpoint, view_args):
 def case_filter(member):
     """The one case a member is limited to, or None for all of the household's."""
     return member.case_id
+
+
+def kept_for_offline(member, visit_id):
+    """Return what a phone keeps of a visit for use with no signal: the visit's pages
+    `member` may open, and "This phone", so that the phone can be locked in the room."""
+    pages = ("visits.show", "debriefs.show", "questions.index")
+    return [url_for(endpoint, visit_id=visit_id) for endpoint in pages
+            if allows(member, endpoint, {"visit_id": visit_id})] + [url_for("phone.index")]

@@ -41,18 +41,10 @@ def appointment_context(visit, **extra):
             "next_question": waiting[0] if waiting else None,
             "asked_count": len(visit.questions) - len(waiting),
             "tags": library.NOTE_TAGS, "consent_kinds": library.CONSENT_KINDS,
-            "form": {}, "errors": {}, "ready_urls": kept_for_offline(g.member, visit.id),
+            "form": {}, "errors": {}, "ready_urls": access.kept_for_offline(g.member, visit.id),
             "unsettled": notes.unsettled(visit),
             # A companion's phone offers to change only her own notes.
             "own_notes_only": access.only_their_own(g.member), **extra}
-
-
-def kept_for_offline(member, visit_id):
-    """Return what a phone keeps of a visit for use with no signal: the visit's pages
-    `member` may open, and "This phone", so that the phone can be locked in the room."""
-    pages = ("visits.show", "debriefs.show", "questions.index")
-    return [url_for(endpoint, visit_id=visit_id) for endpoint in pages
-            if access.allows(member, endpoint, {"visit_id": visit_id})] + [url_for("phone.index")]
 
 
 @bp.get("/visits/<int:visit_id>")
