@@ -25,8 +25,8 @@ Fixtures:
 - `home`: the family's home computer signed in to `live_server` (e2e/phones.py).
 - `phone`: a Pixel 7 phone (a fresh browser context) on `live_server`, not yet
   signed in: `phone.sign_in()`, `phone.ready_for(visit)`; closed after the test.
-- `browser_type_launch_args`: CHROMIUM_PATH, else /usr/bin/chromium when it
-  exists, else Playwright's own browser (a developer's machine).
+- `browser_type_launch_args`: CHROMIUM_PATH, else Chromium's headless shell or
+  /usr/bin/chromium when one exists, else Playwright's own browser (a developer's machine).
 - `browser_context_args`: a Pixel 7 phone, service workers allowed.
 - `axe`: axe-core run in the page; violations fail the test (see AxeChecker).
 - `shoot`: full-page screenshots into e2e/artifacts/ (git-ignored); names are
@@ -189,6 +189,14 @@ class LiveServer:
         self.stop()
         self.start()
 
+    def wait_idle(self, timeout=15):
+        """Wait until no connection to the server is open (none ESTABLISHED, none
+        half-closed), so no request of an earlier test is still being answered.
+        Read from /proc/net/tcp; where there is none, or after `timeout`, go on."""
+        deadline = time.monotonic() + timeout
+        while _connections_to(self.port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     @property
     def seed(self):
         """The app's services on this server's database, in this process (e2e/seed.py)."""
@@ -221,6 +229,22 @@ def migrated_database(tmp_path_factory):
     return template.database
 
 
+# /proc/net/tcp's states in which the server may still be answering: ESTABLISHED,
+# and CLOSE_WAIT (the browser let go, the server has not yet).
+_BUSY_STATES = {"01", "08"}
+
+
+def _connections_to(port):
+    """How many TCP connections to 127.0.0.1:`port` are open on the server's side."""
+    try:
+        lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    except OSError:
+        return 0
+    local = f"0100007F:{port:04X}"
+    return sum(1 for line in lines
+               if (fields := line.split())[1] == local and fields[3] in _BUSY_STATES)
+
+
 def _started(workdir, migrated_database, **env):
     server = LiveServer(workdir, _free_port())
     shutil.copyfile(migrated_database, server.database)
@@ -239,11 +263,17 @@ def live_server(tmp_path_factory, migrated_database):
 
 @pytest.fixture(autouse=True)
 def shared_server_up(request):
-    """Start the worker's shared server again if a test stopped it and failed before
-    starting it: one failure must not turn every later test of the worker into an
-    error (it did, fifty of them, when a stopped-server test timed out)."""
+    """Give each test the worker's shared server running and empty.
+
+    Running: started again if a test stopped it and failed before starting it, so
+    one failure does not turn every later test of the worker into an error (it
+    did, fifty of them, when a stopped-server test timed out). Empty: no earlier
+    test's household, so a test sees only what it seeded."""
     if "live_server" in request.fixturenames:
-        request.getfixturevalue("live_server").start()  # (at once when it is running)
+        server = request.getfixturevalue("live_server")
+        server.start()  # (at once when it is running)
+        server.wait_idle()  # an earlier test's phone may still be syncing
+        server.seed.wipe()
 
 
 @pytest.fixture(scope="session")
@@ -282,12 +312,23 @@ def base_url(live_server):
 def browser_type_launch_args(browser_type_launch_args):
     """Launch the system Chromium when there is one, with quiet, sandbox-free flags."""
     args = {**browser_type_launch_args}
-    path = os.environ.get("CHROMIUM_PATH") or (
-        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-    )
+    path = os.environ.get("CHROMIUM_PATH") or next(
+        (path for path in ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
+         if Path(path).exists()), None)
     if path:
         args["executable_path"] = path
     args["args"] = [*args.get("args", []), *CHROMIUM_ARGS]
+    return args
+
+
+@pytest.fixture(scope="session")
+def app_mode_launch_args(browser_type_launch_args):
+    """As `browser_type_launch_args`, for the whole Chromium: only it opens an installed
+    app's window (`--app=URL`), which the headless shell has not."""
+    args = {**browser_type_launch_args}
+    args.pop("executable_path", None)
+    if Path("/usr/bin/chromium").exists():
+        args["executable_path"] = "/usr/bin/chromium"
     return args
 
 

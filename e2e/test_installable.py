@@ -17,7 +17,6 @@ iPhone context defines before any script runs.
 
 import re
 
-import pytest
 from phones import OFFLINE_HEADING, main_menu, new_phone, path_of, phone_with_profile
 from playwright.sync_api import expect
 
@@ -65,12 +64,8 @@ def test_chromium_finds_the_manifest_valid_and_the_app_installable(
         context.close()
 
 
-@pytest.mark.skip(reason=(
-    'Known fault, open in issue 26: with its cookies cleared, /start opened the kept '
-    'visit instead of the sign-in page (the new offline fallback for /start, or a ready '
-    'pass, answered); seen in two clean-clone runs.'))
 def test_the_installed_app_opens_the_next_visit_and_works_without_the_server(
-        browser, browser_type, browser_type_launch_args, browser_context_args, live_server, home,
+        browser, browser_type, app_mode_launch_args, browser_context_args, live_server, home,
         axe, shoot, tmp_path):
     visit = home.make_visit("Ines", start_time="00:01")  # the soonest visit from today on
     tab = new_phone(browser, browser_context_args, "tab")
@@ -82,7 +77,7 @@ def test_the_installed_app_opens_the_next_visit_and_works_without_the_server(
     finally:
         tab.context.close()
 
-    phone = phone_with_profile(browser_type, browser_type_launch_args, browser_context_args,
+    phone = phone_with_profile(browser_type, app_mode_launch_args, browser_context_args,
                                tmp_path / "profile", f"--app={live_server.url}{start_url}",
                                is_mobile=False)
     page = phone.page

@@ -68,10 +68,6 @@ def holds_only_its_own(phone, texts):
     assert phone.page.evaluate(CACHED_PAGES) == [], "pages of the family still cached"
 
 
-@pytest.mark.skip(reason=(
-    'Known fault, open in issue 19: pairing again answered "This form was open too long":'
-    " a background request of the ready pass renewed the session, so the pairing form's "
-    'token no longer matched; seen in a clean-clone run.'))
 def test_a_removed_phone_forgets_the_family_keeps_its_own_and_pairs_again(
         at_home, phone, home, shoot, axe):
     visit = home.make_visit("Removed")
