@@ -151,10 +151,6 @@ def test_no_connection_said_when_a_request_fails(browser, browser_context_args, 
         phone.context.close()
 
 
-@pytest.mark.skip(reason=(
-    "Known fault, open in issue 19: in a clean-clone run on a loaded machine the "
-    "no-connection line was not drawn again after a boosted step within 30 s (the "
-    "status the ready pass sends is the suspect); it passed alone."))
 def test_no_connection_still_said_after_a_boosted_step(browser, browser_context_args, home):
     """Offline on the home screen, then to the visit by its link (a boosted swap of the
     page, the bar drawn anew hidden): the bar is there again and still says it."""

@@ -280,7 +280,10 @@ const Outbox = (() => {
     // Said before the bytes go: a failed upload must not hide what was synced.
     await broadcast({ changed, visits: pulled.visits, reached: true });
     for (const hook of afterSyncHooks) await hook(device); // a failure retries, as any
-    return broadcast({ reached: true });
+    // Not "reached" again: the connection may have gone while the hooks ran (the
+    // ready pass lets a page that got no answer go), and the bar would say
+    // "Everything is synced" with no signal.
+    return broadcast();
   }
 
   // No answer from the home computer at all: no signal, a timeout, or a proxy
@@ -306,7 +309,11 @@ const Outbox = (() => {
       })
       .finally(() => {
         running = null;
-        if (again && failures === 0) replay().catch(() => {});
+        // Asked again while this run went (a tap on "Sync now", the connection back,
+        // a capture): once more at once, even after a failure, which may have been
+        // the lost connection that ask is about. (Left to the backoff, a phone back
+        // online waited up to a minute to sync, and a removed one to learn it.)
+        if (again) replay().catch(() => {});
       });
     return running;
   }
