@@ -28,6 +28,8 @@ PUBLIC_ENDPOINTS = DOORS | {"static", "offline.worker", "offline.helper", "insta
 
 # In the session of a phone the family removed at home (see load_member).
 REMOVED = "removed"
+# Where Flask-WTF keeps the secret its form tokens are signed from.
+CSRF_FIELD = "csrf_token"
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -176,12 +178,18 @@ def load_member():
         g.login = accounts.login_for_key(key) if _fresh() else None
         if g.login is None or g.login.member.removed_at is not None:
             # Ended, expired, unknown, or a companion removed from the case: keep
-            # nothing of it but whether the family removed this phone.
+            # nothing of it but whether the family removed this phone, and the form
+            # token, which no sign-in gives: a request sent with this cookie before
+            # (a phone's worker keeping pages ready) answers after the page with the
+            # "Pair again" form, and its cookie must not make that form's token stale.
             removed = accounts.removed_login(key)
+            form_token = session.get(CSRF_FIELD)
             session.clear()
             g.login = None
             if removed:
                 session[REMOVED] = True
+            if form_token:
+                session[CSRF_FIELD] = form_token
         else:
             g.member = g.login.member
             g.phone = g.login.is_phone

@@ -98,3 +98,25 @@ def test_a_companion_removed_from_the_case_is_a_removed_phone(app, signed_in, vi
     assert signed_in.post(rosa_id.group(0)).status_code in (200, 303)
     assert pull(rosa).get_json()["code"] == "phone_removed"
     assert browser.get("/").headers["Location"] == REMOVED_PAGE
+
+
+def test_pairing_again_holds_when_a_request_sent_before_the_removal_comes_back_last(
+        app, signed_in, visit):
+    """A removed phone's worker may still have a page request out (the ready pass)
+    with the old cookie when the person taps "Pair again": its answer, last to
+    arrive, must not replace the form's token ("This form was open too long")."""
+    browser, removed = paired(app, make_code(signed_in)[1])
+    browser.get("/phone")  # a form on screen: the session holds its token
+    assert signed_in.post(f"/devices/{removed.device_id}/revoke").status_code == 303
+    code = make_code(signed_in)[2]
+    app.config["WTF_CSRF_ENABLED"] = True
+    old_cookie = browser.get_cookie("session").value
+
+    form = browser.get("/pair")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    browser.set_cookie("session", old_cookie)  # the ready pass's request, sent before
+    assert browser.get(f"/visits/{visit.id}").headers["Location"] == REMOVED_PAGE
+
+    answer = browser.post("/pair", data={"csrf_token": token, "code": code, "name": "Phone"})
+    assert "open too long" not in answer.text
+    assert answer.status_code == 303
