@@ -131,9 +131,14 @@ const Ready = (() => {
     homeKeptAt = Date.now();
   }
 
-  // Run after each sync (Outbox.afterSync). A visit that could not be fetched
-  // stays as it was and is tried again next time: it never holds up the sync.
-  const afterSync = () => inTurn(readyPass);
+  // Run after each sync (Outbox.afterSync), but not awaited by it: a page that
+  // gets no answer (up to PAGE_TIMEOUT_MS each) must not hold the next sync, such
+  // as the one that tells a phone back online that it was removed. A visit that
+  // could not be fetched stays as it was and is tried again next time.
+  // `settled()`: done when every pass started so far is, for the worker's events
+  // to wait on (sw.js), so the worker is not stopped half-way.
+  const afterSync = () => { inTurn(readyPass); };
+  const settled = () => turn;
   async function readyPass() {
     const kept = await getMeta("keep", null);
     if (!kept) return; // a home computer from before `keep`: the button alone
@@ -144,6 +149,7 @@ const Ready = (() => {
       await keepHome();
       await stillSignedIn();
       await setMeta("readyPass", Date.now());
+      await Outbox.broadcast(); // the pages say which visits are ready now
     } catch (error) {
       // Signed out, or the connection went: the next sync makes them ready.
     }
@@ -155,7 +161,7 @@ const Ready = (() => {
     if (port) port.postMessage(result.error ? { ok: false, error: result.error } : { ok: true, at: result.at });
   }
 
-  return { use, keep, afterSync, getReady };
+  return { use, keep, afterSync, settled, getReady };
 })();
 
 Outbox.afterSync(Ready.afterSync);

@@ -67,7 +67,7 @@ self.addEventListener("fetch", (event) => {
     if (!capture || request.mode === "navigate") return; // a form navigation: the server checks it
     const answer = Capture.save(event, capture);
     event.respondWith(answer);
-    event.waitUntil(answer.then(() => Outbox.afterCapture()).catch(() => {}));
+    event.waitUntil(keepingReady(answer.then(() => Outbox.afterCapture())).catch(() => {}));
     return;
   }
   if (request.method !== "GET" || url.pathname === "/sw.js") return;
@@ -99,18 +99,22 @@ function strategyFor(request, url) {
   return fragment ? () => Strategies.fragment(request, FRAGMENTS_CACHE, PAGES_CACHE, OFFLINE_URL) : null;
 }
 
+// A sync, then the ready pass it started (ready.js: it runs after the sync, not
+// inside it), so that an event's waitUntil keeps the worker awake for both.
+const keepingReady = (sync) => sync.finally(() => Ready.settled());
+
 self.addEventListener("message", (event) => {
   const { type, visit } = event.data || {};
   if (type === "skip-waiting") self.skipWaiting();
-  if (type === "sync-now") event.waitUntil(Outbox.replay().catch(() => Outbox.broadcast()));
+  if (type === "sync-now") event.waitUntil(keepingReady(Outbox.replay()).catch(() => Outbox.broadcast()));
   if (type === "get-ready") event.waitUntil(Ready.getReady(visit, event.ports[0]));
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === "outbox") event.waitUntil(Outbox.replay());
+  if (event.tag === "outbox") event.waitUntil(keepingReady(Outbox.replay()));
 });
 
 // Where an installed app may sync now and then on its own, the visits get ready then too.
 self.addEventListener("periodicsync", (event) => {
-  if (event.tag === "keep-ready") event.waitUntil(Outbox.replay());
+  if (event.tag === "keep-ready") event.waitUntil(keepingReady(Outbox.replay()));
 });

@@ -71,7 +71,8 @@ function showStatus(status) {
     if (status.error) say(status.error === "unauthorized" ? NOT_PAIRED : UNREACHABLE);
   }
   if (status.unreachable) connected = false;
-  if (status.reached) connected = true;
+  // An answer to a request sent before the connection went says nothing of now.
+  if (status.reached && navigator.onLine) connected = true;
   shown = status;
   drawStatus(status);
   document.dispatchEvent(new CustomEvent("sync-status", { detail: status }));
