@@ -248,8 +248,8 @@ def backup_database(target):
     """
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
-        raise DomainError("The database is PostgreSQL: back it up with "
-                          "flask --app webapp backup --archive, or with pg_dump.")
+        raise DomainError("The database is PostgreSQL: back it up with ask-twice backup "
+                          "(an archive), or with pg_dump.")
     if not url.database or url.database == ":memory:":
         raise DomainError("This database lives in memory only: there is no file to back up.")
     with private_file(Path(target)) as partial:

@@ -7,6 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import upgrade
+from sqlalchemy import inspect
 
 from webapp.extensions import db
 from webapp.services import archive
@@ -37,3 +38,9 @@ def bring_up_to_date():
         archive.backup_database(kept)
     upgrade()
     return kept
+
+
+def make_tables_if_fresh():
+    """Make the tables of a database that has none yet (a new computer's first command)."""
+    if not inspect(db.engine).get_table_names():
+        upgrade()
