@@ -16,6 +16,7 @@ from flask_migrate import stamp
 from sqlalchemy import text
 
 from webapp.extensions import db
+from webapp.models._types import utcnow
 from webapp.services import autostart, devices
 
 
@@ -52,6 +53,7 @@ def test_a_healthy_install_says_all_is_well_and_exits_0(healthy):
     assert "The database is up to date with this version of Ask Twice." in result.output
     assert "The last backup was made less than a day ago" in result.output
     assert "Ask Twice starts by itself when you log on to this computer." in result.output
+    assert "This computer's clock has not gone back" in result.output
     assert "To do" not in result.output and result.output.endswith("All is well.\n")
 
 
@@ -118,6 +120,37 @@ def test_each_phone_says_when_it_last_synced(healthy, owner):
     result = doctor(healthy)
     assert result.exit_code == 0
     assert "Note: Sam's phone (Sam) has not synced yet." in result.output
+
+
+def test_a_clock_behind_the_last_phone_sync_is_a_fault(healthy, owner):
+    device, _ = devices.register_device(owner, "Sam's phone")
+    # The clock went back an hour since the phone synced (a flat battery, a bad setting).
+    device.last_seen_at = utcnow() + datetime.timedelta(hours=1)
+    db.session.commit()
+    result = doctor(healthy)
+    assert result.exit_code == 1
+    assert "To do: This computer's clock is behind: Sam's phone synced at " in result.output
+    assert "Set this computer's date and time (let it set them by itself)" in result.output
+
+
+def test_a_clock_behind_the_newest_file_in_the_data_folder_is_a_fault(healthy):
+    later = time.time() + 3600  # written an hour "from now": the clock has gone back since
+    database = Path(healthy.instance_path) / "ask-twice.sqlite"
+    database.write_bytes(b"")
+    os.utime(database, (later, later))
+    result = doctor(healthy)
+    assert result.exit_code == 1
+    assert ("To do: This computer's clock is behind: the newest file in its data folder "
+            "was written at ") in result.output
+
+
+def test_a_clock_a_minute_behind_the_last_sync_is_well(healthy, owner):
+    device, _ = devices.register_device(owner, "Sam's phone")
+    device.last_seen_at = utcnow() + datetime.timedelta(minutes=1)  # within the slack
+    db.session.commit()
+    result = doctor(healthy)
+    assert result.exit_code == 0, result.output
+    assert "This computer's clock has not gone back" in result.output
 
 
 def _certificate(tmp_path, days):

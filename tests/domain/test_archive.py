@@ -194,14 +194,15 @@ def test_the_command_exports_and_restores(app, full, files, tmp_path):
 
 def test_backup_copies_the_sqlite_database_while_a_write_is_open(app, full, tmp_path):
     if db.engine.dialect.name != "sqlite":
-        result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b.sqlite")])
+        result = app.test_cli_runner().invoke(
+            args=["backup", "--sqlite", str(tmp_path / "b.sqlite")])
         assert result.exit_code == 1 and "pg_dump" in result.output
         return
     writer = sqlite3.connect(db.engine.url.database)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("INSERT INTO household (name, version, created_at) VALUES ('half', 0, '')")
     target = tmp_path / "backup.sqlite"
-    result = app.test_cli_runner().invoke(args=["backup", str(target)])
+    result = app.test_cli_runner().invoke(args=["backup", "--sqlite", str(target)])
     writer.rollback()
     writer.close()
     assert result.exit_code == 0, result.output
@@ -346,7 +347,7 @@ def test_backups_and_exports_the_commands_write_are_for_this_user_only(app, full
     assert runner.invoke(args=["backup", "--archive", str(made[1])]).exit_code == 0
     if db.engine.dialect.name == "sqlite":
         made.append(tmp_path / "backups" / "b.sqlite")
-        assert runner.invoke(args=["backup", str(made[-1])]).exit_code == 0
+        assert runner.invoke(args=["backup", "--sqlite", str(made[-1])]).exit_code == 0
     assert [path.stat().st_mode & 0o777 for path in made] == [0o600] * len(made)
     assert (tmp_path / "backups").stat().st_mode & 0o777 == 0o700
     assert not list(tmp_path.rglob("*.partial"))

@@ -422,3 +422,7 @@ class RecordingStopSchema(InputSchema):
 
 class RecordingDeleteSchema(InputSchema):
     id = client_id()
+
+
+class BackupFolderSchema(InputSchema):
+    folder = text("Enter the folder where backups should go.", max_length=1000)

@@ -32,7 +32,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from flask import current_app, render_template
-from sqlalchemy import func, select, text
+from sqlalchemy import MetaData, func, select, text
 
 from webapp.errors import DomainError
 from webapp.extensions import db
@@ -71,28 +71,33 @@ def files_folder():
 
 # -- export ------------------------------------------------------------------
 
-def export_archive(target, kind=EXPORT):
+def export_archive(target, kind=EXPORT, as_stored=False):
     """Write every row, every attached file and a readable copy to the zip `target`.
 
     `target` is a path (written for this user only, whole or not at all) or a
     binary file. The rows are read in one transaction, so they are consistent
     with each other even while the app is in use. An EXPORT leaves out every
-    way to sign in; a BACKUP keeps them.
+    way to sign in; a BACKUP keeps them. `as_stored`: read the tables as the
+    database holds them, not as this version's models declare them, and leave
+    out the readable copy (made from the models): a backup before migrating,
+    which the version that made the database restores.
     """
     if not isinstance(target, str | Path):
-        return _write_archive(target, kind)
+        return _write_archive(target, kind, as_stored)
     target = Path(target)
     with private_file(target) as partial:
-        return _write_archive(partial, kind)
+        return _write_archive(partial, kind, as_stored)
 
 
-def _write_archive(target, kind):
+def _write_archive(target, kind, as_stored):
     created_at = utcnow()
-    tables = _read_tables()
+    tables = _read_tables(_stored_tables() if as_stored else db.metadata)
     if kind == EXPORT:
         _leave_out_sign_in(tables, created_at.isoformat())
     members = {f"data/{name}.json": _dumps(rows) for name, rows in tables.items()}
-    members[READABLE] = render_template("archive/readable.html", **_readable(tables)).encode()
+    if not as_stored:
+        members[READABLE] = render_template("archive/readable.html",
+                                            **_readable(tables)).encode()
     files = sorted(attached_files())
     manifest = {
         "format": FORMAT, "version": VERSION, "schema": schema_revision(), "kind": kind,
@@ -148,15 +153,25 @@ def one_household():
     return db.session.scalar(select(func.count()).select_from(Household)) <= 1
 
 
-def _read_tables():
-    """Return {table name: [row dicts]} for every table, parents before children."""
+def _stored_tables():
+    """Return the tables the database holds now, but Alembic's own."""
+    stored = MetaData()
+    stored.reflect(bind=db.engine)
+    if "alembic_version" in stored.tables:
+        stored.remove(stored.tables["alembic_version"])
+    return stored
+
+
+def _read_tables(metadata):
+    """Return {table name: [row dicts]} for every table of `metadata`, parents before
+    children."""
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
             return {table.name: [_encode_row(row) for row in connection.execute(
                         select(table).order_by(*table.primary_key.columns)).mappings()]
-                    for table in db.metadata.sorted_tables}
+                    for table in metadata.sorted_tables}
 
 
 def _encode_row(row):
@@ -248,8 +263,8 @@ def backup_database(target):
     """
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
-        raise DomainError("The database is PostgreSQL: back it up with "
-                          "flask --app webapp backup --archive, or with pg_dump.")
+        raise DomainError("The database is PostgreSQL: back it up with ask-twice backup "
+                          "(an archive), or with pg_dump.")
     if not url.database or url.database == ":memory:":
         raise DomainError("This database lives in memory only: there is no file to back up.")
     with private_file(Path(target)) as partial:

@@ -3,12 +3,16 @@ with every row, every attached file and recording, and a manifest (services/arch
 the last 14 kept, in the folder the family chose (ASK_TWICE_BACKUPS; by default
 "Ask Twice backups" in the user's documents). `ask-twice restore FILE` reads one."""
 
+import os
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
+from webapp import settings
+from webapp.errors import ValidationFailed
 from webapp.extensions import db
 from webapp.models import Household
 from webapp.models._types import utcnow
@@ -19,8 +23,46 @@ EVERY = timedelta(hours=20)  # once a day, whenever the computer is awake for it
 PREFIX = "ask-twice-backup-"
 
 
+SETTING = "ASK_TWICE_BACKUPS"
+
+
 def folder():
     return Path(current_app.config["BACKUPS_DIR"])
+
+
+def choose_folder(chosen):
+    """Send the backups to the folder `chosen` from now on, kept in the settings file;
+    make it when missing.
+
+    Raises:
+        ValidationFailed: the environment names the folder, or `chosen` is not a whole
+            path, is a file, or cannot be made or written in. Nothing has changed then.
+    """
+    if SETTING in os.environ:
+        _refuse(f"This computer's environment names the backups folder ({SETTING}), so it "
+                "is changed there, not here.")
+    path = Path(chosen).expanduser()
+    if not path.is_absolute():
+        _refuse(f"Give the whole path of the folder, from the top: for example {folder()}.")
+    if path.exists() and not path.is_dir():
+        _refuse(f"{path} is a file, not a folder.")
+    missing = [above for above in (path, *path.parents) if not above.exists()]
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=path).close()  # a backup can be written there
+    except OSError as error:
+        for made in missing:  # the folders made here, deepest first, and nothing else
+            if made.is_dir():
+                made.rmdir()
+        _refuse(f"Ask Twice cannot make this folder or write in it ({error.strerror}). "
+                "Choose another one.")
+    settings.write(current_app.instance_path, {SETTING: str(path)})
+    current_app.config["BACKUPS_DIR"] = str(path)  # tonight's backup goes there already
+    return path
+
+
+def _refuse(message):
+    raise ValidationFailed({"folder": [message]}, message=message)
 
 
 def made():

@@ -23,6 +23,7 @@ OK, NOTE, FIX = "ok", "note", "fix"  # FIX: something needs doing (doctor exits 
 CERTIFICATE_DAYS = 14  # renew before phones start refusing the address
 BACKUP_DAYS = 2  # a backup is made each night while Ask Twice runs (services/backups.py)
 PHONE_QUIET_DAYS = 7
+CLOCK_SLACK = timedelta(minutes=5)  # more than a few minutes behind is a wrong clock
 SETUP = "See “Phones” in docs/self-hosting.md."
 
 
@@ -40,7 +41,9 @@ def checks(household_id=None, now=None):
     address = phone_address()
     results = [_address(address, now), _names(address), _database(), _migrations(), _disk(),
                _backup(now), _service()]
-    if not needs_doing(results[2:4]):  # the phones' table is there to read
+    readable = not needs_doing(results[2:4])  # the phones' table is there to read
+    results.insert(5, _clock(now, readable))
+    if readable:
         results.extend(_phones(household_id, now))
     return results
 
@@ -144,6 +147,39 @@ def _disk():
         return Check(topic, FIX, f"Only {storage.size(free)} is free on this computer's disk.",
                      "Free some space: recordings and files stop being kept when it runs out.")
     return Check(topic, OK, f"{storage.size(free)} is free on this computer's disk.")
+
+
+def _clock(now, readable):
+    """Compare the clock with the latest times it wrote down before: the last phone sync
+    and the newest file in the data folder. Offline this catches a clock gone back (a
+    flat battery, a wrong setting); a clock running ahead has nothing here to tell on it."""
+    topic = "The clock"
+    seen = []
+    if readable:
+        device = db.session.scalar(select(Device).where(Device.last_seen_at.is_not(None))
+                                   .order_by(Device.last_seen_at.desc()).limit(1))
+        if device is not None:
+            seen.append((device.last_seen_at, f"{device.name} synced at"))
+    folder = Path(current_app.instance_path)
+    written = [path.stat().st_mtime for path in folder.iterdir() if path.is_file()
+               ] if folder.is_dir() else []
+    if written:
+        seen.append((datetime.fromtimestamp(max(written), UTC),
+                     "the newest file in its data folder was written at"))
+    latest = max(seen, default=None)
+    if latest and latest[0] - now > CLOCK_SLACK:
+        return Check(topic, FIX, f"This computer's clock is behind: {latest[1]} "
+                     f"{_moment(latest[0])}, and the clock now says {_moment(now)}.",
+                     "Set this computer's date and time (let it set them by itself), then "
+                     "check again: sign-ins, pairing codes and backups go by it.")
+    return Check(topic, OK, "This computer's clock has not gone back since the last sync "
+                 "or the newest file.")
+
+
+def _moment(when):
+    """A time as this computer shows it: 8 December 2026, 14:05."""
+    local = when.astimezone()
+    return f"{local.day} {local:%B %Y, %H:%M}"
 
 
 def _backup(now):

@@ -7,6 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import upgrade
+from sqlalchemy import inspect
 
 from webapp.extensions import db
 from webapp.services import archive
@@ -26,14 +27,24 @@ def backups_folder():
 
 
 def bring_up_to_date():
-    """Migrate to this version; first back up a SQLite database that holds an older
-    one. Return the backup's path, or None when none was needed."""
+    """Migrate to this version; first back up a database that holds an older one. Return
+    the backup's path, or None when none was needed."""
     current, heads = versions()
     if current == heads:
         return None
     kept = None
-    if current and db.engine.dialect.name == "sqlite":  # a fresh install has nothing to keep
-        kept = backups_folder() / f"ask-twice-{archive.stamp()}-before-upgrade.sqlite"
-        archive.backup_database(kept)
+    if current:  # a fresh install has nothing to keep
+        kept = backups_folder() / f"ask-twice-{archive.stamp()}-before-upgrade"
+        if db.engine.dialect.name == "sqlite":
+            kept = archive.backup_database(kept.with_suffix(".sqlite"))
+        else:  # PostgreSQL: its tables as they are now (the models are the next version's)
+            kept = kept.with_suffix(".zip")
+            archive.export_archive(kept, kind=archive.BACKUP, as_stored=True)
     upgrade()
     return kept
+
+
+def make_tables_if_fresh():
+    """Make the tables of a database that has none yet (a new computer's first command)."""
+    if not inspect(db.engine).get_table_names():
+        upgrade()

@@ -87,6 +87,12 @@ def household_id():
     return g.member.household_id
 
 
+def owner_at_home():
+    """Tell whether this browser is the owner's on the home computer, not a paired phone:
+    for steps that change how this computer works."""
+    return g.member.role == "owner" and not g.phone
+
+
 def attempt(action):
     """Call `action()` and commit; on a validation failure roll back and return the errors.
 

@@ -5,13 +5,13 @@ import tempfile
 from pathlib import Path
 
 import click
-from flask import Blueprint, current_app, render_template, send_file
+from flask import Blueprint, render_template, send_file
 
 from webapp.errors import DomainError
 from webapp.extensions import db
 from webapp.schemas import load
 from webapp.schemas.forms import PassphraseSchema
-from webapp.services import accounts, archive, restore
+from webapp.services import accounts, archive, backups, restore, upgrade
 
 bp = Blueprint("archive", __name__, cli_group=None)  # commands: `flask --app webapp export`
 
@@ -52,6 +52,7 @@ def export_command(output):
               help="Restore an archive another install made without asking first.")
 def restore_command(archive_path, yes):
     """Restore an export or backup into this fresh, empty install (refuses anything else)."""
+    upgrade.make_tables_if_fresh()  # a new computer's data folder has no database yet
     try:
         try:
             counts, kind = restore.restore_archive(archive_path)
@@ -91,18 +92,21 @@ def set_passphrase_command(name, password):
 
 @bp.cli.command("backup")
 @click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--archive", "as_archive", is_flag=True,
-              help="Back up to an archive that `restore` reads (SQLite or PostgreSQL).")
-def backup_command(target, as_archive):
-    """Copy the database safely while Ask Twice runs, for this user's eyes only."""
-    backups = Path(current_app.instance_path) / "backups"
-    suffix = "zip" if as_archive else "sqlite"
-    target = target or backups / f"ask-twice-{archive.stamp()}.{suffix}"
+@click.option("--sqlite", "database_file", is_flag=True,
+              help="Copy the SQLite database file instead (restore does not read it).")
+@click.option("--archive", "_archive", is_flag=True, hidden=True)  # the default: old crontabs
+def backup_command(target, database_file, _archive):
+    """Back up every row and attached file to an archive that `restore` reads, safely while
+    Ask Twice runs, for this user's eyes only (by default with the nightly backups)."""
     try:
-        if as_archive:
+        if database_file:
+            target = target or upgrade.backups_folder() / f"ask-twice-{archive.stamp()}.sqlite"
+            archive.backup_database(target)
+        elif target:
             archive.export_archive(target, kind=archive.BACKUP)
         else:
-            archive.backup_database(target)
+            target = backups.make()
     except DomainError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"Backed up the database to {target}.", file=sys.stdout)
+    what = "the database" if database_file else "everything"
+    click.echo(f"Backed up {what} to {target}.", file=sys.stdout)

@@ -7,7 +7,7 @@ from webapp import hosts
 from webapp.errors import NotFound, envelope
 from webapp.schemas.forms import DeviceSchema
 from webapp.services import accounts, devices, pairing, tailnet
-from webapp.views import attempt, household_id, submit
+from webapp.views import attempt, household_id, owner_at_home, submit
 
 bp = Blueprint("devices", __name__, url_prefix="/devices")
 
@@ -25,20 +25,14 @@ def devices_page(errors=None, form=None):
         "devices/index.html", phones=pairing.list_phones(household_id()),
         members=accounts.household_members(household_id()), errors=errors or {},
         form=form or {}, secure=request.is_secure or loopback, loopback=loopback,
-        may_connect=may_connect())
-
-
-def may_connect():
-    """Tell whether this browser may run the Connect step: the owner, at home (it
-    changes how the computer is reached, and runs there)."""
-    return g.member.role == "owner" and not g.phone
+        may_connect=owner_at_home())
 
 
 @bp.route("/connect", methods=["GET", "POST"])
 def connect():
     """Let phones reach this computer over https through Tailscale, one checked step
     at a time, as `ask-twice connect` does."""
-    if not may_connect():
+    if not owner_at_home():  # it changes how the computer is reached, and runs there
         raise NotFound()
     done, todo = [], None
     if request.method == "POST":
