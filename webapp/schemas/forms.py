@@ -151,6 +151,7 @@ class CandidateSchema(InputSchema):
     specialty = text(max_length=120)
     board_certified = one_of(YES_NO, "Choose yes, no or not sure.", load_default="unknown")
     in_network = one_of(YES_NO, "Choose yes, no or not sure.", load_default="unknown")
+    same_team = one_of(YES_NO, "Choose yes, no or not sure.", load_default="unknown")
     experience = text(max_length=2000)
     found_via = text(max_length=SHORT_TEXT)
     note = text(max_length=2000)

@@ -1,7 +1,9 @@
-"""how long the care team said it is safe to wait
+"""how long it is safe to wait; whether a specialist works with the current doctor
 
 A number of days or weeks beside the "safe to wait?" answer, and the day the
-family wrote it down, so each visit's date can be checked against it.
+family wrote it down, so each visit's date can be checked against it. On the
+shortlist, whether a specialist works with the current doctor (an independent
+view is the point of a second opinion).
 
 Revision ID: 6e1f3a9c2b47
 Revises: 9b2d4e6f8a10
@@ -26,9 +28,12 @@ def upgrade():
     op.add_column('case', sa.Column('safe_wait_unit', sa.String(length=10), server_default='',
                                     nullable=False))
     op.add_column('case', sa.Column('safe_wait_from', sa.Date(), nullable=True))
+    op.add_column('candidate', sa.Column('same_team', sa.String(length=10),
+                                         server_default='unknown', nullable=False))
 
 
 def downgrade():
+    op.drop_column('candidate', 'same_team')
     op.drop_column('case', 'safe_wait_from')
     op.drop_column('case', 'safe_wait_unit')
     op.drop_column('case', 'safe_wait_for')

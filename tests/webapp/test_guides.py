@@ -1,0 +1,56 @@
+"""The guides' advice where each choice is made (issue 25): on the rendered pages."""
+
+import html
+
+from webapp.extensions import db
+from webapp.models import Candidate
+from webapp.services import shortlist
+
+INDEPENDENT = "Is this doctor independent?"
+
+
+def text_of(response):
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_the_shortlist_asks_if_a_doctor_works_with_the_current_one(signed_in, visit):
+    page = text_of(signed_in.get(f"/cases/{visit.case_id}/shortlist"))
+    assert INDEPENDENT in page
+    assert "in the same department or group" in page
+    assert "they look at it with fresh eyes" in page  # why it matters
+    assert "who they would trust" not in page
+    assert "Do they work with our current doctor, or in the same department or group?" in page
+
+
+def test_the_answer_is_kept_and_a_doctor_on_the_same_team_is_named(signed_in, visit):
+    form = {"name": "Dr Ines Moreau", "same_team": "yes"}
+    assert signed_in.post(f"/cases/{visit.case_id}/shortlist", data=form).status_code == 303
+    assert Candidate.query.one().same_team == "yes"
+    page = text_of(signed_in.get(f"/cases/{visit.case_id}/shortlist"))
+    assert "<dt>Works with our current doctor</dt><dd>Yes</dd>" in page
+    assert "They work with your current doctor." in page
+    candidate = Candidate.query.one()
+    edit = text_of(signed_in.get(f"/cases/{visit.case_id}/shortlist/{candidate.id}/edit"))
+    assert 'name="same_team" value="yes" checked' in edit
+
+
+def test_a_doctor_from_outside_the_team_is_not_cautioned(signed_in, visit):
+    shortlist.add_candidate(visit.case, name="Dr Moreau", same_team="no")
+    db.session.commit()
+    page = text_of(signed_in.get(f"/cases/{visit.case_id}/shortlist"))
+    assert "They work with your current doctor." not in page
+
+
+def test_choosing_a_specialist_for_the_visit_asks_again(signed_in, visit):
+    candidate = shortlist.add_candidate(visit.case, name="Dr Moreau")
+    db.session.commit()
+    chosen = signed_in.post(f"/cases/{visit.case_id}/shortlist/{candidate.id}/choose")
+    page = text_of(signed_in.get(chosen.headers["Location"]))
+    assert INDEPENDENT in page and "Dr Moreau" in page
+
+
+def test_the_referral_script_asks_for_names_outside_the_team(signed_in, visit):
+    page = text_of(signed_in.get(f"/cases/{visit.case_id}/letters"))
+    assert "someone you would trust" not in page
+    assert "including someone outside your own team or group" in page
+    assert "from outside your own team or group" in page  # the referral letter too
