@@ -54,3 +54,13 @@ def test_the_referral_script_asks_for_names_outside_the_team(signed_in, visit):
     assert "someone you would trust" not in page
     assert "including someone outside your own team or group" in page
     assert "from outside your own team or group" in page  # the referral letter too
+
+
+def test_the_appointment_keeps_two_reminders_in_the_case_summary_sheet(signed_in, visit):
+    page = text_of(signed_in.get(f"/visits/{visit.id}"))
+    sheet = page.split('id="read-out"')[1].split("</dialog>")[0]
+    for reminder in ("It is fine to slow things down", "One talk may not be enough"):
+        assert f"<summary>{reminder}</summary>" in sheet
+    assert "ask the doctor to slow down, to say something again" in sheet
+    assert "may take more than one conversation" in sheet
+    assert "<details open" not in sheet  # closed: the first view stays the next question's
