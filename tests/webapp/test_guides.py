@@ -64,3 +64,29 @@ def test_the_appointment_keeps_two_reminders_in_the_case_summary_sheet(signed_in
     assert "ask the doctor to slow down, to say something again" in sheet
     assert "may take more than one conversation" in sheet
     assert "<details open" not in sheet  # closed: the first view stays the next question's
+
+
+def test_a_steroid_in_the_plan_is_not_called_a_strong_medicine(signed_in, visit):
+    visit.case.proposed_treatment = "Steroid cream twice a day"
+    db.session.commit()
+    page = text_of(signed_in.get(f"/visits/{visit.id}/questions"))
+    suggested = page.split("Suggested for this case")[1].split("</fieldset>")[0]
+    assert "The plan mentions steroids" in suggested
+    assert "Strong medicines" not in page
+    assert "chance of having children" not in suggested
+
+
+SURER = ("treatment can start now", "Treatment can start now", "can be looked at again.")
+
+
+def test_when_treatment_should_not_wait_the_words_stay_as_cautious_as_the_sources(
+        signed_in, visit):
+    form = text_of(signed_in.get(f"/children/{visit.case.child_id}/cases/new"))
+    visit.case.safe_to_wait = "no"
+    db.session.commit()
+    pages = [form, text_of(signed_in.get(f"/cases/{visit.case_id}")),
+             text_of(signed_in.get(f"/visits/{visit.id}/before"))]
+    for page in pages:
+        assert not any(words in page for words in SURER)
+    assert "Ask the team if you could still get one alongside treatment or later" in pages[1]
+    assert "Ask them if this second opinion could still help" in pages[2]
