@@ -90,3 +90,11 @@ def test_when_treatment_should_not_wait_the_words_stay_as_cautious_as_the_source
         assert not any(words in page for words in SURER)
     assert "Ask the team if you could still get one alongside treatment or later" in pages[1]
     assert "Ask them if this second opinion could still help" in pages[2]
+
+
+def test_the_shortlist_warns_calmly_of_opinions_far_from_usual_care(signed_in, visit):
+    page = text_of(signed_in.get(f"/cases/{visit.case_id}/shortlist"))
+    assert "work far from usual care, or tell families what they hope to hear" in page
+    assert "Check that they are board certified and where they work." in page
+    assert "Online reviews are a guide, not proof." in page
+
