@@ -98,3 +98,35 @@ def test_the_shortlist_warns_calmly_of_opinions_far_from_usual_care(signed_in, v
     assert "Check that they are board certified and where they work." in page
     assert "Online reviews are a guide, not proof." in page
 
+
+NEED_OR_CHOICE = "Is this a medical need, or a choice we could make either way?"
+
+
+def test_need_or_choice_is_in_the_questions_for_each_doctor(signed_in, visit):
+    page = text_of(signed_in.get(f"/visits/{visit.id}/questions"))
+    suggested = page.split("Suggested for this case")[1].split("</fieldset>")[0]
+    assert NEED_OR_CHOICE in suggested  # the case has a treatment proposed
+
+
+def test_the_values_table_says_gentler_is_not_always_better(signed_in, visit):
+    page = text_of(signed_in.get(f"/cases/{visit.case_id}/compare"))
+    values = page.split('id="family-values"')[1]
+    assert "The plan that sounds gentler is not always the better one for your child." in values
+
+
+CHILD_FIRST = "What you want as parents is heard, but it does not decide on its own."
+
+
+def test_the_decide_page_puts_the_child_first_and_asks_need_or_choice(signed_in, visit):
+    page = text_of(signed_in.get(f"/cases/{visit.case_id}/decision"))
+    form = page.split("What have you decided?")[1].split("</form>")[0]
+    assert "Your child comes first." in form and CHILD_FIRST in form
+    assert "Each doctor's first duty is to your child." in form
+    assert "is this a medical need, or a choice we could make either way?" in form
+
+
+def test_a_new_case_starts_with_the_child_first(signed_in, visit):
+    page = text_of(signed_in.get(f"/children/{visit.case.child_id}/cases/new"))
+    assert "Ada's welfare comes first. A second doctor's first duty is to your child." in page
+    assert CHILD_FIRST in page
+    assert page.index("First: is it safe to wait?") < page.index(CHILD_FIRST)  # the gate first
