@@ -7,7 +7,7 @@ import pytest
 from tests.days import in_days, long_date
 from webapp.extensions import db
 from webapp.models import Case
-from webapp.services import cases, visits
+from webapp.services import cases, decisions, visits
 
 LATE = "This visit is later than the team said is safe."
 CALL = "Please call your child's care team"
@@ -109,3 +109,35 @@ def test_with_no_length_given_the_old_reminder_still_holds(signed_in, visit):
     visit.day = in_days(10)
     db.session.commit()
     assert "Is it safe to wait until then?" not in signed_in.get(f"/visits/{visit.id}/before").text
+
+
+PASSED = "The time the team said was safe to wait has passed."
+
+
+def test_deciding_says_the_safe_date_and_when_it_has_passed(signed_in, visit):
+    safe_for(visit.case, 21)
+    page = signed_in.get(f"/cases/{visit.case_id}/decision").text
+    assert f"Safe to wait until {long_date(in_days(21))}." in page
+    assert "If a third opinion or more time would go past that date" in page
+    visit.case.safe_wait_from = in_days(-22)  # written 22 days ago: a day past
+    db.session.commit()
+    page = signed_in.get(f"/cases/{visit.case_id}/decision").text
+    assert PASSED in page and long_date(in_days(-1)) in page
+    assert "please call your child's care team" in page
+
+
+def test_a_reopened_decision_checks_the_safe_date_again(signed_in, visit):
+    safe_for(visit.case, 7)
+    visit.case.safe_wait_from = in_days(-30)
+    decision = decisions.decide(visit.case, option="continue", reasons="Clear plan",
+                                decided_on=in_days(-20))
+    db.session.commit()
+    assert PASSED not in signed_in.get(f"/cases/{visit.case_id}/decision").text  # decided
+    decisions.reopen(decision, "The scan changed")
+    db.session.commit()
+    assert PASSED in signed_in.get(f"/cases/{visit.case_id}/decision").text
+
+
+def test_with_no_length_given_deciding_says_nothing_of_it(signed_in, visit):
+    page = signed_in.get(f"/cases/{visit.case_id}/decision").text
+    assert "Safe to wait until" not in page and PASSED not in page
