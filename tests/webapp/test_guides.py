@@ -130,3 +130,20 @@ def test_a_new_case_starts_with_the_child_first(signed_in, visit):
     assert "Ada's welfare comes first. A second doctor's first duty is to your child." in page
     assert CHILD_FIRST in page
     assert page.index("First: is it safe to wait?") < page.index(CHILD_FIRST)  # the gate first
+
+
+PLAN_QUESTIONS = ("Is a second opinion covered, and what will we pay?",
+                  "Do we need a referral first?", "Is this doctor in our network?")
+
+
+def test_booking_a_visit_asks_the_plan_first(signed_in, visit):
+    page = text_of(signed_in.get(f"/cases/{visit.case_id}/visits/new"))
+    booking = page.split("Before you book, ask your insurer or health plan:")[1].split("</form>")[0]
+    assert all(question in booking for question in PLAN_QUESTIONS)
+    assert "Some places give a legal right to a covered second opinion" in booking
+    assert booking.index("Check the rules where you live.") < booking.index('type="submit"')
+
+
+def test_the_shortlist_asks_about_cover_and_referral_before_booking(signed_in, visit):
+    page = text_of(signed_in.get(f"/cases/{visit.case_id}/shortlist"))
+    assert "Ask your plan before you book: is a second opinion covered" in page
