@@ -147,3 +147,11 @@ def test_booking_a_visit_asks_the_plan_first(signed_in, visit):
 def test_the_shortlist_asks_about_cover_and_referral_before_booking(signed_in, visit):
     page = text_of(signed_in.get(f"/cases/{visit.case_id}/shortlist"))
     assert "Ask your plan before you book: is a second opinion covered" in page
+
+
+def test_the_comparison_gives_its_figure_with_the_caveat_and_source(signed_in, visit):
+    page = text_of(signed_in.get(f"/cases/{visit.case_id}/compare"))
+    figure = page.split("How often do experts differ?")[1].split("</p>")[0]
+    assert "reports that two experts differed in over a quarter of cases" in figure
+    assert "(it names no study)" in figure
+    assert "there is little hard data on second opinions" in figure
