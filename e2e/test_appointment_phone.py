@@ -206,6 +206,32 @@ def test_note_keeps_the_composer_open_after_a_reload(browser, browser_context_ar
         phone.context.close()
 
 
+# --- Issue 25, point 10: two reminders in the room, kept for no signal ------------------
+
+def test_the_reminders_in_the_room_open_with_no_signal(browser, browser_context_args, home,
+                                                        shoot):
+    visit = home.make_visit("In the room")
+    phone = phone_at(browser, browser_context_args, PORTRAIT)
+    try:
+        phone.ready_for(visit)
+        phone.context.set_offline(True)
+        page = phone.page
+        page.reload()
+        phone.expect_visit_screen(visit)
+        page.get_by_role("link", name="Case summary").click()
+        sheet = page.get_by_role("dialog", name=re.compile("to read out"))
+        expect(sheet).to_be_visible()
+        for reminder, words in (("It is fine to slow things down", "to say something again"),
+                                ("One talk may not be enough", "more than one conversation")):
+            expect(sheet.get_by_text(words)).to_be_hidden()
+            sheet.get_by_text(reminder, exact=True).click()
+            expect(sheet.get_by_text(words)).to_be_visible()
+        shoot(page, "phone-in-the-room-offline", full_page=False)
+        assert phone.errors == [], "uncaught errors in the page"
+    finally:
+        phone.context.close()
+
+
 # --- 11. The first view, upright and sideways -------------------------------------------
 
 FULLY_IN_VIEW = """(element) => {

@@ -80,8 +80,20 @@ def test_long_lines_fold_at_75_octets_without_splitting_a_character(text):
 ])
 def test_the_safe_to_wait_reminder(answer, days, expected):
     today = date(2026, 12, 1)
-    visit = SimpleNamespace(case=SimpleNamespace(safe_to_wait=answer), day=today + timedelta(days))
+    visit = SimpleNamespace(case=SimpleNamespace(safe_to_wait=answer, safe_until=None),
+                            day=today + timedelta(days))
     assert schedule.wait_warning(visit, today) == expected
+
+
+@pytest.mark.parametrize("visit_in, expected", [
+    (20, None), (21, None), (22, "late"), (90, "late"), (-30, None),  # before, on, after, past
+])
+def test_a_visit_after_the_safe_date_is_named(visit_in, expected):
+    today = date(2026, 12, 1)
+    case = SimpleNamespace(safe_to_wait="yes", safe_until=today + timedelta(days=21))
+    visit = SimpleNamespace(id=1, case=case, day=today + timedelta(visit_in))
+    assert schedule.wait_warning(visit, today) == expected
+    assert schedule.late_visits([visit], today) == ({1} if expected else set())
 
 
 def event_line(visit, name):

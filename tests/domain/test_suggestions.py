@@ -51,3 +51,17 @@ def test_every_suggested_key_is_in_the_library_and_every_reason_known():
     for rule in library._load("suggestions.toml")["rule"]:
         assert set(rule["questions"]) <= set(library.questions_by_key()), rule["because"]
         assert set(rule.get("reasons", ())) <= reasons, rule["because"]
+
+
+@pytest.mark.parametrize("treatment", ["Steroid cream on the rash", "Inhaled corticosteroids"])
+def test_a_steroid_brings_the_side_effects_question_alone(treatment):
+    found = dict((question["key"], because)
+                 for question, because in library.suggestions(case(treatment=treatment)))
+    assert found["treatment-side-effects"] == "The plan mentions steroids"
+    assert "child-fertility" not in found and "child-late-effects" not in found
+
+
+def test_chemotherapy_is_named_as_what_the_plan_mentions():
+    found = dict((question["key"], because)
+                 for question, because in library.suggestions(case(treatment="Chemotherapy")))
+    assert found["child-fertility"] == "The plan mentions chemotherapy, radiation or immunotherapy"

@@ -1,8 +1,8 @@
 """A child, the health question a family brings (the case), and clinicians."""
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -60,6 +60,11 @@ class Case(db.Model):
     reasons_other: Mapped[str] = mapped_column(Text, default="")
     safe_to_wait: Mapped[str] = mapped_column(String(20))
     safe_to_wait_note: Mapped[str] = mapped_column(Text, default="")
+    # How long the team said it is safe to wait (a number of days or weeks), if they said,
+    # counted from the day the family wrote it down: visits after that are named.
+    safe_wait_for: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    safe_wait_unit: Mapped[str] = mapped_column(String(10), default="")
+    safe_wait_from: Mapped[date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="open")
     # Who is who, as the family says: the doctor whose plan they have now, and the one
     # who gave the second opinion. Letters follow these, never the order of entry.
@@ -77,6 +82,14 @@ class Case(db.Model):
     visits: Mapped[list["Visit"]] = relationship(  # noqa: F821
         back_populates="case", order_by="(Visit.day, Visit.start_time)"
     )
+
+    @property
+    def safe_until(self):
+        """The last day the team said it is safe to wait, or None when they gave no time."""
+        if not self.safe_wait_for or self.safe_wait_from is None:
+            return None
+        days = self.safe_wait_for * (7 if self.safe_wait_unit == "weeks" else 1)
+        return self.safe_wait_from + timedelta(days=days)
 
 
 class Clinician(db.Model):

@@ -59,6 +59,9 @@ class Candidate(db.Model):
     specialty: Mapped[str] = mapped_column(String(120), default="")
     board_certified: Mapped[str] = mapped_column(String(10), default="unknown")  # yes, no, unknown
     in_network: Mapped[str] = mapped_column(String(10), default="unknown")
+    # Works with the current doctor, or in the same department or group: then the view
+    # is less independent, which is the point of a second opinion.
+    same_team: Mapped[str] = mapped_column(String(10), default="unknown")
     experience: Mapped[str] = mapped_column(Text, default="")  # with this condition
     found_via: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")

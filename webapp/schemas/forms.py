@@ -85,6 +85,11 @@ CONDITION_WORDS = 8
 NAME_THE_CONDITION = "Write a short name for the condition, such as “scoliosis”."
 
 
+SAFE_WAIT_UNITS = ("days", "weeks")
+SAFE_WAIT_MAX = 365
+SAFE_WAIT_NUMBER = f"Write a whole number from 1 to {SAFE_WAIT_MAX}, or leave it empty."
+
+
 class CaseSchema(InputSchema):
     condition = text(NAME_THE_CONDITION, max_length=120)
     diagnosis = text("Write the diagnosis so far, even if it is uncertain.", max_length=2000)
@@ -103,6 +108,17 @@ class CaseSchema(InputSchema):
         error_messages={"required": "Choose one answer."},
     )
     safe_to_wait_note = text(max_length=2000)
+    safe_wait_for = WholeNumber(
+        load_default=None, allow_none=True,
+        validate=validate.Range(min=1, max=SAFE_WAIT_MAX, error=SAFE_WAIT_NUMBER),
+        error_messages={"invalid": SAFE_WAIT_NUMBER})
+    safe_wait_unit = one_of(SAFE_WAIT_UNITS, "Choose days or weeks.", load_default="days")
+
+    @validates_schema
+    def wait_only_when_safe(self, data, **kwargs):
+        if data.get("safe_wait_for") and data.get("safe_to_wait") != "yes":
+            raise ValidationError("How long is for when the team said it is safe to wait. "
+                                  "Choose that answer, or clear the number.", "safe_wait_for")
 
     @validates("condition")
     def a_few_words(self, value, **kwargs):
@@ -135,6 +151,7 @@ class CandidateSchema(InputSchema):
     specialty = text(max_length=120)
     board_certified = one_of(YES_NO, "Choose yes, no or not sure.", load_default="unknown")
     in_network = one_of(YES_NO, "Choose yes, no or not sure.", load_default="unknown")
+    same_team = one_of(YES_NO, "Choose yes, no or not sure.", load_default="unknown")
     experience = text(max_length=2000)
     found_via = text(max_length=SHORT_TEXT)
     note = text(max_length=2000)

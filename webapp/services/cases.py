@@ -1,6 +1,6 @@
 """Children, their cases and the clinicians a household sees."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -73,7 +73,8 @@ def list_children(household_id):
 
 def add_case(child, **fields):
     """Open a case (the health question) for a child."""
-    case = Case(household_id=child.household_id, child=child, **fields)
+    case = Case(household_id=child.household_id, child=child,
+                **_wait_counted(None, fields, date.today()))
     db.session.add(case)
     db.session.flush()
     return case
@@ -81,7 +82,24 @@ def add_case(child, **fields):
 
 def update_case(case, **fields):
     """Change what the family wrote about the health question."""
-    return assign(case, fields)
+    return assign(case, _wait_counted(case, fields, date.today()))
+
+
+def _wait_counted(case, fields, today):
+    """Date how long it is safe to wait from `today` when it is new or changed.
+
+    A unit without a number says nothing, so both are kept only together; an
+    unchanged answer keeps the day it was first written, so saving the case
+    again does not move the safe date.
+    """
+    if "safe_wait_for" not in fields:
+        return fields
+    amount = fields["safe_wait_for"]
+    unit = fields.get("safe_wait_unit", "days") if amount else ""
+    fields = {**fields, "safe_wait_unit": unit}
+    if case is None or (case.safe_wait_for, case.safe_wait_unit) != (amount, unit):
+        fields["safe_wait_from"] = today if amount else None
+    return fields
 
 
 def set_doctors(case, current_clinician_id=None, second_clinician_id=None):

@@ -61,15 +61,29 @@ def set_check(visit, member, key, done):
 def wait_warning(visit, today):
     """Return the key of a "safe to wait?" reminder for this visit, or None.
 
-    `no`: the team said treatment should not wait; `ask`: nobody asked yet (or
+    `no`: the team said treatment should not wait; `late`: the visit is after
+    the day the team said it is safe to wait until; `ask`: nobody asked yet (or
     the answer was unclear) and the visit is more than two weeks away.
     """
     answer = visit.case.safe_to_wait
     if answer == "no":
         return "no"
+    if is_later_than_safe(visit, today):
+        return "late"
     if answer in ("not-asked", "unsure") and visit.day - today > FAR_AHEAD:
         return "ask"
     return None
+
+
+def is_later_than_safe(visit, today):
+    """Whether a visit still to come is booked after the team's safe date."""
+    safe_until = visit.case.safe_until
+    return safe_until is not None and visit.day >= today and visit.day > safe_until
+
+
+def late_visits(visits, today):
+    """Return the ids of those visits booked later than their case's safe date."""
+    return {visit.id for visit in visits if is_later_than_safe(visit, today)}
 
 
 def is_past(visit, today):

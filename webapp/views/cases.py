@@ -1,10 +1,12 @@
 """A child's case: the health question a family wants a second opinion on."""
 
+from datetime import date
+
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from webapp.schemas import instance
 from webapp.schemas.forms import CaseSchema, CaseViewSchema, CompanionSchema, NewCaseSchema
-from webapp.services import accounts, cases, library, pairing, removal
+from webapp.services import accounts, cases, library, pairing, removal, schedule
 from webapp.views import attempt, household_id, submit
 from webapp.views.pairing import render_pairing
 
@@ -67,6 +69,7 @@ def edit(case_id):
     case = cases.get_case(household_id(), case_id)
     form = {name: getattr(case, name) for name in instance(CaseSchema).fields}
     form["safe_to_wait"] = [case.safe_to_wait]  # a list, as the choices macro reads a form's
+    form["safe_wait_for"] = case.safe_wait_for or ""
     return render_template("cases/new.html", **_form_context(case.child, form, {}, case))
 
 
@@ -116,6 +119,7 @@ def _labels(case):
         "companions": accounts.companions_of(case), "views": views,
         "view_form": {"worries": mine.worries, "would_help": mine.would_help} if mine else {},
         "view_errors": {},
+        "late": schedule.late_visits(case.visits, date.today()),
     }
 
 

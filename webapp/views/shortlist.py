@@ -44,7 +44,7 @@ def edit(case_id, candidate_id):
     case = cases.get_case(household_id(), case_id)
     candidate = shortlist.get_candidate(case, candidate_id)
     form = {name: getattr(candidate, name) for name in instance(CandidateSchema).fields}
-    for name in ("board_certified", "in_network"):
+    for name in ("board_certified", "in_network", "same_team"):
         form[name] = [form[name]]  # a list, as the choices macro reads a form's
     return render_template("shortlist/edit.html", case=case, candidate=candidate, form=form,
                            errors={}, answers=ANSWERS)
