@@ -120,5 +120,5 @@ def test_the_first_load_bundle_imports_nothing_and_the_worker_keeps_its_later_pa
 def test_pages_carry_the_tab_icon_inline(signed_in):
     page = signed_in.get("/").get_data(as_text=True)
     icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
-    assert icon.startswith("data:image/svg+xml,%3Csvg ") and "%23005eb8" in icon
-    assert not set('"<>&') & set(icon)
+    assert icon.startswith("data:image/svg+xml,%3Csvg%20") and "%23005eb8" in icon
+    assert not set('"<>& ') & set(icon)

@@ -52,6 +52,7 @@ def register_views(app):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"today": date.today()})
     app.add_template_filter(local_time)
+    app.add_template_filter(machine_time)
     app.add_template_filter(tag_labels)
     app.add_template_filter(phrase)
     app.add_template_filter(in_sentence)
@@ -80,6 +81,11 @@ def local_time(moment):
     """Show a stored UTC time in this computer's time zone: the day if not today."""
     local = moment.astimezone()
     return local.strftime("%H:%M" if local.date() == date.today() else "%-d %b, %H:%M")
+
+
+def machine_time(moment):
+    """Write a stored time for a `datetime=` attribute: to the millisecond, as HTML allows."""
+    return moment.isoformat(timespec="milliseconds")
 
 
 def household_id():
