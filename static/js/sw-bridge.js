@@ -89,9 +89,11 @@ function askForSync() {
 
 // This sign-in's device: a new one after signing in again or pairing again (the
 // old token stopped working then), so what waits in the outbox goes out under it.
+// Returns whether this phone has it now.
 async function ensureDevice() {
   const stored = await DB.getMeta("device");
-  if (!navigator.onLine || (stored && stored.login === Number(document.body.dataset.login))) return;
+  if (stored && stored.login === Number(document.body.dataset.login)) return true;
+  if (!navigator.onLine) return false;
   const response = await fetch("/devices", {
     method: "POST",
     headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
@@ -107,6 +109,30 @@ async function ensureDevice() {
     askForSync();
     // Paired: ask now to keep what it will hold for use with no signal.
     await keepStorage().catch(() => {});
+    return true;
+  }
+  return false;
+}
+
+// Asked again a few times while it gets no answer (a busy home computer, a
+// connection that came back a moment ago): until this page has it, what is
+// captured here waits in the outbox with no device to send it.
+const AGAIN_AFTER_MS = [1000, 3000, 7000, 15000];
+async function ensureDeviceSoon() {
+  for (const wait of [0, ...AGAIN_AFTER_MS]) {
+    if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (await ensureDevice().catch(() => false)) return;
+  }
+}
+
+// Back online: sync now, and again while no sync has got through, since the
+// worker's own connection can come back a moment after the page's, and its
+// next try after a failure may be a minute away.
+function backOnline() {
+  ensureDeviceSoon();
+  askForSync();
+  for (const wait of AGAIN_AFTER_MS) {
+    setTimeout(() => { if (!connected && navigator.onLine) askForSync(); }, wait);
   }
 }
 
@@ -170,7 +196,7 @@ export async function startBridge() {
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-sync-now]")) syncNow();
   });
-  window.addEventListener("online", askForSync);
+  window.addEventListener("online", backOnline);
   window.addEventListener("offline", () => setConnected(false));
   // A boosted page swaps in its own bar, hidden and empty: draw the last status on it.
   document.addEventListener("htmx:load", () => {
@@ -183,7 +209,7 @@ export async function startBridge() {
 
   await refreshStatus();
   await navigator.serviceWorker.ready;
-  await ensureDevice().catch(() => {});
+  await ensureDeviceSoon();
   askForSync();
   syncNowAndThen(registration).catch(() => {});
 }
