@@ -60,6 +60,13 @@ def register_views(app):
     app.add_template_filter(sentence)
     app.add_template_global(allowed)
     app.add_template_global(may_change_note)
+    app.add_template_global(home_computer)
+
+
+def home_computer():
+    """Name the computer Ask Twice runs on as the reader sees it: a paired phone is no
+    computer, it syncs with the family's home computer."""
+    return "the home computer" if g.get("phone") else "this computer"
 
 
 def allowed(endpoint, **values):
