@@ -107,6 +107,7 @@ self.addEventListener("message", (event) => {
   const { type, visit } = event.data || {};
   if (type === "skip-waiting") self.skipWaiting();
   if (type === "sync-now") event.waitUntil(keepingReady(Outbox.replay()).catch(() => Outbox.broadcast()));
+  if (type === "send-held") event.waitUntil(keepingReady(Outbox.sendHeld().then(() => Outbox.replay())).catch(() => Outbox.broadcast()));
   if (type === "get-ready") event.waitUntil(Ready.getReady(visit, event.ports[0]));
 });
 
