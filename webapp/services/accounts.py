@@ -206,6 +206,14 @@ def still_helping(member):
     return member
 
 
+def invite_again(member):
+    """Let a removed companion help with the case again: the same person, with what they
+    wrote, so their phone sends what it kept under their own name once it is paired."""
+    member.removed_at = None
+    db.session.flush()
+    return member
+
+
 def remove_companion(member):
     """Remove a companion: every sign-in and device of theirs stops; their notes stay."""
     now = utcnow()
