@@ -295,10 +295,11 @@ const Outbox = (() => {
     });
   }
 
-  // "Send them as mine": back in the outbox after what waits there, under this person.
+  // "Send them as mine": back in the outbox after what waits there, under this person;
+  // then sync.
   async function sendHeld() {
     const device = await getMeta("device", null);
-    if (!device || !device.author) return;
+    if (!device || !device.author) return replay();
     counters = null;
     await transact(["meta", "captures", "outbox"], "readwrite", async (s) => {
       const held = await meta(s, "held", []);
@@ -312,6 +313,7 @@ const Outbox = (() => {
       s.meta.put({ key: "nextSeq", value: seq });
       s.meta.delete("held");
     });
+    return replay();
   }
 
   async function run() {
