@@ -344,6 +344,9 @@ def test_a_removed_companion_invited_again_sends_what_her_phone_kept_once(
     refused = sync(companion, "push", device, schema_version=1, mutations=[kept])
     assert refused.status_code == 401 and refused.get_json()["code"] == "phone_removed"
     assert "Invite Grandma Rosa again" in signed_in.get(f"/cases/{visit.case_id}").text
+    by_name = signed_in.post(f"/cases/{visit.case_id}/companions", data={"name": "grandma rosa"})
+    assert by_name.status_code == 422 and "Grandma Rosa was removed from this case: to " \
+        "invite them again, use “Invite Grandma Rosa again”" in by_name.text.replace("&#34;", '"')
 
     page = signed_in.post(f"/cases/{visit.case_id}/companions/{rosa.id}/again")
     assert page.status_code == 200 and "Invite Grandma Rosa" in page.text

@@ -171,8 +171,15 @@ def invite_companion(case, name):
     """Add a companion limited to `case` (no passphrase: they join by invitation).
 
     Raises:
-        ValidationFailed: when someone in the household has that name.
+        ValidationFailed: when someone in the household has that name (a companion
+            removed from this case is invited again instead, see `invite_again`).
     """
+    removed = db.session.scalar(select(Member).where(
+        Member.case_id == case.id, Member.removed_at.is_not(None),
+        func.lower(Member.name) == name.lower()))
+    if removed is not None:  # the same person: their notes, and those their phone kept, are theirs
+        raise ValidationFailed({"name": [f"{removed.name} was removed from this case: to invite "
+                                         f"them again, use “Invite {removed.name} again”."]})
     _name_is_free(case.household_id, name, "new_name")
     member = Member(household_id=case.household_id, name=name, role="companion",
                     passphrase_hash="", case_id=case.id)
