@@ -11,6 +11,7 @@ from phones import OWNER, SAVED_ON_PHONE, open_answer_box, path_of, poll
 from playwright.sync_api import expect
 from test_pairing import NEXT_VISIT, home_browser, make_code
 from test_sign_out import CACHED_PAGES, HELD, PUSH
+from test_two_phones import invitation_link, pair_by_link
 
 REMOVED_HEADING = "This phone was removed from Ask Twice"
 KEPT = "Ask the nurse about the cast"
@@ -209,3 +210,43 @@ def test_a_phone_paired_again_as_another_person_sends_what_was_kept_only_when_as
     gran.sync_until_done()
     assert home.summary(visit)["notes"].count(KEPT) == 1
     assert not gran.errors
+
+
+def test_a_removed_companion_invited_again_sends_what_her_phone_kept_once(
+        at_home, phone, home, shoot, axe):
+    visit = home.make_visit("Invited")
+    page, rosa = at_home, phone
+    page.goto(f"{visit.path}/summary")
+    page.locator('a[href^="/cases/"]').first.click()
+    case_path = path_of(page.url)
+    page.get_by_label("Their name").fill("Rosa")
+    page.get_by_role("button", name="Invite them").click()
+    assert pair_by_link(rosa, invitation_link(page))["author"] == "Rosa"
+    rosa.open_visit(visit)
+    rosa.sync_until_done()
+    rosa.context.route(PUSH, lambda route: route.abort())
+    rosa.save_note(KEPT)
+    assert rosa.pending() == 1
+
+    # The family removes Rosa herself; her phone learns it and keeps her note.
+    page.goto(case_path)
+    page.get_by_role("link", name="Remove Rosa").click()
+    page.get_by_role("button", name="Yes, remove it").click()
+    rosa.context.unroute(PUSH)
+    rosa.page.get_by_role("button", name="Sync now").click()
+    expect(rosa.page.get_by_role("heading", level=1, name=REMOVED_HEADING)).to_be_visible()
+    holds_only_its_own(rosa, [KEPT])
+
+    # Invited again, the same Rosa: her phone, paired again, sends the note once.
+    page.goto(case_path)
+    page.get_by_role("button", name="Invite Rosa again").click()
+    code = page.locator("#pairing-code").inner_text()
+    pair_again(rosa, code, "Rosa's phone")
+    rosa.open_visit(visit)
+    poll(lambda: rosa.device(), bool, what="a new device registration")
+    rosa.sync_until_done()
+    expect(rosa.page.locator("#held-notice")).to_be_hidden()
+    rosa.page.get_by_role("button", name="Sync now").click()  # and once more: still once
+    rosa.sync_until_done()
+    assert home.summary(visit)["notes"].count(KEPT) == 1
+    assert not rosa.errors
