@@ -218,6 +218,7 @@ def test_a_removed_companion_invited_again_sends_what_her_phone_kept_once(
     page, rosa = at_home, phone
     page.goto(f"{visit.path}/summary")
     page.locator('a[href^="/cases/"]').first.click()
+    expect(page).to_have_url(re.compile(r"/cases/\d+$"))
     case_path = path_of(page.url)
     page.get_by_label("Their name").fill("Rosa")
     page.get_by_role("button", name="Invite them").click()
