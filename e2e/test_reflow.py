@@ -56,6 +56,8 @@ def pages(two_parents):
                                   topics={"diagnosis": "Stress fracture", "treatment": treatment},
                                   sources={})
         opinion_id = opinions.list_opinions(row)[0].id
+        cases.set_doctors(row, *(visits.get_visit(owner.household_id, visit.id).clinician_id
+                                 for visit in (first, second)))
         other = accounts.member_for_phone(owner.household_id, new_name=OTHER_PARENT)
         for parent in (owner, other):
             opinions.save_values(row, parent.id, {

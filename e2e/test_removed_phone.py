@@ -8,9 +8,11 @@ import re
 
 import pytest
 from phones import OWNER, SAVED_ON_PHONE, open_answer_box, path_of, poll
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from test_pairing import NEXT_VISIT, home_browser, make_code
 from test_sign_out import CACHED_PAGES, HELD, PUSH
+from test_two_phones import invitation_link, pair_by_link
 
 REMOVED_HEADING = "This phone was removed from Ask Twice"
 KEPT = "Ask the nurse about the cast"
@@ -68,15 +70,47 @@ def holds_only_its_own(phone, texts):
     assert phone.page.evaluate(CACHED_PAGES) == [], "pages of the family still cached"
 
 
+def with_a_note_kept(page, phone, home, title):
+    """Pair `phone` for Gran at a new visit; her note then waits on it, home being out of
+    reach for pushes. Return the visit."""
+    visit = home.make_visit(title)
+    paired_for(page, phone, visit, "Gran")
+    phone.context.route(PUSH, lambda route: route.abort())
+    phone.save_note(KEPT)
+    assert phone.pending() == 1
+    return visit
+
+
+def pair_again(phone, code, phone_name):
+    """From the removed phone's own page, pair it again with a code made at home."""
+    phone.page.get_by_role("link", name="Pair again").click()
+    phone.page.get_by_label("Code").fill(code)
+    phone.page.get_by_label("Name this phone").fill(phone_name)
+    phone.page.get_by_role("button", name="Pair this phone").click()
+    expect(phone.page).to_have_url(NEXT_VISIT)
+
+
+def learns_it_was_removed(phone):
+    """Ask for a sync until the phone shows its own page: a retry of its own, once home
+    answers again, may tell it first and leave the page under the tap."""
+    heading = phone.page.get_by_role("heading", level=1, name=REMOVED_HEADING)
+
+    def shown():
+        if heading.is_visible():
+            return True
+        try:
+            phone.page.get_by_role("button", name="Sync now").click(timeout=2000)
+        except PlaywrightError:  # the page went to the phone's own page meanwhile
+            pass
+        return False
+
+    poll(shown, bool, timeout=60.0, what="the removed phone's own page")
+
+
 def test_a_removed_phone_forgets_the_family_keeps_its_own_and_pairs_again(
         at_home, phone, home, shoot, axe):
-    visit = home.make_visit("Removed")
     page, gran = at_home, phone
-    paired_for(page, gran, visit, "Gran")
-    # Home is out of reach for pushes: her note waits on the phone.
-    gran.context.route(PUSH, lambda route: route.abort())
-    gran.save_note(KEPT)
-    assert gran.pending() == 1
+    visit = with_a_note_kept(page, gran, home, "Removed")
     # Half an answer typed here, and a draft someone else left on this phone before.
     open_answer_box(gran.page, gran.question_ids()[0]).fill(HALF_TYPED)
     gran.page.evaluate("""(text) => AskTwiceDB.setDraft('draft:0:note-text',
@@ -88,8 +122,7 @@ def test_a_removed_phone_forgets_the_family_keeps_its_own_and_pairs_again(
 
     # Her next sync learns it: the phone forgets at once and shows its own page.
     gran.context.unroute(PUSH)
-    gran.page.get_by_role("button", name="Sync now").click()
-    expect(gran.page.get_by_role("heading", level=1, name=REMOVED_HEADING)).to_be_visible()
+    learns_it_was_removed(gran)
     holds_only_its_own(gran, [KEPT])
     held = gran.page.locator("[data-removed-items] li")
     expect(held).to_have_text([f"Note: {KEPT}", f"Not saved yet: {HALF_TYPED}"])
@@ -109,11 +142,7 @@ def test_a_removed_phone_forgets_the_family_keeps_its_own_and_pairs_again(
 
     # Paired again for Gran: what waited goes to the home computer once.
     _, code = make_code(page, whose="Gran")
-    gran.page.get_by_role("link", name="Pair again").click()
-    gran.page.get_by_label("Code").fill(code)
-    gran.page.get_by_label("Name this phone").fill("Gran's phone")
-    gran.page.get_by_role("button", name="Pair this phone").click()
-    expect(gran.page).to_have_url(NEXT_VISIT)
+    pair_again(gran, code, "Gran's phone")
     gran.open_visit(visit)
     poll(lambda: gran.device(), bool, what="a new device registration")
     gran.sync_until_done()
@@ -160,3 +189,80 @@ def test_a_removed_phone_learns_it_from_a_page_and_wipes_without_signing_in(
         workers: (await navigator.serviceWorker.getRegistrations()).length })""")
     assert gone == {"databases": [], "caches": [], "workers": 0}, gone
     assert not pop.errors
+
+
+def test_a_phone_paired_again_as_another_person_sends_what_was_kept_only_when_asked(
+        at_home, phone, home, shoot, axe):
+    page, gran = at_home, phone
+    visit = with_a_note_kept(page, gran, home, "Again")
+    remove_at_home(page, "Gran's phone", "Gran", shoot, axe)
+    gran.context.unroute(PUSH)
+    learns_it_was_removed(gran)
+
+    # Paired again, now as Pop: what Gran typed waits here, and Pop's own note goes.
+    _, code = make_code(page, new_name="Pop")
+    pair_again(gran, code, "Pop's phone")
+    gran.open_visit(visit)
+    poll(lambda: (gran.device() or {}).get("author"), lambda author: author == "Pop",
+         what="the device registered for Pop")
+    gran.save_note("Pop's own note")
+    asked = gran.page.get_by_text("1 item was written by Gran on this phone before it was "
+                                  "paired again. It stays here until you send it as Pop's.")
+    expect(asked).to_be_visible(timeout=30_000)
+    poll(gran.pending, lambda count: count == 1, what="only Gran's note still waiting")
+    notes = home.summary(visit)["notes"]
+    assert "Pop's own note" in notes and KEPT not in notes, notes
+    shoot(gran.page, "paired-again-as-another-person")
+    axe.check(gran.page, "a phone paired again as another person")
+
+    gran.page.get_by_role("button", name="Send it as Pop's").click()
+    gran.sync_until_done()
+    expect(asked).to_be_hidden()
+    authors = gran.page.evaluate("""(text) => AskTwiceDB.transact(['captures'], 'readonly',
+      (s) => AskTwiceDB.req(s.captures.getAll())).then((rows) => rows
+        .filter((row) => row.text === text).map((row) => row.author))""", KEPT)
+    assert authors == ["Pop"], authors  # the phone shows it as the home computer holds it
+    gran.page.get_by_role("button", name="Sync now").click()  # and once more: still once
+    gran.sync_until_done()
+    assert home.summary(visit)["notes"].count(KEPT) == 1
+    assert not gran.errors
+
+
+def test_a_removed_companion_invited_again_sends_what_her_phone_kept_once(
+        at_home, phone, home, shoot, axe):
+    visit = home.make_visit("Invited")
+    page, rosa = at_home, phone
+    page.goto(f"{visit.path}/summary")
+    page.locator('a[href^="/cases/"]').first.click()
+    expect(page).to_have_url(re.compile(r"/cases/\d+$"))
+    case_path = path_of(page.url)
+    page.get_by_label("Their name").fill("Rosa")
+    page.get_by_role("button", name="Invite them").click()
+    assert pair_by_link(rosa, invitation_link(page))["author"] == "Rosa"
+    rosa.open_visit(visit)
+    rosa.sync_until_done()
+    rosa.context.route(PUSH, lambda route: route.abort())
+    rosa.save_note(KEPT)
+    assert rosa.pending() == 1
+
+    # The family removes Rosa herself; her phone learns it and keeps her note.
+    page.goto(case_path)
+    page.get_by_role("link", name="Remove Rosa").click()
+    page.get_by_role("button", name="Yes, remove it").click()
+    rosa.context.unroute(PUSH)
+    learns_it_was_removed(rosa)
+    holds_only_its_own(rosa, [KEPT])
+
+    # Invited again, the same Rosa: her phone, paired again, sends the note once.
+    page.goto(case_path)
+    page.get_by_role("button", name="Invite Rosa again").click()
+    code = page.locator("#pairing-code").inner_text()
+    pair_again(rosa, code, "Rosa's phone")
+    rosa.open_visit(visit)
+    poll(lambda: rosa.device(), bool, what="a new device registration")
+    rosa.sync_until_done()
+    expect(rosa.page.locator("#held-notice")).to_be_hidden()
+    rosa.page.get_by_role("button", name="Sync now").click()  # and once more: still once
+    rosa.sync_until_done()
+    assert home.summary(visit)["notes"].count(KEPT) == 1
+    assert not rosa.errors

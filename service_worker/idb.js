@@ -131,12 +131,14 @@
     s.recordings.delete(id);
   });
 
-  const pendingCount = () => transact(["outbox", "blobs", "recordings", "captures"], "readonly", async (s) => {
-    const [entries, photos, recordings] = await Promise.all([req(s.outbox.count()),
-      req(s.blobs.count(IDBKeyRange.bound("attachment:", "attachment:\uffff"))), req(s.recordings.getAll())]);
+  // Items another person typed here before the phone was paired again wait in meta "held".
+  const pendingCount = () => transact(["outbox", "blobs", "recordings", "captures", "meta"], "readonly", async (s) => {
+    const [entries, photos, recordings, held] = await Promise.all([req(s.outbox.count()),
+      req(s.blobs.count(IDBKeyRange.bound("attachment:", "attachment:\uffff"))), req(s.recordings.getAll()),
+      req(s.meta.get("held"))]);
     const waiting = recordings.filter((r) => r.chunks > 0 && !r.confirmed && !r.freed);
     const turnedAway = await refused(s, waiting.map((r) => r.id));
-    return entries + photos + waiting.filter((r) => !turnedAway.has(r.id)).length;
+    return entries + (held ? held.value.length : 0) + photos + waiting.filter((r) => !turnedAway.has(r.id)).length;
   });
 
   const replicaOfVisit = (visitId) => transact(["replica"], "readonly",
@@ -150,8 +152,9 @@
     (s) => req(s.blobs.index("owner").getAll(owner)))
     .then((rows) => rows.map(({ blob, ...rest }) => rest));
 
-  // The meta keys a phone keeps on signing out: how the outbox numbers what waits.
-  const KEPT_META = ["nextSeq", "node", "hlc"];
+  // The meta keys a phone keeps on signing out: how the outbox numbers what waits, and
+  // what another person typed here waiting to be sent (outbox.js, holdOthers).
+  const KEPT_META = ["nextSeq", "node", "hlc", "held"];
 
   // Signing out (design.md §5): forget this phone's copy of the family's things.
   // Everything (sign out and wipe): our caches and the whole database. Else only

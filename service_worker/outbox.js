@@ -9,6 +9,8 @@
 //      (their answer was lost), or the device is new and the outbox renumbers.
 //   4. Failures retry with backoff; replay also runs on start-up, on focus, on
 //      `online` and on Background Sync where the browser has it.
+//   2b. Items another person typed on this phone before it was paired again wait
+//      out of the outbox until this person sends them as theirs (holdOthers).
 //   5. Pull keeps every row the server sends in the replica store (tombstones
 //      delete), marks what the server holds as synced (a note changed in two
 //      places as waiting to be settled at home), moves the cursor and keeps
@@ -249,10 +251,13 @@ const Outbox = (() => {
   }
 
   async function broadcast(extra = {}) {
+    const [held, device] = await Promise.all([getMeta("held", []), getMeta("device", null)]);
     const status = {
       type: "sync-status",
       pending: await pendingCount(),
       lastSync: await getMeta("lastSync", null),
+      held: held.length ? { count: held.length, authors: [...new Set(held.map((item) => item.author))],
+        me: (device && device.author) || "" } : null,
       ...extra,
     };
     for (const client of await self.clients.matchAll({ includeUncontrolled: true })) {
@@ -270,9 +275,51 @@ const Outbox = (() => {
     return (await getMeta("unpaired", false)) ? { error: "unauthorized" } : {};
   };
 
+  // A phone paired again (or signed in) as another person still holds what the last
+  // person typed here. The home computer writes whatever a device sends as that device's
+  // person's, so those items leave the outbox and wait (meta "held") until this person
+  // says to send them as theirs (`sendHeld`): no one's words go out under another name
+  // unasked, none are lost, and this person's own items are not held up behind them.
+  async function holdOthers(device) {
+    if (!device.author) return;
+    await transact(["meta", "captures", "outbox"], "readwrite", async (s) => {
+      const held = await meta(s, "held", []);
+      const before = held.length;
+      for (const entry of await req(s.outbox.getAll())) {
+        const capture = await req(s.captures.get(entry.id));
+        if (!capture || !capture.author || capture.author === device.author) continue;
+        held.push({ entry, author: capture.author });
+        s.outbox.delete(entry.seq);
+      }
+      if (held.length > before) s.meta.put({ key: "held", value: held });
+    });
+  }
+
+  // "Send them as mine": back in the outbox after what waits there, under this person;
+  // then sync.
+  async function sendHeld() {
+    const device = await getMeta("device", null);
+    if (!device || !device.author) return replay();
+    counters = null;
+    await transact(["meta", "captures", "outbox"], "readwrite", async (s) => {
+      const held = await meta(s, "held", []);
+      let seq = await meta(s, "nextSeq", 1);
+      for (const { entry } of held) {
+        s.outbox.put({ ...entry, seq });
+        seq += 1;
+        const capture = await req(s.captures.get(entry.id));
+        if (capture) s.captures.put({ ...capture, author: device.author });
+      }
+      s.meta.put({ key: "nextSeq", value: seq });
+      s.meta.delete("held");
+    });
+    return replay();
+  }
+
   async function run() {
     const device = await getMeta("device", null);
     if (!device) return broadcast(await unpairedWhy());
+    await holdOthers(device);
     const changed = await pushAll(device);
     const pulled = await pull(device);
     changed.push(...pulled.changed);
@@ -318,5 +365,5 @@ const Outbox = (() => {
     return running;
   }
 
-  return { prepare, enqueue, replay, broadcast, afterCapture, afterSync };
+  return { prepare, enqueue, replay, broadcast, afterCapture, afterSync, sendHeld };
 })();

@@ -106,7 +106,8 @@ const keepingReady = (sync) => sync.finally(() => Ready.settled());
 self.addEventListener("message", (event) => {
   const { type, visit } = event.data || {};
   if (type === "skip-waiting") self.skipWaiting();
-  if (type === "sync-now") event.waitUntil(keepingReady(Outbox.replay()).catch(() => Outbox.broadcast()));
+  const sync = { "sync-now": Outbox.replay, "send-held": Outbox.sendHeld }[type]; // then replays
+  if (sync) event.waitUntil(keepingReady(sync()).catch(() => Outbox.broadcast()));
   if (type === "get-ready") event.waitUntil(Ready.getReady(visit, event.ports[0]));
 });
 

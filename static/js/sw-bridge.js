@@ -63,6 +63,21 @@ function drawStatus(status) {
   bar.dataset.pending = String(status.pending);
 }
 
+// Items another person typed on this phone before it was paired again wait here
+// (service_worker/outbox.js, holdOthers) until this person chooses to send them as theirs.
+function drawHeld(held) {
+  const notice = document.getElementById("held-notice");
+  if (!notice) return;
+  notice.hidden = !held;
+  if (!held) return;
+  const one = held.count === 1;
+  const whose = held.me ? `${held.me}'s` : "yours";
+  notice.querySelector("[data-held-summary]").textContent = `${one ? "1 item was" : `${held.count} items were`} `
+    + `written by ${held.authors.join(" and ")} on this phone before it was paired again. `
+    + `${one ? "It stays" : "They stay"} here until you send ${one ? "it" : "them"} as ${whose}.`;
+  notice.querySelector("[data-send-held]").textContent = `Send ${one ? "it" : "them"} as ${whose}`;
+}
+
 function showStatus(status) {
   // Removed at home: the worker has forgotten the family's things; its own page says what stays.
   if (status.error === "removed") { window.location.replace(REMOVED_PAGE); return; }
@@ -75,6 +90,7 @@ function showStatus(status) {
   if (status.reached && navigator.onLine) connected = true;
   shown = status;
   drawStatus(status);
+  if ("held" in status) drawHeld(status.held);
   document.dispatchEvent(new CustomEvent("sync-status", { detail: status }));
 }
 
@@ -195,13 +211,17 @@ export async function startBridge() {
 
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-sync-now]")) syncNow();
+    if (event.target.closest("[data-send-held]")) {
+      const worker = navigator.serviceWorker.controller;
+      if (worker) worker.postMessage({ type: "send-held" });
+    }
   });
   window.addEventListener("online", backOnline);
   window.addEventListener("offline", () => setConnected(false));
   // A boosted page swaps in its own bar, hidden and empty: draw the last status on it.
   document.addEventListener("htmx:load", () => {
     const bar = document.getElementById("sync-bar");
-    if (shown && bar && bar.hidden) drawStatus(shown);
+    if (shown && bar && bar.hidden) { drawStatus(shown); drawHeld(shown.held); }
   });
   document.addEventListener("htmx:sendError", () => setConnected(false));
   if (!navigator.onLine) connected = false;

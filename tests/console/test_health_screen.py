@@ -90,3 +90,16 @@ def test_only_the_owner_at_home_chooses_the_backups_folder(app, owner, data_fold
         refused = browser.post("/health/backups", data={"folder": str(tmp_path / "usb")})
         assert refused.status_code == 404
     assert not (tmp_path / "usb").exists()
+
+
+@pytest.mark.app_config(MIN_FREE_DISK_MB=1)
+@pytest.mark.parametrize("where, said, unsaid", [
+    ("home", "this computer", "the home computer"),
+    ("phone", "the home computer", "this computer")])
+def test_the_health_screen_names_the_computer_from_where_it_is_opened(
+        app, signed_in, owners_phone, tmp_path, where, said, unsaid):
+    app.instance_path = str(tmp_path / "data")
+    page = (owners_phone if where == "phone" else signed_in).get("/health").text
+    assert f"<h1>Health of {said}</h1>" in page
+    assert f"free on {said}&#39;s disk" in page and f"while {said} is on and awake" in page
+    assert unsaid not in page

@@ -332,3 +332,30 @@ def test_a_deletion_logged_without_its_case_starts_the_companions_phone_over(com
     later = sync(companion, "pull", device, cursor=cursor).get_json()
     assert later["reset"] is True and later["cursor"] == str(household.version)
     assert {c["data"]["visit_id"] for c in later["changes"]} == {visit.id}
+
+
+def test_a_removed_companion_invited_again_sends_what_her_phone_kept_once(
+        app, signed_in, companion, visit):
+    device = companion.post("/devices", data={"name": "Phone"}).get_json()
+    kept = {"seq": 1, "op": "note.create", "id": str(uuid.uuid4()),
+            "hlc": "1800000000000-0000-rosa", "data": {"visit_id": visit.id, "text": "Kept"}}
+    rosa = Member.query.filter_by(name="Grandma Rosa").one()
+    signed_in.post(f"/cases/{visit.case_id}/companions/{rosa.id}/remove")
+    refused = sync(companion, "push", device, schema_version=1, mutations=[kept])
+    assert refused.status_code == 401 and refused.get_json()["code"] == "phone_removed"
+    assert "Invite Grandma Rosa again" in signed_in.get(f"/cases/{visit.case_id}").text
+    by_name = signed_in.post(f"/cases/{visit.case_id}/companions", data={"name": "grandma rosa"})
+    assert by_name.status_code == 422 and "Grandma Rosa was removed from this case: to " \
+        "invite them again, use “Invite Grandma Rosa again”" in by_name.text.replace("&#34;", '"')
+
+    page = signed_in.post(f"/cases/{visit.case_id}/companions/{rosa.id}/again")
+    assert page.status_code == 200 and "Invite Grandma Rosa" in page.text
+    link = re.search(r"http://localhost(/pair/[\w-]+)", page.text).group(1)
+    paired = companion.post(link, data={"name": "Rosa's phone"})
+    assert paired.status_code == 303, re.findall(r'<li>.*?</li>|<p class="error[^<]*', paired.text)
+    again = companion.post("/devices", data={"name": "Phone"}).get_json()
+    assert again["author"] == "Grandma Rosa"
+    for _ in range(2):  # sent twice (an answer lost on the way): kept once
+        sync(companion, "push", again, schema_version=1, mutations=[kept])
+    assert [(note.text, note.author.name) for note in Note.query] == [("Kept", "Grandma Rosa")]
+    assert Member.query.filter_by(name="Grandma Rosa").count() == 1  # the same person

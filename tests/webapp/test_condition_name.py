@@ -16,6 +16,7 @@ from webapp.extensions import db
 from webapp.models import Case, Decision, Member
 from webapp.services import cases, decisions, letters, visits
 from webapp.views.decisions import letter_context
+from webapp.wording import in_sentence
 
 SENTENCE = ("Scoliosis, 38 degree curve, found at school check. "
             "Orthopaedic surgeon proposes spinal fusion.")
@@ -61,12 +62,32 @@ def test_scripts_letters_and_the_trials_search_use_the_name(signed_in, visit, sp
     assert case.condition == "Scoliosis."  # kept as typed; sentences drop the full stop
     assert "Condition:</span> Scoliosis." in signed_in.get(f"/cases/{case.id}").text
     scripts = " ".join(texts_of(signed_in.get(f"/cases/{case.id}/letters").text))
-    assert "a second opinion on Scoliosis, so we feel sure" in scripts
-    assert "experts for Scoliosis?" in scripts and "under your care for Scoliosis." in scripts
+    assert "a second opinion on scoliosis, so we feel sure" in scripts
+    assert "experts for scoliosis?" in scripts and "under your care for scoliosis." in scripts
     assert "found at school" not in scripts and ".." not in scripts
     trials = signed_in.get(f"/cases/{case.id}/shortlist").text
     link = html.unescape(re.search(r'href="(https://clinicaltrials.gov[^"]+)"', trials).group(1))
     assert parse_qs(urlsplit(link).query)["cond"] == ["Scoliosis"]
+
+
+@pytest.mark.parametrize("typed, placed", [
+    ("Scoliosis", "scoliosis"), ("ADHD", "ADHD"), ("Crohn's disease", "Crohn's disease")])
+def test_the_condition_reads_as_typed_mid_sentence_on_pages_and_letters(
+        signed_in, visit, specialist, typed, placed):
+    visit.case.condition = typed
+    decision = decisions.decide(visit.case, option="switch", reasons="Closer to home",
+                                decided_on=in_days(0))
+    db.session.commit()
+    case = f"/cases/{visit.case_id}"
+    scripts = " ".join(texts_of(signed_in.get(f"{case}/letters").text))
+    assert f"a second opinion on {placed}, so we feel sure" in scripts
+    tell = " ".join(texts_of(signed_in.get(f"/decisions/{decision.id}/letters/tell-first").text))
+    assert f"about Ada's {placed}, to be sure" in tell
+    crumb = f"Ada: {placed}</a>".replace("'", "&#39;")
+    for page in ("letters", "opinions", "decision", "compare", "records", "shortlist",
+                 "visits/new"):
+        assert crumb in signed_in.get(f"{case}/{page}").text, page
+    assert crumb in signed_in.get(f"/decisions/{decision.id}/letters").text
 
 
 def test_a_case_from_before_the_name_asks_for_it_where_it_is_used(signed_in, visit):
@@ -114,7 +135,7 @@ def test_every_script_and_letter_reads_as_sentences_for_any_input(
                                                          send_to=send_to.strip())]
         drafts += [decisions.draft(kind["key"], letter_context(case, decision))
                    for kind in decisions.letter_kinds(decision)]
-    name = condition.strip().rstrip(".!?,;: \n")
+    name = in_sentence(condition)  # as typed, without a capital that only began it
     for text in drafts:
         assert not UNGRAMMATICAL.search(text), (UNGRAMMATICAL.search(text), text)
         assert "found at school" not in text, text

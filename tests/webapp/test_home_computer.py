@@ -56,3 +56,15 @@ def test_the_phones_list_shows_phones_only(signed_in, owners_phone, owner):
     listed = signed_in.get("/devices").text
     assert listed.count('class="card__title">') == 1
     assert 'class="card__title">Sam&#39;s phone ' in listed
+
+
+def test_a_phone_speaks_of_the_home_computer_where_pages_name_it(
+        signed_in, owners_phone, owner, visit):
+    from webapp.services import capture
+    note = capture.add_note(visit, owner, "A note to delete")
+    db.session.commit()
+    pages = [f"/visits/{visit.id}/notes/{note.id}/delete", f"/cases/{visit.case_id}/records"]
+    for path in pages:
+        on_phone, at_home = owners_phone.get(path).text, signed_in.get(path).text
+        assert "the home computer" in on_phone and "this computer" not in on_phone, path
+        assert "this computer" in at_home and "the home computer" not in at_home, path

@@ -7,14 +7,17 @@ import pytest
 
 from webapp.extensions import db
 from webapp.models import Decision, Household
+from webapp.services import cases
 
 CASE_LETTERS = ["referral", "records"]
 DECISION_LETTERS = ["tell-first", "thank-second", "transfer"]
 
 
 @pytest.fixture
-def decided(signed_in, visit):
+def decided(signed_in, owner, visit):
     visit.case.condition = "Possible juvenile idiopathic arthritis"
+    second = cases.add_clinician(owner.household_id, name="Dr Lindqvist")
+    cases.set_doctors(visit.case, visit.clinician_id, second.id)
     decision = Decision(case=visit.case, household_id=visit.household_id, option="switch",
                         reasons="Closer to home", decided_on=date.today())
     db.session.add(decision)

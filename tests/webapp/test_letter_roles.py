@@ -81,17 +81,43 @@ def test_the_comparison_puts_the_current_doctors_column_first(signed_in, visit, 
     assert "(current doctor)" in header and "(second opinion)" in header
 
 
-def test_until_the_family_says_who_is_who_the_letters_leave_the_names_blank(
-        signed_in, visit, specialist):
+@pytest.mark.parametrize("known", ["neither", "current only", "second only"])
+@pytest.mark.parametrize("option", OPTIONS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_until_the_family_says_who_is_who_no_letter_half_names_the_doctors(
+        signed_in, visit, specialist, kind, option, known):
     write_down(signed_in, visit.case_id, visit_id=specialist.id)
     write_down(signed_in, visit.case_id, clinician_id=visit.clinician_id)
-    decision = decisions.decide(visit.case, option="switch", reasons="Closer to home",
+    cases.set_doctors(visit.case, visit.clinician_id if known == "current only" else None,
+                      specialist.clinician_id if known == "second only" else None)
+    decision = decisions.decide(visit.case, option=option, reasons="Closer to home",
                                 decided_on=in_days(0))
     db.session.commit()
-    assert "Tell us on the" in signed_in.get(f"/decisions/{decision.id}/letters").text
-    page = signed_in.get(f"/decisions/{decision.id}/letters/transfer").text
-    assert "Dear [the current doctor&#39;s name]," in page
-    assert "move to [the new doctor&#39;s name]" in page
+    listing = signed_in.get(f"/decisions/{decision.id}/letters").text
+    assert listing.index("Who is who") < listing.index('class="card-list"')
+    response = signed_in.get(f"/decisions/{decision.id}/letters/{kind}")
+    if kind == "transfer" and option != "switch":
+        assert response.status_code == 404
+        return
+    drafted = re.search(r'<textarea[^>]* id="text"[^>]*>(.*?)</textarea>', response.text, re.S)
+    if kind == "family-update":  # it names no doctor until both are known
+        text = html.unescape(drafted.group(1))
+        assert "[" not in text and "Dr " not in text, text
+        return
+    assert drafted is None, response.text  # no draft with blanks or a stand-in for a name
+    assert "Who is who" in response.text
+    assert f'href="/cases/{visit.case_id}/opinions#doctors"' in response.text
+
+
+def test_a_letter_the_family_saved_shows_even_when_who_is_who_is_cleared(
+        signed_in, visit, specialist):
+    cases.set_doctors(visit.case, visit.clinician_id, specialist.clinician_id)
+    decision = decisions.decide(visit.case, option="switch", reasons="Closer to home",
+                                decided_on=in_days(0))
+    decisions.save_letter(decision, "transfer", "Dear Dr Okafor, our own words.")
+    cases.set_doctors(visit.case, None, None)
+    db.session.commit()
+    assert "our own words" in signed_in.get(f"/decisions/{decision.id}/letters/transfer").text
 
 
 @pytest.mark.parametrize("current, second, message", [

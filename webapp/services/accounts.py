@@ -171,8 +171,15 @@ def invite_companion(case, name):
     """Add a companion limited to `case` (no passphrase: they join by invitation).
 
     Raises:
-        ValidationFailed: when someone in the household has that name.
+        ValidationFailed: when someone in the household has that name (a companion
+            removed from this case is invited again instead, see `invite_again`).
     """
+    removed = db.session.scalar(select(Member).where(
+        Member.case_id == case.id, Member.removed_at.is_not(None),
+        func.lower(Member.name) == name.lower()))
+    if removed is not None:  # the same person: their notes, and those their phone kept, are theirs
+        raise ValidationFailed({"name": [f"{removed.name} was removed from this case: to invite "
+                                         f"them again, use “Invite {removed.name} again”."]})
     _name_is_free(case.household_id, name, "new_name")
     member = Member(household_id=case.household_id, name=name, role="companion",
                     passphrase_hash="", case_id=case.id)
@@ -203,6 +210,14 @@ def still_helping(member):
     """
     if member.removed_at is not None:
         raise ValidationFailed({"_form": [f"{member.name} was removed from this case."]})
+    return member
+
+
+def invite_again(member):
+    """Let a removed companion help with the case again: the same person, with what they
+    wrote, so their phone sends what it kept under their own name once it is paired."""
+    member.removed_at = None
+    db.session.flush()
     return member
 
 

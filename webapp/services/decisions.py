@@ -71,19 +71,32 @@ def reopen(decision, reason):
 
 def kind_label(decision, kind):
     """Return the label of a letter kind. Raises NotFound for one not drafted from `decision`."""
+    return _kind(decision, kind)["label"]
+
+
+def _kind(decision, kind):
     for letter in letter_kinds(decision):
         if letter["key"] == kind:
-            return letter["label"]
+            return letter
     raise NotFound()
 
 
+def waits_for_roles(decision, kind):
+    """Return whether the letter must wait until the family says who is who: it names both
+    doctors, and a draft with one name and a stand-in for the other reads wrong."""
+    case = decision.case
+    return (_kind(decision, kind).get("names_doctors", False)
+            and not (case.current_clinician_id and case.second_clinician_id))
+
+
 def letter_text(decision, kind, context):
-    """Return the letter as the family last saved it, else our draft for it."""
-    kind_label(decision, kind)
+    """Return the letter as the family last saved it, else our draft for it, or None while
+    the draft waits for who is who (see `waits_for_roles`)."""
+    waiting = waits_for_roles(decision, kind)
     saved = _saved(decision, kind)
     if saved is not None:
         return saved.text
-    return draft(kind, context)
+    return None if waiting else draft(kind, context)
 
 
 def draft(kind, context):

@@ -34,17 +34,18 @@ class Check(NamedTuple):
     todo: str = ""
 
 
-def checks(household_id=None, now=None):
+def checks(household_id=None, now=None, computer="this computer"):
     """Run every check, in the order a person would look; phones of `household_id` only
-    when given."""
+    when given. `computer` names the computer Ask Twice runs on, as the reader sees it
+    ("the home computer" on a phone)."""
     now = now or utcnow()
     address = phone_address()
-    results = [_address(address, now), _names(address), _database(), _migrations(), _disk(),
-               _backup(now), _service()]
+    results = [_address(address, now, computer), _names(address), _database(), _migrations(),
+               _disk(computer), _backup(now), _service(computer)]
     readable = not needs_doing(results[2:4])  # the phones' table is there to read
-    results.insert(5, _clock(now, readable))
+    results.insert(5, _clock(now, readable, computer))
     if readable:
-        results.extend(_phones(household_id, now))
+        results.extend(_phones(household_id, now, computer))
     return results
 
 
@@ -66,10 +67,10 @@ def phone_address():
     return f"http://{names[0]}:{current_app.config['SERVE_PORT']}/"
 
 
-def _address(address, now):
+def _address(address, now, computer):
     topic = "The address phones use"
     if address is None:
-        return Check(topic, NOTE, "Ask Twice answers on this computer only, so phones "
+        return Check(topic, NOTE, f"Ask Twice answers on {computer} only, so phones "
                      "cannot reach it yet.", f"Give it an address phones can reach. {SETUP}")
     url = urlsplit(address)
     if url.scheme != "https":
@@ -138,18 +139,18 @@ def _migrations():
     return Check(topic, OK, "The database is up to date with this version of Ask Twice.")
 
 
-def _disk():
+def _disk(computer):
     topic = "Free disk space"
     folder = Path(current_app.instance_path)
     existing = next(path for path in (folder, *folder.parents) if path.exists())
     free = shutil.disk_usage(existing).free
     if free < current_app.config["MIN_FREE_DISK_MB"] * storage.MB:
-        return Check(topic, FIX, f"Only {storage.size(free)} is free on this computer's disk.",
+        return Check(topic, FIX, f"Only {storage.size(free)} is free on {computer}'s disk.",
                      "Free some space: recordings and files stop being kept when it runs out.")
-    return Check(topic, OK, f"{storage.size(free)} is free on this computer's disk.")
+    return Check(topic, OK, f"{storage.size(free)} is free on {computer}'s disk.")
 
 
-def _clock(now, readable):
+def _clock(now, readable, computer):
     """Compare the clock with the latest times it wrote down before: the last phone sync
     and the newest file in the data folder. Offline this catches a clock gone back (a
     flat battery, a wrong setting); a clock running ahead has nothing here to tell on it."""
@@ -168,12 +169,16 @@ def _clock(now, readable):
                      "the newest file in its data folder was written at"))
     latest = max(seen, default=None)
     if latest and latest[0] - now > CLOCK_SLACK:
-        return Check(topic, FIX, f"This computer's clock is behind: {latest[1]} "
+        return Check(topic, FIX, f"{_capital(computer)}'s clock is behind: {latest[1]} "
                      f"{_moment(latest[0])}, and the clock now says {_moment(now)}.",
-                     "Set this computer's date and time (let it set them by itself), then "
+                     f"Set {computer}'s date and time (let it set them by itself), then "
                      "check again: sign-ins, pairing codes and backups go by it.")
-    return Check(topic, OK, "This computer's clock has not gone back since the last sync "
+    return Check(topic, OK, f"{_capital(computer)}'s clock has not gone back since the last sync "
                  "or the newest file.")
+
+
+def _capital(words):
+    return words[:1].upper() + words[1:]
 
 
 def _moment(when):
@@ -196,7 +201,7 @@ def _backup(now):
     return Check(topic, OK, f"The last backup was made {_ago(age)} ({last}).")
 
 
-def _service():
+def _service(computer):
     topic = "Starting with the computer"
     try:
         plan = autostart.plan(platform.system(), Path.home(), current_app.instance_path)
@@ -205,11 +210,11 @@ def _service():
     if not plan.path.exists():
         return Check(topic, FIX, "Ask Twice does not start by itself when the computer starts.",
                      "Make it start with the computer: ask-twice service install")
-    return Check(topic, OK, "Ask Twice starts by itself when you log on to this computer. "
+    return Check(topic, OK, f"Ask Twice starts by itself when you log on to {computer}. "
                  "Phones sync only while the computer is on and awake.")
 
 
-def _phones(household_id, now):
+def _phones(household_id, now, computer):
     query = select(Device).where(Device.revoked_at.is_(None)).order_by(Device.created_at)
     if household_id is not None:
         query = query.where(Device.household_id == household_id)
@@ -217,12 +222,12 @@ def _phones(household_id, now):
         topic = f"{device.name} ({device.member.name})"
         if device.last_seen_at is None:
             yield Check(topic, NOTE, f"{topic} has not synced yet.",
-                        "Open Ask Twice on it while it can reach this computer.")
+                        f"Open Ask Twice on it while it can reach {computer}.")
             continue
         age = now - device.last_seen_at
         level = NOTE if age > timedelta(days=PHONE_QUIET_DAYS) else OK
         yield Check(topic, level, f"{topic} last synced {_ago(age)}.",
-                    "Open Ask Twice on it while it can reach this computer."
+                    f"Open Ask Twice on it while it can reach {computer}."
                     if level == NOTE else "")
 
 

@@ -11,7 +11,7 @@ from webapp.htmx import form_data
 from webapp.schemas import load
 from webapp.services import access
 from webapp.services.library import NOTE_TAGS
-from webapp.wording import in_sentence, phrase, sentence
+from webapp.wording import condition_name, in_sentence, phrase, sentence
 
 
 def register_views(app):
@@ -56,9 +56,17 @@ def register_views(app):
     app.add_template_filter(tag_labels)
     app.add_template_filter(phrase)
     app.add_template_filter(in_sentence)
+    app.add_template_filter(condition_name)
     app.add_template_filter(sentence)
     app.add_template_global(allowed)
     app.add_template_global(may_change_note)
+    app.add_template_global(home_computer)
+
+
+def home_computer():
+    """Name the computer Ask Twice runs on as the reader sees it: a paired phone is no
+    computer, it syncs with the family's home computer."""
+    return "the home computer" if g.get("phone") else "this computer"
 
 
 def allowed(endpoint, **values):

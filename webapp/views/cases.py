@@ -144,15 +144,25 @@ def invite(case_id):
 @bp.post("/cases/<int:case_id>/companions/<int:member_id>/link")
 def new_link(case_id, member_id):
     """A new one-time link for a companion's phone: a new phone, or one removed from the list."""
+    return _companion_link(case_id, member_id, accounts.still_helping)
+
+
+def _companion_link(case_id, member_id, who):
+    """A one-time link for the phone of the companion `who(companion)` lets pair."""
     case = cases.get_case(household_id(), case_id)
     companion = accounts.get_companion(case, member_id)
-    made, errors = attempt(lambda: pairing.start_pairing(accounts.still_helping(companion),
-                                                         pairing.INVITE_LIFETIME))
+    made, errors = attempt(lambda: pairing.start_pairing(who(companion), pairing.INVITE_LIFETIME))
     if errors:
         return render_template("cases/show.html", case=case, errors=errors, form={},
                                **_labels(case)), 422
     invitation, token, code = made
     return render_pairing(invitation, token, code, case=case)
+
+
+@bp.post("/cases/<int:case_id>/companions/<int:member_id>/again")
+def invite_again(case_id, member_id):
+    """Invite a removed companion again: a one-time link for their phone, as before."""
+    return _companion_link(case_id, member_id, accounts.invite_again)
 
 
 @bp.get("/cases/<int:case_id>/companions/<int:member_id>/remove")
@@ -163,7 +173,7 @@ def ask_remove_companion(case_id, member_id):
     goes = [f"{companion.name} can no longer open this case, and their phones stop syncing. "
             "What they wrote and sent stays, under their name.",
             "Anything on their phone not yet sent stays only on that phone: ask them to sync "
-            "it first."]
+            "it first. If you invite them again, their phone sends it then."]
     return render_template("cases/remove_companion.html", what=companion.name,
                            why=None if companion.removed_at is None
                            else f"{companion.name} was removed from this case already.",

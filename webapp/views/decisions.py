@@ -76,6 +76,8 @@ def letters(decision_id):
     saved = {letter.kind for letter in decision.letters}
     return render_template("decisions/letters.html", case=case, decision=decision,
                            kinds=decisions.letter_kinds(decision), saved=saved,
+                           waiting={kind["key"] for kind in decisions.letter_kinds(decision)
+                                    if decisions.waits_for_roles(decision, kind["key"])},
                            labels=_option_labels())
 
 

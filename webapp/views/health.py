@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from webapp.errors import NotFound
 from webapp.schemas.forms import BackupFolderSchema
 from webapp.services import backups, health
-from webapp.views import household_id, owner_at_home, submit
+from webapp.views import home_computer, household_id, owner_at_home, submit
 
 bp = Blueprint("health", __name__)
 
@@ -19,7 +19,7 @@ def index():
 
 def health_page(errors=None, form=None):
     """The Health screen, with the backups folder form's errors if any."""
-    results = health.checks(household_id())
+    results = health.checks(household_id(), computer=home_computer())
     return render_template("health/index.html", checks=results,
                            needs_doing=health.needs_doing(results),
                            backups_folder=backups.folder(), may_choose=owner_at_home(),
