@@ -79,6 +79,11 @@ def defaults(instance_path):
         "HTTPS": https,  # Secure cookies and Strict-Transport-Security (webapp/security.py)
         "SESSION_COOKIE_SECURE": https,
         "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
+        # The cookie is sent only when a request changed the session (a signed-in one
+        # always does: security.load_member notes when it was last seen), never again
+        # as it came: a phone's worker request sent before it was paired again would
+        # otherwise answer with the old cookie and sign the new pairing out.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_IDLE_TIMEOUT": timedelta(hours=int(env.get("ASK_TWICE_IDLE_HOURS", "8"))),
         "TRUST_PROXY": env.get("ASK_TWICE_TRUST_PROXY") == "1",
         # Not Flask's TRUSTED_HOSTS, which cannot match [::1]: see webapp/hosts.py.

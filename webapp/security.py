@@ -166,6 +166,19 @@ def refuse_cross_site_writes():
     return None
 
 
+def _forget_sign_in(removed):
+    """Keep nothing in the cookie of a sign-in that ended but whether the family removed
+    this phone, and the form token, which no sign-in gives: a request sent with this
+    cookie before answers after the page with the "Pair again" form, and its cookie must
+    not make that form's token stale."""
+    form_token = session.get(CSRF_FIELD)
+    session.clear()
+    if removed:
+        session[REMOVED] = True
+    if form_token:
+        session[CSRF_FIELD] = form_token
+
+
 def load_member():
     """Put the signed-in member on `g` (`g.phone`: whether this browser is a paired
     phone), or send the visitor to sign in."""
@@ -177,19 +190,14 @@ def load_member():
     if key is not None:
         g.login = accounts.login_for_key(key) if _fresh() else None
         if g.login is None or g.login.member.removed_at is not None:
-            # Ended, expired, unknown, or a companion removed from the case: keep
-            # nothing of it but whether the family removed this phone, and the form
-            # token, which no sign-in gives: a request sent with this cookie before
-            # (a phone's worker keeping pages ready) answers after the page with the
-            # "Pair again" form, and its cookie must not make that form's token stale.
-            removed = accounts.removed_login(key)
-            form_token = session.get(CSRF_FIELD)
-            session.clear()
+            # Ended, expired, unknown, or a companion removed from the case.
             g.login = None
-            if removed:
-                session[REMOVED] = True
-            if form_token:
-                session[CSRF_FIELD] = form_token
+            g.removed = accounts.removed_login(key)
+            if request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate":
+                _forget_sign_in(g.removed)
+            # Otherwise the cookie is left as it came: a request sent before the phone
+            # was paired again (its worker keeping pages ready) can answer after the
+            # pairing, and a cookie set then would sign the new pairing out.
         else:
             g.member = g.login.member
             g.phone = g.login.is_phone
@@ -201,7 +209,7 @@ def load_member():
     # An unknown URL answers 404 without touching the session (a browser's own
     # favicon request must not replace the CSRF token of the form on screen).
     if g.member is None and request.endpoint not in PUBLIC_ENDPOINTS | {None}:
-        if session.get(REMOVED):  # no sign-in to offer: the phone's own page says what now
+        if session.get(REMOVED) or g.get("removed"):  # no sign-in to offer: the phone's page
             return _redirect(url_for("static", filename="removed.html"))
         return _redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
     return None

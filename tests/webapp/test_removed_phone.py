@@ -120,3 +120,18 @@ def test_pairing_again_holds_when_a_request_sent_before_the_removal_comes_back_l
     answer = browser.post("/pair", data={"csrf_token": token, "code": code, "name": "Phone"})
     assert "open too long" not in answer.text
     assert answer.status_code == 303
+
+
+def test_a_background_request_of_the_removed_sign_in_leaves_the_cookie_as_it_came(
+        app, signed_in, visit):
+    """The worker's page requests (keeping visits ready) are no navigation: answered after
+    the phone was paired again, a cookie of theirs would sign the new pairing out."""
+    browser, removed = paired(app, make_code(signed_in)[1])
+    assert signed_in.post(f"/devices/{removed.device_id}/revoke").status_code == 303
+
+    background = browser.get(f"/visits/{visit.id}", headers={"Sec-Fetch-Mode": "same-origin"})
+    assert background.headers["Location"] == REMOVED_PAGE
+    assert "Set-Cookie" not in background.headers
+    page = browser.get(f"/visits/{visit.id}", headers={"Sec-Fetch-Mode": "navigate"})
+    assert page.headers["Location"] == REMOVED_PAGE
+    assert "Set-Cookie" in page.headers  # a page opened ends the old sign-in in the cookie
