@@ -41,6 +41,8 @@ def auth(phone):
 
 UPLOAD = "/api/v1/records/<int:item_id>/uploads/<sha256>"
 CHUNKS = "/api/v1/recordings/<uuid:recording_id>/chunks"
+# A recording no one made: fixed, so the test ids are the same in every process (xdist).
+UNKNOWN_RECORDING = uuid.UUID(int=0x5EED)
 # (route, method, path, keyword arguments, the status meant): bad input for each route.
 CASES = [
     ("/api/v1/sync/push", "POST", "/api/v1/sync/push", {"data": "[1"}, 422),
@@ -53,7 +55,7 @@ CASES = [
     ("/api/v1/sync/pull", "POST", "/api/v1/sync/pull", {"json": {"device_id": "{device}",
                                                                  "cursor": "²"}}, 422),
     ("/api/v1/sync/pull", "POST", "/api/v1/sync/pull", {"json": {"device_id": "x"}}, 422),
-    (CHUNKS, "GET", f"/api/v1/recordings/{uuid.uuid4()}/chunks", {}, 404),
+    (CHUNKS, "GET", f"/api/v1/recordings/{UNKNOWN_RECORDING}/chunks", {}, 404),
     (CHUNKS + "/<int(min=0):index>", "PUT", "/api/v1/recordings/{recording}/chunks/0",
      {"data": WEBM_HEAD, "headers": {"X-Content-SHA256": "0" * 64}}, 422),
     (CHUNKS + "/<int(min=0):index>", "PUT", "/api/v1/recordings/{recording}/chunks/0",
