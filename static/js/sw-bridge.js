@@ -133,12 +133,17 @@ async function ensureDevice() {
 // Asked again a few times while it gets no answer (a busy home computer, a
 // connection that came back a moment ago): until this page has it, what is
 // captured here waits in the outbox with no device to send it.
+// One at a time: two at once (the page's start and "online") would each register a device.
 const AGAIN_AFTER_MS = [1000, 3000, 7000, 15000];
-async function ensureDeviceSoon() {
-  for (const wait of [0, ...AGAIN_AFTER_MS]) {
-    if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
-    if (await ensureDevice().catch(() => false)) return;
-  }
+let ensuring = null;
+function ensureDeviceSoon() {
+  ensuring = ensuring || (async () => {
+    for (const wait of [0, ...AGAIN_AFTER_MS]) {
+      if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (await ensureDevice().catch(() => false)) return;
+    }
+  })().finally(() => { ensuring = null; });
+  return ensuring;
 }
 
 // Back online: sync now, and again while no sync has got through, since the
